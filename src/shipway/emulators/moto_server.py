@@ -1,0 +1,69 @@
+"""The moto server as its own process: DynamoDB, S3, SQS, Secrets Manager and SSM over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from shipway.emulators.ports import free_port, wait_for_port
+
+# moto signs nothing, but boto3 insists on credentials and a region being present.
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto's documented dummy credential
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+class MotoServer:
+    """Start ``moto_server`` on a free loopback port; stop it on exit."""
+
+    def __init__(self, port: int | None = None, *, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.log_path = log_path
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def client_environment(self) -> dict[str, str]:
+        """Environment variables that point boto3 (and the AWS CLI) at this server."""
+        return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": self.endpoint_url}
+
+    def start(self) -> MotoServer:
+        executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
+        command = [executable] if executable else [sys.executable, "-m", "moto.server"]
+        output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            [*command, "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **FAKE_CREDENTIALS},
+        )
+        wait_for_port(self.port, timeout=30, alive=lambda: self._process is not None
+                      and self._process.poll() is None)
+        return self
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def __enter__(self) -> MotoServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,84 @@
+"""Redis for local runs: the real ``redis-server`` when installed, else fakeredis's TCP server."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from shipway.emulators.ports import free_port, wait_for_port
+
+RedisKind = Literal["redis-server", "embedded"]
+
+
+class RedisServer:
+    """Start a Redis-protocol server on a free loopback port; stop it on exit."""
+
+    def __init__(self, port: int | None = None, *, prefer: RedisKind = "redis-server",
+                 password: str | None = None, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.password = password
+        self.log_path = log_path
+        self.kind: RedisKind = "redis-server" if prefer == "redis-server" and shutil.which(
+            "redis-server") else "embedded"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._embedded: object | None = None
+
+    @property
+    def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        if self.kind == "redis-server":
+            self._start_process()
+        else:
+            self._start_embedded()
+        return self
+
+    def _start_process(self) -> None:
+        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"]
+        if self.password:
+            argv += ["--requirepass", self.password]
+        output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_for_port(self.port, alive=lambda: self._process is not None
+                      and self._process.poll() is None)
+
+    def _start_embedded(self) -> None:
+        # fakeredis speaks RESP over TCP; good enough for development, not for load figures.
+        from fakeredis import TcpFakeServer
+
+        server = TcpFakeServer(("127.0.0.1", self.port), server_type="redis")
+        threading.Thread(target=server.serve_forever, daemon=True, name="embedded-redis").start()
+        self._embedded = server
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self._process and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
+        if self._embedded is not None:
+            self._embedded.shutdown()  # type: ignore[attr-defined]
+            self._embedded.server_close()  # type: ignore[attr-defined]
+            self._embedded = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def __enter__(self) -> RedisServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()

@@ -1,0 +1,36 @@
+"""Session-wide real servers: one moto server and one Redis for every test that needs them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from shipway.emulators import MotoServer, RedisServer
+
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """A moto server process, reached over HTTP with endpoint_url."""
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
+    """Point boto3 at the moto server for one test."""
+    for name, value in moto_server.client_environment().items():
+        monkeypatch.setenv(name, value)
+    return moto_server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server process (CI installs it)."""
+    with RedisServer() as server:
+        if server.kind != "redis-server":
+            pytest.fail("redis-server is not on PATH: install it (apt-get install redis-server)")
+        yield server

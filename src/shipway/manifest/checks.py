@@ -1,0 +1,112 @@
+"""Checks that span several parts of a manifest: references, names and routes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from shipway.manifest.application import Application
+from shipway.manifest.errors import did_you_mean
+from shipway.manifest.service import BucketUse, Service, TableUse
+from shipway.manifest.yaml_source import Location
+
+Problem = tuple[Location, str, bool]
+"""(where, message, point at the key rather than the value)"""
+
+
+def cross_reference_problems(app: Application) -> Iterator[Problem]:
+    """Every reference to a name the manifest does not define, and every clash."""
+    yield from _name_clashes(app)
+    for name, service in app.services.items():
+        yield from _service_environments(app, name, service)
+        yield from _service_uses(app, name, service)
+    for name, bucket in app.buckets.items():
+        if bucket.loader and bucket.loader.table not in app.tables:
+            yield (("buckets", name, "loader", "table"),
+                   _unknown("table", bucket.loader.table, app.tables), False)
+    for index, seed in enumerate(app.seed):
+        yield from _seed(app, index, seed.bucket)
+    yield from _route_collisions(app)
+
+
+def _unknown(kind: str, name: str, defined: dict[str, object]) -> str:
+    listing = ", ".join(sorted(defined)) or "none defined"
+    return f"{kind} '{name}' is not defined{did_you_mean(name, defined)} ({kind}s: {listing})"
+
+
+def _name_clashes(app: Application) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for section in ("services", "tables", "caches", "buckets", "secrets"):
+        for name in getattr(app, section):
+            if name in seen:
+                yield ((section, name), f"'{name}' is already the name of one of the "
+                       f"{seen[name]}; names are shared by services, tables, caches, buckets "
+                       "and secrets so that 'uses' is unambiguous", True)
+            seen.setdefault(name, section)
+
+
+def _service_environments(app: Application, name: str, service: Service) -> Iterator[Problem]:
+    for environment in service.environments:
+        if environment not in app.environments:
+            yield (("services", name, "environments", environment),
+                   _unknown("environment", environment, app.environments), True)
+
+
+def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:
+    for index, use in enumerate(service.uses):
+        where: Location = ("services", name, "uses", index)
+        if isinstance(use, TableUse):
+            if use.table not in app.tables:
+                yield ((*where, "table"), _unknown("table", use.table, app.tables), False)
+        elif isinstance(use, BucketUse):
+            if use.bucket not in app.buckets:
+                yield ((*where, "bucket"), _unknown("bucket", use.bucket, app.buckets), False)
+        elif use == name:
+            yield (where, f"a service cannot use itself ('{use}')", False)
+        elif use not in _usable(app):
+            yield (where, _unknown("name", use, _usable(app)) .replace(
+                "names:", "services, tables, caches, buckets and secrets:"), False)
+
+
+def _usable(app: Application) -> dict[str, object]:
+    return {**app.services, **app.tables, **app.caches, **app.buckets, **app.secrets}
+
+
+def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:
+    if bucket not in app.buckets:
+        yield (("seed", index, "bucket"), _unknown("bucket", bucket, app.buckets), False)
+    elif app.buckets[bucket].loader is None:
+        yield (("seed", index, "bucket"),
+               f"bucket '{bucket}' has no loader, so seed data would never reach a table", False)
+
+
+def _route_collisions(app: Application) -> Iterator[Problem]:
+    for environment in app.environments:
+        claimed: dict[tuple[str | None, str], str] = {}
+        for name, service in app.services.items():
+            spec = effective_routing_in(service, environment)
+            if spec is None:
+                continue
+            route = (spec[0], spec[1])
+            if route in claimed:
+                host = f" on host {route[0]}" if route[0] else ""
+                yield (("services", name, "routing", "path") if service.routing else
+                       ("services", name, "type"),
+                       f"path {route[1]}{host} is already routed to service "
+                       f"'{claimed[route]}'; give one of them a distinct routing.path or "
+                       "routing.host", False)
+                return
+            claimed[route] = name
+
+
+def effective_routing_in(service: Service, environment: str) -> tuple[str | None, str] | None:
+    """(host, path) the load balancer routes to service in environment; None if not routed."""
+    override = service.override_for(environment)
+    if override.get("type", service.type) != "web":
+        return None
+    if override.get("compute", service.compute) == "express":
+        return None  # Express Mode brings its own load balancer and URL
+    routing = override.get("routing")
+    if isinstance(routing, dict):
+        return routing.get("host"), str(routing.get("path", "/")).rstrip("/") or "/"
+    current = service.effective_routing
+    return current.host, current.path.rstrip("/") or "/"

@@ -1,0 +1,89 @@
+"""An environment: one account and region, its network, its domain and where alarms go."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Self
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from shipway.manifest.base import ManifestModel
+
+AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+
+
+class Domain(ManifestModel):
+    """A hosted zone and the certificate for HTTPS: an existing ARN, or one ACM issues."""
+
+    zone: str = Field(description="Route 53 hosted zone name, e.g. example.com")
+    name: str | None = Field(None, description="Record for the load balancer; default: the zone")
+    certificate_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$",
+        description="Existing ACM certificate; omit to have ACM issue one by DNS validation")
+
+    @property
+    def record_name(self) -> str:
+        return self.name or self.zone
+
+
+class Environment(ManifestModel):
+    """Where and how one copy of the application runs."""
+
+    account: AccountId
+    region: Region
+    availability_zones: int | list[str] = Field(
+        2, description="How many AZs (>= 2), or their names")
+    vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC, /16 to /24")
+    nat_gateways: int = Field(1, ge=0, description="0 .. number of AZs")
+    domain: Domain | None = None
+    alarm_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    alarm_topic_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:sns:")
+    deletion_protection: bool | None = Field(
+        None, description="Keep data and load balancers from deletion; default: true for prod")
+    requires_approval: bool | None = Field(
+        None, description="Manual approval before deploying; default: true for prod")
+
+    @field_validator("availability_zones")
+    @classmethod
+    def _at_least_two_zones(cls, zones: int | list[str]) -> int | list[str]:
+        count = zones if isinstance(zones, int) else len(zones)
+        if count < 2:
+            raise ValueError(f"{count} availability zone(s): at least 2 are needed for high availability")
+        if isinstance(zones, list) and len(set(zones)) != len(zones):
+            raise ValueError("availability zones are listed twice")
+        return zones
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _valid_cidr(cls, cidr: str) -> str:
+        try:
+            network = ipaddress.IPv4Network(cidr, strict=True)
+        except ValueError as error:
+            raise ValueError(f"'{cidr}' is not an IPv4 network in CIDR form ({error})") from None
+        if not 16 <= network.prefixlen <= 24:
+            raise ValueError(f"'{cidr}': a VPC's prefix must be /16 to /24")
+        return cidr
+
+    @model_validator(mode="after")
+    def _nat_fits_zones(self) -> Self:
+        if self.nat_gateways > self.zone_count:
+            raise ValueError(f"nat_gateways: {self.nat_gateways} is more than the "
+                             f"{self.zone_count} availability zones")
+        return self
+
+    @property
+    def zone_count(self) -> int:
+        zones = self.availability_zones
+        return zones if isinstance(zones, int) else len(zones)
+
+    def zone_names(self) -> list[str]:
+        """AZ names; a count maps to the region's first zones (a, b, c, ...)."""
+        if isinstance(self.availability_zones, list):
+            return list(self.availability_zones)
+        return [f"{self.region}{chr(ord('a') + index)}" for index in range(self.zone_count)]
+
+
+def is_production(name: str) -> bool:
+    """An environment called prod (or production) gets protective defaults."""
+    return name in {"prod", "production"}

@@ -17,6 +17,8 @@ class Domain(ManifestModel):
     """A hosted zone and the certificate for HTTPS: an existing ARN, or one ACM issues."""
 
     zone: str = Field(description="Route 53 hosted zone name, e.g. example.com")
+    zone_id: str = Field(pattern=r"^Z[A-Z0-9]{1,32}$",
+                         description="Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ")
     name: str | None = Field(None, description="Record for the load balancer; default: the zone")
     certificate_arn: str | None = Field(
         None, pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$",

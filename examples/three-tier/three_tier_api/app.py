@@ -1,0 +1,40 @@
+"""The api's Starlette application factory."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from three_tier_runtime import RequestContextMiddleware
+
+from three_tier_api.errors import EXCEPTION_HANDLERS
+from three_tier_api.openapi import openapi_document
+from three_tier_api.routes import ROUTES
+from three_tier_api.settings import ApiSettings, get_settings
+from three_tier_api.store import ItemStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Fail fast rather than hold a request for boto3's default 60 s read timeout.
+DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
+                         retries={"mode": "standard", "max_attempts": 3})
+
+
+def create_app(settings: ApiSettings | None = None, *,
+               dynamodb: DynamoDBClient | None = None) -> Starlette:
+    """Build the api; one DynamoDB client serves every request of this process."""
+    settings = settings or get_settings()
+    client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.settings = settings
+    app.state.store = ItemStore(settings.table_items, client)
+    app.state.openapi = openapi_document()
+    return app

@@ -1,0 +1,67 @@
+"""Reading and checking what a caller sent: path key, query parameters, JSON body."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from three_tier_api.cursor import BadCursorError, decode_cursor
+from three_tier_api.errors import ApiError
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 100
+MAX_KEY_BYTES = 2048  # DynamoDB's limit for a partition key
+MAX_BODY_BYTES = 400 * 1024  # DynamoDB's limit for an item
+
+
+def item_key(request: Request) -> str:
+    """The ``{key}`` path parameter, checked against DynamoDB's key limits."""
+    key: str = request.path_params["key"]
+    if not 0 < len(key.encode()) <= MAX_KEY_BYTES:
+        raise ApiError(400, "invalid_key", f"key must be 1 to {MAX_KEY_BYTES} bytes")
+    return key
+
+
+def page_limit(request: Request) -> int:
+    """The ``limit`` query parameter: 1 to 100, default 25."""
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ApiError(400, "invalid_limit", f"limit must be an integer from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def start_key(request: Request) -> dict[str, Any] | None:
+    """The DynamoDB start key behind the ``cursor`` query parameter."""
+    try:
+        return decode_cursor(request.query_params.get("cursor"))
+    except BadCursorError as error:
+        raise ApiError(400, "invalid_cursor", str(error)) from None
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request body as a JSON object, refusing anything larger than an item can be."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise _too_large()
+    try:
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ApiError(422, "invalid_body", "body must be a JSON object") from None
+    if not isinstance(value, dict):
+        raise ApiError(422, "invalid_body", "body must be a JSON object")
+    return value
+
+
+def _too_large() -> ApiError:
+    return ApiError(413, "body_too_large", f"body must be at most {MAX_BODY_BYTES} bytes")

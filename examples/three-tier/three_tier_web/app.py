@@ -1,0 +1,43 @@
+"""The web tier's Starlette application factory."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from three_tier_runtime import RequestContextMiddleware
+
+from three_tier_web.items_api import ItemsApi
+from three_tier_web.page_cache import PageCache
+from three_tier_web.routes import ROUTES
+from three_tier_web.settings import WebSettings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+
+def create_app(settings: WebSettings | None = None, *,
+               api_transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+    """Build the web tier; its one HTTP client to the api lives as long as the app."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(
+            base_url=str(settings.service_api_url), transport=api_transport,
+            timeout=settings.api_timeout_seconds,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+        ) as client:
+            app.state.items_api = ItemsApi(client, max_items=settings.max_items)
+            app.state.page_cache = PageCache[bytes](settings.page_cache_seconds)
+            yield
+
+    app = Starlette(
+        routes=ROUTES, lifespan=lifespan,
+        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
+    )
+    app.state.settings = settings
+    return app

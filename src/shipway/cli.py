@@ -6,13 +6,16 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from shipway.errors import GateFailedError, UserError
 from shipway.manifest import Manifest, ManifestError, UnknownEnvironmentError, load_manifest
+
+if TYPE_CHECKING:
+    from shipway.synthesis import SynthResult
 
 app = typer.Typer(
     name="shipway", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -95,6 +98,140 @@ def init(
         raise UserError(f"{file} exists; pass --force to overwrite it")
     file.write_text(starter_manifest(name), encoding="utf-8")
     console.print(f"wrote {file}: edit it, then run 'shipway validate -f {file}'")
+
+
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where to write the cloud assembly.")]
+ImageTag = Annotated[str, typer.Option(
+    "--image-tag", help="Tag of images built from source (pushed to each service's ECR).")]
+
+
+def _environments(manifest: Manifest, env: str | None, all_envs: bool) -> list[str]:
+    if all_envs:
+        return list(manifest.application.environments)
+    if env is None:
+        raise UserError("name an environment with --env (or pass --all-envs); defined: "
+                        + ", ".join(manifest.application.environments))
+    manifest.environment(env)
+    return [env]
+
+
+def _synthesize(file: Path, env: str | None, all_envs: bool, out: Path,
+                image_tag: str) -> SynthResult:
+    from shipway.synthesis import synthesize
+
+    manifest = read_manifest(file)
+    names = _environments(manifest, env, all_envs)
+    with console.status(f"synthesizing {', '.join(names)} ..."):
+        return synthesize(manifest, names, outdir=out, image_tag=image_tag)
+
+
+def _print_synth(result: SynthResult) -> None:
+    from rich.table import Table
+
+    for stack in result.stacks:
+        table = Table(title=f"{stack.name} ({stack.resource_count} resources) -> "
+                            f"{stack.template}", show_edge=False)
+        table.add_column("resource type")
+        table.add_column("count", justify="right")
+        for kind, count in sorted(stack.resources.items()):
+            table.add_row(kind, str(count))
+        console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+
+
+@app.command()
+@user_errors
+def synth(
+    file: ManifestPath = Path("shipway.yml"),
+    env: Annotated[str | None, typer.Option("--env", "-e", help="Environment to synthesize.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all-envs", help="Every environment.")] = False,
+    out: OutDir = Path("cdk.out"),
+    image_tag: ImageTag = "latest",
+) -> None:
+    """Synthesize CloudFormation for one environment (or all); print stacks and resources."""
+    result = _synthesize(file, env, all_envs, out, image_tag)
+    _print_synth(result)
+    if result.nag:
+        console.print(f"[yellow]{len(result.nag)} cdk-nag finding(s); run 'shipway check'[/]")
+
+
+@app.command()
+@user_errors
+def check(
+    file: ManifestPath = Path("shipway.yml"),
+    env: Annotated[str | None, typer.Option("--env", "-e", help="Environment to check.")] = None,
+    all_envs: Annotated[bool, typer.Option("--all-envs", help="Every environment.")] = False,
+    out: OutDir = Path("cdk.out"),
+) -> None:
+    """Synthesize, then gate with cdk-nag (AwsSolutions), cfn-lint and checkov; exit 1 on findings."""
+    from shipway.compliance.gates import cfn_lint_findings, checkov_findings
+
+    result = _synthesize(file, env, all_envs, out, "latest")
+    with console.status("cfn-lint ..."):
+        lint_errors, lint_warnings = cfn_lint_findings(result.templates)
+    with console.status("checkov ..."):
+        checkov_failed, checkov_skipped = checkov_findings(result.outdir)
+    findings = [*result.nag, *lint_errors, *checkov_failed]
+    for finding in findings:
+        console.print(str(finding), markup=False, highlight=False, soft_wrap=True)
+    console.print(f"cdk-nag: {len(result.nag)} unacknowledged | cfn-lint: {len(lint_errors)} "
+                  f"errors, {len(lint_warnings)} warnings | checkov: {len(checkov_failed)} "
+                  f"failed, {checkov_skipped} skipped with a reason", highlight=False)
+    if findings:
+        raise GateFailedError(f"check failed: {len(findings)} finding(s)")
+    console.print("[green]✓ no findings[/]")
+
+
+def _cdk(action: str, file: Path, env: str, extra: list[str]) -> None:
+    from shipway.app import stack_name
+    from shipway.deploy.cdk_cli import cdk_executable, require_credentials, run_cdk
+
+    manifest = read_manifest(file)
+    manifest.environment(env)
+    cdk_executable()
+    require_credentials()
+    out = Path("cdk.out")
+    result = _synthesize(file, env, False, out, "latest")
+    if result.nag:
+        raise GateFailedError(f"{len(result.nag)} cdk-nag finding(s): run 'shipway check'")
+    status = run_cdk(action, assembly=out, stack=stack_name(manifest, env), extra=extra)
+    if status:
+        raise typer.Exit(status)
+
+
+@app.command()
+@user_errors
+def diff(file: ManifestPath = Path("shipway.yml"), env: EnvName = "test") -> None:
+    """Show what a deploy would change (cdk diff)."""
+    _cdk("diff", file, env, [])
+
+
+@app.command()
+@user_errors
+def deploy(
+    file: ManifestPath = Path("shipway.yml"),
+    env: EnvName = "test",
+    approve: Annotated[bool, typer.Option(
+        "--approve", help="Confirm a deploy to an environment that requires approval.")] = False,
+) -> None:
+    """Deploy one environment (cdk deploy); environments with requires_approval need --approve."""
+    manifest = read_manifest(file)
+    if manifest.requires_approval(env) and not approve:
+        raise UserError(f"environment '{env}' requires approval: review 'shipway diff --env "
+                        f"{env}', then run again with --approve")
+    _cdk("deploy", file, env, ["--require-approval", "never" if approve else "broadening"])
+
+
+@app.command()
+@user_errors
+def destroy(
+    file: ManifestPath = Path("shipway.yml"),
+    env: EnvName = "test",
+    force: Annotated[bool, typer.Option("--force", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete one environment's stack (cdk destroy); retained data stays."""
+    _cdk("destroy", file, env, ["--force"] if force else [])
 
 
 def main() -> None:

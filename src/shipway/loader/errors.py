@@ -19,20 +19,24 @@ class LoaderConfigError(LoaderError, ValueError):
 class InvalidRecordError(LoaderError, ValueError):
     """One record cannot become a DynamoDB item; it is rejected and the load goes on."""
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, detail: str, path: tuple[str | int, ...] = ()) -> None:
+        self.detail = detail
+        self.path = path
+        super().__init__(self.reason)
+
+    @property
+    def reason(self) -> str:
+        """The detail, prefixed with the attribute path it occurred at (``a.b[2]``)."""
+        if not self.path:
+            return self.detail
+        rendered = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in self.path
+        ).lstrip(".")
+        return f"attribute {rendered}: {self.detail}"
 
     def within(self, name: str | int) -> InvalidRecordError:
-        """The same error, its reason prefixed with the attribute or list index it occurred in."""
-        where = f"[{name}]" if isinstance(name, int) else f"'{name}'"
-        reason = self.reason
-        if reason.startswith("in "):
-            head, sep, rest = reason.partition(": ")
-            return InvalidRecordError(f"in {where}{head[3:].removeprefix(chr(39)).join(('', ''))}"
-                                      f"{sep}{rest}") if False else InvalidRecordError(
-                f"in {where} > {reason[3:]}")
-        return InvalidRecordError(f"in {where}: {reason}")
+        """The same error one level up: inside attribute or list index ``name``."""
+        return InvalidRecordError(self.detail, (name, *self.path))
 
 
 class MalformedObjectError(LoaderError):
@@ -42,3 +46,7 @@ class MalformedObjectError(LoaderError):
         super().__init__(reason)
         self.reason = reason
         self.summary = summary
+
+
+class InvalidMessageError(LoaderError):
+    """An SQS message is not an S3 event notification; it goes to the dead-letter queue."""

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from shipway.manifest.base import ManifestModel, Name
-from shipway.manifest.data import Bucket, Cache, SeedFile, Secret, Table
+from shipway.manifest.data import Bucket, Cache, Secret, SeedFile, Table
 from shipway.manifest.environment import Environment
 from shipway.manifest.service import Service
 

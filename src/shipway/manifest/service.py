@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Discriminator, Field, Tag, StringConstraints, create_model, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from shipway.manifest.base import ManifestModel
 from shipway.manifest.fargate import cpu_problem, memory_problem

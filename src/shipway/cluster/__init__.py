@@ -1,0 +1,1 @@
+"""The ECS cluster and its capacity providers."""

@@ -1,0 +1,58 @@
+"""ECS cluster with Container Insights (enhanced) and the capacity its services ask for."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_autoscaling as autoscaling
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from constructs import Construct
+
+from shipway.compliance import acknowledge, skip_checkov
+from shipway.manifest.service import Ec2Capacity
+from shipway.network.infrastructure import Network
+
+
+class Cluster(Construct):
+    """One cluster per environment; Fargate always, EC2 capacity per service that asks."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, network: Network,
+                 namespace: str) -> None:
+        super().__init__(scope, construct_id)
+        self.network = network
+        self.cluster = ecs.Cluster(
+            self, "Cluster", vpc=network.vpc,
+            container_insights_v2=ecs.ContainerInsights.ENHANCED,
+            enable_fargate_capacity_providers=True,
+        )
+        # Service Connect needs a namespace; backends register in it, every service can call.
+        self.cluster.add_default_cloud_map_namespace(name=namespace, use_for_service_connect=True)
+
+    def add_ec2_capacity(self, name: str, capacity: Ec2Capacity) -> ecs.AsgCapacityProvider:
+        """An Auto Scaling group capacity provider spread over the AZs, for one service."""
+        group = autoscaling.AutoScalingGroup(
+            self, f"{name}Instances", vpc=self.network.vpc,
+            vpc_subnets=self.network.service_subnets,
+            instance_type=ec2.InstanceType(capacity.instance_type),
+            machine_image=ecs.EcsOptimizedImage.amazon_linux2023(),
+            min_capacity=capacity.min_instances, max_capacity=capacity.max_instances,
+            require_imdsv2=True,
+            block_devices=[autoscaling.BlockDevice(
+                device_name="/dev/xvda",
+                volume=autoscaling.BlockDeviceVolume.ebs(30, encrypted=True,
+                                                         volume_type=autoscaling.EbsDeviceVolumeType.GP3))],
+            new_instances_protected_from_scale_in=False,
+        )
+        acknowledge(group, "AS3", "Scaling events are visible in the ECS service events and "
+                    "Container Insights; the environment's alarms page on their effects.")
+        acknowledge(group, "IAM4", "AmazonEC2ContainerServiceforEC2Role is the AWS-maintained "
+                    "policy the ECS agent needs; pinning a copy would miss agent updates.")
+        acknowledge(group, "IAM5", "The ECS agent's managed policy and the SSM agent work on "
+                    "resources named at run time (tasks, log streams).")
+        acknowledge(group, "EC26", "The root volume is encrypted through the launch template's "
+                    "block device mapping.")
+        skip_checkov(group, "CKV_AWS_153", "Instances are replaced with the group, not kept.")
+        provider = ecs.AsgCapacityProvider(
+            self, f"{name}Capacity", auto_scaling_group=group,
+            enable_managed_termination_protection=False, enable_managed_scaling=True)
+        self.cluster.add_asg_capacity_provider(provider)
+        return provider

@@ -1,0 +1,31 @@
+"""Acknowledging a finding beside the construct it is about, with a reason a reviewer accepts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import IConstruct
+
+
+def acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge cdk-nag AwsSolutions rule (e.g. 'IAM5') on construct and its children."""
+    cdk.Validations.of(construct).acknowledge(
+        cdk.Acknowledgment(id=f"AwsSolutions-{rule}", reason=reason))
+
+
+def skip_checkov(construct: IConstruct, check: str, reason: str) -> None:
+    """Record a checkov skip (e.g. 'CKV_AWS_18') in the CloudFormation resource's Metadata."""
+    resource = _cfn_resource(construct)
+    existing: Any = resource.get_metadata("checkov") or {"skip": []}
+    existing["skip"] = [*existing["skip"], {"id": check, "comment": reason}]
+    resource.add_metadata("checkov", existing)
+
+
+def _cfn_resource(construct: IConstruct) -> cdk.CfnResource:
+    if isinstance(construct, cdk.CfnResource):
+        return construct
+    child = construct.node.default_child
+    if isinstance(child, cdk.CfnResource):
+        return child
+    raise TypeError(f"{construct.node.path} has no CloudFormation resource to annotate")

@@ -1,0 +1,1 @@
+"""Deploying with the AWS CDK CLI: diff, deploy and destroy of a synthesized assembly."""

@@ -1,0 +1,33 @@
+"""`shipway dev` and `shipway load`: the whole application on a laptop, without Docker or AWS."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from shipway.dev.errors import (
+    DevConfigurationError,
+    DevNotRunningError,
+    LoadFailedError,
+    LoadRequestError,
+    MissingSecretError,
+    PortTakenError,
+    SeedError,
+    ServiceFailedError,
+)
+from shipway.dev.load import load_file
+from shipway.dev.plan import plan_dev
+from shipway.dev.session import DevSession
+from shipway.manifest import Manifest
+
+__all__ = [
+    "DevConfigurationError", "DevNotRunningError", "DevSession", "LoadFailedError",
+    "LoadRequestError", "MissingSecretError", "PortTakenError", "SeedError",
+    "ServiceFailedError", "load_file", "plan_dev", "run_dev",
+]
+
+
+def run_dev(manifest: Manifest, console: Console) -> int:
+    """Run the manifest's application locally until SIGINT/SIGTERM; the exit status."""
+    plan = plan_dev(manifest)
+    console.print(f"[bold]shipway dev[/] {manifest.name} ({manifest.path})", highlight=False)
+    return DevSession(plan, console).run()

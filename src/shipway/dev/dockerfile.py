@@ -1,0 +1,95 @@
+"""The command an image runs, read from its Dockerfile's ENTRYPOINT and CMD."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass, field
+
+# Characters that need a shell; a shell-form CMD without them is split into argv directly.
+SHELL_SYNTAX = re.compile(r"[$;&|<>`*?(){}~\\]")
+# Init shims that matter in a container (PID 1) but not on a laptop.
+INIT_SHIMS = {"tini", "/tini", "/usr/bin/tini", "dumb-init", "/usr/bin/dumb-init"}
+
+
+@dataclass
+class _Stage:
+    base: str
+    entrypoint: list[str] | None = None
+    cmd: list[str] | None = None
+    has_own: set[str] = field(default_factory=set)
+
+
+def instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, comments dropped and continued lines joined."""
+    found: list[tuple[str, str]] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        whole = (pending + line).strip()
+        pending = ""
+        if whole:
+            keyword, _, rest = whole.partition(" ")
+            found.append((keyword.upper(), rest.strip()))
+    return found
+
+
+def command_argv(arguments: str) -> list[str]:
+    """The argv of an exec-form (`["a", "b"]`) or shell-form (`a b`) CMD or ENTRYPOINT."""
+    if arguments.startswith("["):
+        try:
+            value = json.loads(arguments)
+        except json.JSONDecodeError:
+            value = None
+        if isinstance(value, list) and all(isinstance(part, str) for part in value):
+            return value
+    if SHELL_SYNTAX.search(arguments):
+        return ["/bin/sh", "-c", arguments]
+    return shlex.split(arguments)
+
+
+def image_command(text: str) -> list[str]:
+    """ENTRYPOINT followed by CMD of the Dockerfile's final stage (Docker's rules), or []."""
+    stages: dict[str, _Stage] = {}
+    current: _Stage | None = None
+    for keyword, arguments in instructions(text):
+        if keyword == "FROM":
+            parts = arguments.split()
+            current = _inherit(stages.get(parts[0].lower()) if parts else None)
+            if len(parts) >= 3 and parts[-2].upper() == "AS":
+                stages[parts[-1].lower()] = current
+        elif keyword in {"CMD", "ENTRYPOINT"} and current is not None:
+            _set(current, keyword, command_argv(arguments))
+    if current is None:
+        return []
+    return _without_init_shim([*(current.entrypoint or []), *(current.cmd or [])])
+
+
+def _inherit(base: _Stage | None) -> _Stage:
+    if base is None:
+        return _Stage(base="")
+    return _Stage(base="stage", entrypoint=base.entrypoint, cmd=base.cmd)
+
+
+def _set(stage: _Stage, keyword: str, argv: list[str]) -> None:
+    if keyword == "CMD":
+        stage.cmd = argv
+    else:
+        stage.entrypoint = argv
+        if "CMD" not in stage.has_own:
+            stage.cmd = None  # a new ENTRYPOINT resets the CMD inherited from the base
+    stage.has_own.add(keyword)
+
+
+def _without_init_shim(argv: list[str]) -> list[str]:
+    if argv and argv[0] in INIT_SHIMS:
+        argv = argv[1:]
+        if argv and argv[0] == "--":
+            argv = argv[1:]
+    return argv

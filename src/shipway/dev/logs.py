@@ -1,0 +1,63 @@
+"""Each process's output, line by line, behind a coloured `name |` prefix."""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable
+from typing import IO
+
+from rich.console import Console
+from rich.text import Text
+
+COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan",
+           "bright_magenta", "bright_green", "bright_yellow")
+KEPT_LINES = 50
+
+
+class LogPrinter:
+    """Prints prefixed lines from many threads; names are padded to one width."""
+
+    def __init__(self, console: Console, names: Iterable[str] = ()) -> None:
+        self.console = console
+        self._colours: dict[str, str] = {}
+        self._width = max((len(name) for name in names), default=0)
+        for name in names:
+            self.colour(name)
+
+    def colour(self, name: str) -> str:
+        """The colour of a name, chosen once."""
+        return self._colours.setdefault(name, COLOURS[len(self._colours) % len(COLOURS)])
+
+    def line(self, name: str, text: str, *, style: str = "") -> None:
+        """Print one line of name's output."""
+        self._width = max(self._width, len(name))
+        prefix = Text(f"{name:<{self._width}} | ", style=self.colour(name))
+        self.console.print(prefix + Text(text, style=style), soft_wrap=True, highlight=False)
+
+
+class LogTail:
+    """Copies a stream to the printer and keeps its last lines for a failure report."""
+
+    def __init__(self, name: str, printer: LogPrinter, keep: int = KEPT_LINES) -> None:
+        self.name = name
+        self.printer = printer
+        self.lines: deque[str] = deque(maxlen=keep)
+        self.finished = threading.Event()
+
+    def follow(self, stream: IO[bytes]) -> threading.Thread:
+        """Start a daemon thread that reads stream until it closes."""
+        thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
+                                  name=f"logs-{self.name}")
+        thread.start()
+        return thread
+
+    def _pump(self, stream: IO[bytes]) -> None:
+        try:
+            for raw in iter(stream.readline, b""):
+                text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                self.lines.append(text)
+                self.printer.line(self.name, text)
+        finally:
+            stream.close()
+            self.finished.set()

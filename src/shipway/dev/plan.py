@@ -1,0 +1,134 @@
+"""Everything decided before anything starts, so a user's mistake costs no process at all."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from shipway.dev.errors import PortTakenError, SeedError
+from shipway.dev.order import start_waves
+from shipway.dev.processes import HealthGate
+from shipway.dev.state import DevPaths
+from shipway.emulators import free_port
+from shipway.manifest import Manifest, ServiceSpec
+from shipway.secret.local import LocalSecrets, local_secrets
+from shipway.service import wiring
+from shipway.service.local import service_command, service_directory
+
+ENVIRONMENT = "dev"
+DEFAULT_HEALTH_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """How one service runs locally."""
+
+    name: str
+    spec: ServiceSpec
+    argv: list[str]
+    cwd: Path
+    port: int
+    gate: HealthGate
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@dataclass(frozen=True)
+class DevPlan:
+    """The local run of one manifest."""
+
+    manifest: Manifest
+    paths: DevPaths
+    services: dict[str, ServicePlan]
+    waves: list[list[str]]
+    secrets: LocalSecrets
+    seeds: list[tuple[str, Path]]
+
+    @property
+    def app(self) -> str:
+        return self.manifest.name
+
+    def physical_name(self, name: str) -> str:
+        """`<app>-dev-<name>`: tables, buckets, queues and secrets in the moto server."""
+        return wiring.physical_name(self.app, ENVIRONMENT, name)
+
+
+def dev_services(manifest: Manifest) -> dict[str, ServiceSpec]:
+    """The services as written, or with a `dev` environment's overrides if there is one."""
+    if ENVIRONMENT in manifest.application.environments:
+        return manifest.services_in(ENVIRONMENT)
+    return {name: service.spec() for name, service in manifest.application.services.items()}
+
+
+def plan_dev(manifest: Manifest) -> DevPlan:
+    """Check and decide commands, ports, start order, secrets and seeds."""
+    paths = DevPaths.beside(manifest.path)
+    specs = dev_services(manifest)
+    application = manifest.application
+    waves = start_waves({name: [use for use in spec.uses if isinstance(use, str)]
+                         for name, spec in specs.items()})
+    ports = assign_ports(specs)
+    services = {name: ServicePlan(
+        name=name, spec=spec, argv=service_command(name, spec, manifest.directory),
+        cwd=service_directory(spec, manifest.directory), port=ports[name],
+        gate=health_gate(spec)) for name, spec in specs.items()}
+    references = [(name, variable, reference) for name, spec in specs.items()
+                  for variable, reference in spec.secrets.items()]
+    secrets = local_secrets(application, references, paths.secrets_env)
+    return DevPlan(manifest, paths, services, waves, secrets, seed_files(manifest))
+
+
+def health_gate(spec: ServiceSpec) -> HealthGate:
+    """The manifest's health check; its grace period if set, else 30 s, bounds the wait."""
+    check = spec.health_check
+    explicit = "grace_period" in check.model_fields_set and check.grace_period > 0
+    return HealthGate(path=check.path, healthy_codes=check.healthy_codes,
+                      deadline_seconds=float(check.grace_period) if explicit
+                      else DEFAULT_HEALTH_SECONDS)
+
+
+def assign_ports(specs: dict[str, ServiceSpec]) -> dict[str, int]:
+    """`local.port` where given (it must be free), else a free port, all distinct."""
+    ports: dict[str, int] = {}
+    for name, spec in specs.items():
+        fixed = spec.local.port if spec.local is not None else None
+        if fixed is None:
+            continue
+        if fixed in ports.values() or not port_is_free(fixed):
+            raise PortTakenError(
+                f"service '{name}': port {fixed} (local.port) is already in use; stop what "
+                "listens there or change local.port (omit it for a free port)")
+        ports[name] = fixed
+    for name in specs:
+        while name not in ports:
+            port = free_port()
+            if port not in ports.values():
+                ports[name] = port
+    return ports
+
+
+def port_is_free(port: int) -> bool:
+    """True if a server could listen on 127.0.0.1:port now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def seed_files(manifest: Manifest) -> list[tuple[str, Path]]:
+    """(bucket, file) for each seed, checking that each file exists."""
+    seeds = []
+    for seed in manifest.application.seed:
+        path = (manifest.directory / seed.file).resolve()
+        if not path.is_file():
+            raise SeedError(f"seed file {seed.file} (bucket {seed.bucket}) does not exist "
+                            f"beside {manifest.path.name}; fix 'seed:' or add the file")
+        seeds.append((seed.bucket, path))
+    return seeds
+

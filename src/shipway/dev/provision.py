@@ -1,0 +1,87 @@
+"""Create the manifest's tables, buckets, loader queues and secrets in the moto server."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from shipway.bucket.local import LoaderQueue, create_bucket, create_loader_queue, notify_loader
+from shipway.emulators.moto_server import FAKE_CREDENTIALS
+from shipway.secret.local import create_secrets
+from shipway.table.local import create_table
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
+
+    from shipway.dev.plan import DevPlan
+
+# The moto server is on this machine: fail fast rather than retry for a minute.
+LOCAL_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2,
+                      read_timeout=30)
+
+
+@dataclass(frozen=True)
+class AwsClients:
+    """Clients aimed at the moto server, with its fake credentials."""
+
+    dynamodb: DynamoDBClient
+    s3: S3Client
+    sqs: SQSClient
+    secretsmanager: SecretsManagerClient
+    ssm: SSMClient
+
+
+def aws_clients(endpoint_url: str) -> AwsClients:
+    """A fresh set of clients (one boto3 session each set: sessions are not thread-safe)."""
+    session = boto3.session.Session(
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=FAKE_CREDENTIALS["AWS_DEFAULT_REGION"])
+    return AwsClients(
+        dynamodb=session.client("dynamodb", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
+        s3=session.client("s3", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
+        sqs=session.client("sqs", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
+        secretsmanager=session.client("secretsmanager", endpoint_url=endpoint_url,
+                                      config=LOCAL_CONFIG),
+        ssm=session.client("ssm", endpoint_url=endpoint_url, config=LOCAL_CONFIG))
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    """Physical names by manifest name."""
+
+    tables: dict[str, str] = field(default_factory=dict)
+    buckets: dict[str, str] = field(default_factory=dict)
+    loader_queues: dict[str, LoaderQueue] = field(default_factory=dict)
+    secret_ids: dict[str, str] = field(default_factory=dict)
+
+
+def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
+    """Create everything the manifest declares, named `<app>-dev-<name>`."""
+    application = plan.manifest.application
+    done = Provisioned(
+        tables={name: plan.physical_name(name) for name in application.tables},
+        buckets={name: plan.physical_name(name) for name in application.buckets},
+        secret_ids={name: plan.physical_name(name) for name in application.secrets})
+    for name, table in application.tables.items():
+        create_table(clients.dynamodb, done.tables[name], table)
+    for name, bucket in application.buckets.items():
+        create_bucket(clients.s3, done.buckets[name], bucket)
+        if bucket.loader is not None:
+            queue = create_loader_queue(clients.sqs, f"{done.buckets[name]}-loader")
+            notify_loader(clients.s3, done.buckets[name], queue)
+            done.loader_queues[name] = queue
+    external = {reference: value for reference, value in plan.secrets.referenced.items()
+                if reference not in application.secrets}
+    create_secrets(clients.secretsmanager, clients.ssm,
+                   named={done.secret_ids[name]: value
+                          for name, value in plan.secrets.values.items()},
+                   referenced=external)
+    return done

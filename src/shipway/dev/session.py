@@ -1,0 +1,193 @@
+"""`shipway dev`: emulators, provisioning, loaders, seeds, services in order; then stop it all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+
+from shipway.dev.emulators import Emulators, start_emulators
+from shipway.dev.errors import ServiceFailedError, StopRequested
+from shipway.dev.logs import LogPrinter
+from shipway.dev.output import print_emulators, print_failure, print_provisioned, print_ready
+from shipway.dev.plan import ENVIRONMENT, DevPlan
+from shipway.dev.processes import ServiceProcess, stop_all
+from shipway.dev.state import write_json
+from shipway.service.local import LocalResources, process_environment, service_environment
+
+if TYPE_CHECKING:
+    from shipway.dev.loaders import LoaderPoller
+    from shipway.dev.provision import Provisioned
+
+STOP_GRACE_SECONDS = 10.0
+
+
+@contextlib.contextmanager
+def stop_signals(stopping: threading.Event) -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM only set `stopping`; the session stops in order."""
+    def request_stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    previous = {number: signal.signal(number, request_stop)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class DevSession:
+    """One local run of a manifest, from start to a clean stop."""
+
+    def __init__(self, plan: DevPlan, console: Console) -> None:
+        self.plan = plan
+        self.console = console
+        self.printer = LogPrinter(console, names=plan.services)
+        self.stopping = threading.Event()
+        self.failure: ServiceFailedError | None = None
+        self.emulators: Emulators | None = None
+        self.pollers: list[LoaderPoller] = []
+        self.services: list[ServiceProcess] = []
+        self._failure_lock = threading.Lock()
+
+    def run(self) -> int:
+        """Start, serve until a signal or a failure, stop; 0 on a requested stop, 1 on failure."""
+        with stop_signals(self.stopping):
+            try:
+                self.start()
+                self.stopping.wait()
+                self.check()
+            except StopRequested:
+                pass
+            except ServiceFailedError as failure:
+                self.fail(failure)
+            finally:
+                self.stop()
+        if self.failure is not None:
+            print_failure(self.console, self.failure)
+            return 1
+        return 0
+
+    def start(self) -> None:
+        """Everything up to a healthy application and its dev.json."""
+        started = time.monotonic()
+        plan = self.plan
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            emulators = pool.submit(start_emulators, plan.paths.logs,
+                                    with_redis=bool(plan.manifest.application.caches))
+            # boto3 and the loader runtime take a second to import: meanwhile moto starts.
+            from shipway.dev import loads, provision
+            self.emulators = emulators.result()
+        print_emulators(self.console, self.emulators)
+        self.check()
+        clients = provision.aws_clients(self.emulators.aws_endpoint_url)
+        provisioned = provision.provision(plan, clients)
+        print_provisioned(self.console, provisioned)
+        board = loads.LoadBoard(plan.paths, self.printer)
+        self.pollers = loads.start_pollers(plan, provisioned, self.emulators.aws_endpoint_url,
+                                           board)
+        loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
+        resources = self.resources(provisioned)
+        for wave in plan.waves:
+            self.start_wave(wave, resources)
+        write_json(plan.paths.dev_json, self.description(provisioned))
+        print_ready(self.console, plan, time.monotonic() - started)
+
+    def resources(self, provisioned: Provisioned) -> LocalResources:
+        """Physical names and endpoints by manifest name, for wiring services."""
+        assert self.emulators is not None
+        redis = self.emulators.redis
+        from shipway.cache.local import cache_urls
+
+        caches = cache_urls(self.plan.manifest.application.caches, "127.0.0.1",
+                            redis.port) if redis else {}
+        return LocalResources(
+            app=self.plan.app, environment=ENVIRONMENT, aws=self.emulators.aws_environment(),
+            tables=provisioned.tables, buckets=provisioned.buckets, cache_urls=caches,
+            secret_values=self.plan.secrets.values, secret_ids=provisioned.secret_ids,
+            referenced_secrets=self.plan.secrets.referenced,
+            service_urls={name: service.url for name, service in self.plan.services.items()})
+
+    def start_wave(self, wave: list[str], resources: LocalResources) -> None:
+        """Start services that need nothing not yet healthy; wait until each is healthy."""
+        started = []
+        for name in wave:
+            service_plan = self.plan.services[name]
+            service = ServiceProcess(name, service_plan.port, self.printer)
+            self.services.append(service)
+            variables = service_environment(name, service_plan.spec,
+                                            self.plan.manifest.application, resources,
+                                            service_plan.port)
+            service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
+            threading.Thread(target=self.watch, args=(service,), daemon=True,
+                             name=f"watch-{name}").start()
+            started.append(service)
+        for service in started:
+            service.wait_healthy(self.plan.services[service.name].gate, self.stopping)
+            self.check()
+
+    def watch(self, service: ServiceProcess) -> None:
+        """Turn a service's exit, unless we are stopping, into the session's failure."""
+        assert service.process is not None
+        code = service.process.wait()
+        if not self.stopping.is_set():
+            service.tail.finished.wait(timeout=2)
+            self.fail(service.failure(f"exited with status {code}"))
+
+    def fail(self, failure: ServiceFailedError) -> None:
+        """Keep the first failure and stop."""
+        with self._failure_lock:
+            if self.failure is None:
+                self.failure = failure
+        self.stopping.set()
+
+    def check(self) -> None:
+        """Raise the failure, or StopRequested, if the session must stop."""
+        if self.failure is not None:
+            raise self.failure
+        if self.stopping.is_set():
+            raise StopRequested
+
+    def stop(self) -> None:
+        """Services first (SIGTERM, then SIGKILL after the grace period), then emulators."""
+        self.stopping.set()
+        self.plan.paths.dev_json.unlink(missing_ok=True)
+        if self.services:
+            self.console.print("stopping services ...", style="dim")
+            stop_all(list(reversed(self.services)), STOP_GRACE_SECONDS)
+        for poller in self.pollers:
+            poller.stop(timeout=0)
+        for poller in self.pollers:
+            poller.stop()
+        if self.emulators is not None:
+            self.emulators.stop()
+        self.console.print("stopped", style="dim")
+
+    def description(self, provisioned: Provisioned) -> dict[str, Any]:
+        """The content of dev.json."""
+        assert self.emulators is not None
+        redis = self.emulators.redis
+        return {
+            "application": self.plan.app,
+            "manifest": str(self.plan.manifest.path.resolve()),
+            "pid": os.getpid(),
+            "services": {service.name: {"url": service.url, "port": service.port,
+                                        "pid": service.pid} for service in self.services},
+            "aws_endpoint_url": self.emulators.aws_endpoint_url,
+            "redis_url": f"redis://127.0.0.1:{redis.port}/0" if redis else None,
+            "redis": redis.kind if redis else None,
+            "tables": provisioned.tables,
+            "buckets": provisioned.buckets,
+            "queues": {name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                       for name, queue in provisioned.loader_queues.items()},
+            "secrets": provisioned.secret_ids,
+            "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
+        }

@@ -1,0 +1,40 @@
+"""The environment's KMS key, usable by the AWS services that write encrypted data for us."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+# Services that encrypt on our behalf with this key: log delivery, alarm notifications to an
+# encrypted topic, and S3 event notifications to an encrypted queue.
+SERVICE_PRINCIPALS = ("cloudwatch.amazonaws.com", "s3.amazonaws.com", "events.amazonaws.com")
+
+
+class EnvironmentKey(Construct):
+    """A rotating KMS key; deletion waits the maximum window so a mistake can be undone."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, retain: bool) -> None:
+        super().__init__(scope, construct_id)
+        stack = cdk.Stack.of(self)
+        self.key = kms.Key(
+            self, "Key", enable_key_rotation=True, description=f"{stack.stack_name} data key",
+            pending_window=cdk.Duration.days(30),
+            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY)
+        self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="CloudWatchLogs",
+            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+                     "kms:Describe*"],
+            resources=["*"],
+            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
+                                    f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:*"}},
+        ))
+        self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="AwsServicesPublishing",
+            principals=[iam.ServicePrincipal(name) for name in SERVICE_PRINCIPALS],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+            conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+        ))

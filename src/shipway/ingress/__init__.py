@@ -1,0 +1,1 @@
+"""The environment's shared, internet-facing load balancer for web services."""

@@ -1,0 +1,1 @@
+"""Alarms on by default, one topic per environment, descriptions that say what to do first."""

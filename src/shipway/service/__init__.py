@@ -1,0 +1,1 @@
+"""A service: its image, task, ECS service, routing, scaling, deployment and alarms."""

@@ -1,0 +1,125 @@
+"""A web service on ECS Express Mode (AWS::ECS::ExpressGatewayService), App Runner's successor."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import jsii
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from shipway.compliance import acknowledge
+from shipway.context import ServiceRuntime
+from shipway.manifest import ServiceSpec
+from shipway.observability.alarms import create_alarms, service_alarm_specs
+from shipway.service.image import ServiceImage
+from shipway.service.infrastructure import ServicePlacement
+from shipway.service.task import ServiceTask
+from shipway.service.variables import service_url_variable
+
+INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices"
+
+
+class ExpressService(Construct):
+    """Express Mode provisions its own load balancer, target group and scaling policies."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, name: str, spec: ServiceSpec,
+                 placement: ServicePlacement) -> None:
+        super().__init__(scope, construct_id)
+        self.name, self.spec, self.placement = name, spec, placement
+        self.target_group = None
+        self.image = ServiceImage(self, "Image", spec=spec,
+                                  repository_name=placement.physical_name,
+                                  image_tag=placement.image_tag, key=placement.key,
+                                  retain=placement.retain)
+        # The task definition construct gives us roles and a log group; Express takes the
+        # container settings inline.
+        self.task = ServiceTask(self, "Task", name=name, spec=spec, image=self.image.image,
+                                key=placement.key, log_retention=placement.log_retention)
+        self.security_group = ec2.SecurityGroup(
+            self, "SecurityGroup", vpc=placement.cluster.network.vpc,
+            description=f"express service {name}")
+        self._environment: dict[str, str] = dict(spec.environment)
+        self._secrets: dict[str, str] = {}
+        self.service = self._service()
+        if spec.alarms.enabled:
+            create_alarms(self, prefix=placement.physical_name, topic=placement.topic,
+                          specs=service_alarm_specs(
+                              spec.alarms, cluster_name=placement.cluster.cluster.cluster_name,
+                              service_name=placement.physical_name))
+
+    @property
+    def task_role(self) -> iam.IRole:
+        return self.task.definition.task_role
+
+    @property
+    def execution_role(self) -> iam.IRole:
+        return self.task.definition.obtain_execution_role()
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.service.attr_endpoint}"
+
+    def _infrastructure_role(self) -> iam.Role:
+        role = iam.Role(self, "InfrastructureRole",
+                        assumed_by=iam.ServicePrincipal("ecs.amazonaws.com"),
+                        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
+                            INFRASTRUCTURE_POLICY)])
+        acknowledge(role, "IAM4", "Express Mode requires AWS's infrastructure role policy to "
+                    "create the load balancer, target groups and scaling policies it manages.")
+        return role
+
+    def _service(self) -> ecs.CfnExpressGatewayService:
+        spec, placement = self.spec, self.placement
+        scaling = spec.autoscaling
+        network = placement.cluster.network
+        return ecs.CfnExpressGatewayService(
+            self, "Service", service_name=placement.physical_name,
+            cluster=placement.cluster.cluster.cluster_name,
+            cpu=str(spec.cpu), memory=str(spec.memory),
+            execution_role_arn=self.execution_role.role_arn,
+            infrastructure_role_arn=self._infrastructure_role().role_arn,
+            task_role_arn=self.task_role.role_arn,
+            health_check_path=spec.health_check.path,
+            # Public subnets make Express Mode's load balancer internet-facing.
+            network_configuration=ecs.CfnExpressGatewayService.ExpressGatewayServiceNetworkConfigurationProperty(
+                subnets=network.vpc.select_subnets(
+                    subnet_group_name="public").subnet_ids,
+                security_groups=[self.security_group.security_group_id]),
+            primary_container=ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty(
+                image=self.image.uri if spec.image.uri else
+                f"{self.image.uri}:{placement.image_tag}",
+                container_port=spec.port,
+                aws_logs_configuration=ecs.CfnExpressGatewayService.ExpressGatewayServiceAwsLogsConfigurationProperty(
+                    log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name),
+                environment=cdk.Lazy.any(_Pairs(self._environment, "value")),
+                secrets=cdk.Lazy.any(_Pairs(self._secrets, "value_from"))),
+            scaling_target=ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
+                min_task_count=scaling.min if scaling else spec.count,
+                max_task_count=scaling.max if scaling else spec.count,
+                auto_scaling_metric="AVERAGE_CPU",
+                auto_scaling_target_value=(scaling.cpu if scaling and scaling.cpu else 60)),
+        )
+
+    def add_environment(self, name: str, value: str) -> None:
+        self._environment[name] = value
+
+    def add_secret(self, name: str, secret: ecs.Secret) -> None:
+        secret.grant_read(self.execution_role)
+        self._secrets[name] = secret.arn
+
+    def connect(self, caller: ServiceRuntime, access: str) -> None:
+        caller.add_environment(service_url_variable(self.name), self.url)
+
+
+@jsii.implements(cdk.IAnyProducer)
+class _Pairs:
+    """Renders a dict as Express Mode's [{name, value}] list at synthesis time."""
+
+    def __init__(self, values: dict[str, str], field: str) -> None:
+        self.values, self.field = values, field
+
+    def produce(self, context: object) -> list[dict[str, str]] | None:
+        key = "Value" if self.field == "value" else "ValueFrom"
+        return [{"Name": name, key: value} for name, value in sorted(self.values.items())] or None

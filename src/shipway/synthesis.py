@@ -1,0 +1,85 @@
+"""Synthesizing a manifest to CloudFormation and summarizing what came out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shipway.app import build_app, stack_name
+from shipway.compliance.gates import Finding, nag_findings
+from shipway.errors import UserError
+from shipway.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    """One synthesized stack."""
+
+    name: str
+    environment: str
+    template: Path
+    resources: Counter[str]
+
+    @property
+    def resource_count(self) -> int:
+        return sum(self.resources.values())
+
+
+@dataclass
+class SynthResult:
+    """What synthesis produced: stacks, cdk-nag findings and warnings for the user."""
+
+    outdir: Path
+    stacks: list[StackSummary]
+    nag: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def templates(self) -> list[Path]:
+        return [stack.template for stack in self.stacks]
+
+
+def synthesize(manifest: Manifest, environments: list[str], *, outdir: Path,
+               image_tag: str = "latest") -> SynthResult:
+    """Synthesize environments into outdir (replaced) with cdk-nag applied."""
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    app = build_app(manifest, environments, outdir=outdir, image_tag=image_tag)
+    try:
+        app.synth()
+    except RuntimeError as error:
+        if "ValidationFailed" not in str(error):
+            raise UserError(f"synthesis failed: {_first_line(error)}") from None
+    stacks = [_summary(manifest, name, outdir) for name in environments]
+    return SynthResult(outdir=outdir, stacks=stacks, nag=nag_findings(outdir),
+                       warnings=_warnings(manifest, environments))
+
+
+def _summary(manifest: Manifest, environment: str, outdir: Path) -> StackSummary:
+    name = stack_name(manifest, environment)
+    template = outdir / f"{name}.template.json"
+    resources = json.loads(template.read_text(encoding="utf-8")).get("Resources", {})
+    return StackSummary(name=name, environment=environment, template=template,
+                        resources=Counter(resource["Type"] for resource in resources.values()))
+
+
+def _warnings(manifest: Manifest, environments: list[str]) -> list[str]:
+    warnings = []
+    for name in environments:
+        web = [service for service, spec in manifest.services_in(name).items()
+               if spec.type == "web" and spec.compute != "express"]
+        if web and manifest.environment(name).domain is None:
+            warnings.append(f"{name}: no domain configured, so the load balancer serves plain "
+                            f"HTTP to {', '.join(web)}; set environments.{name}.domain for HTTPS")
+    return warnings
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("b'"):
+            return line.strip()
+    return text[:300]

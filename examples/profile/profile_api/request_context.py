@@ -1,0 +1,67 @@
+"""Per-request context: a request id (X-Request-Id, or a new one) for logs and the response."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+from typing import TYPE_CHECKING
+
+from profile_api.logs import REQUEST_ID
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from profile_api.access_log import AccessLog
+
+logger = logging.getLogger(__name__)
+
+HEADER = b"x-request-id"
+# Printable ASCII without spaces, bounded: a caller cannot inject log lines or huge values.
+_ACCEPTABLE_ID = re.compile(rb"[\x21-\x7e]{1,128}")
+
+
+def incoming_request_id(scope: Scope) -> str | None:
+    """The caller's X-Request-Id when present and well formed."""
+    for name, value in scope["headers"]:
+        if name == HEADER:
+            return value.decode("ascii") if _ACCEPTABLE_ID.fullmatch(value) else None
+    return None
+
+
+class RequestContextMiddleware:
+    """Bind a request id for logs, echo it in X-Request-Id and record the access line."""
+
+    def __init__(self, app: ASGIApp, *, access_log: AccessLog | None = None) -> None:
+        self.app = app
+        self.access_log = access_log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = incoming_request_id(scope) or secrets.token_hex(16)
+        header = (HEADER, request_id.encode("ascii"))
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            logger.exception("unhandled error", extra={"path": scope["path"]})
+            raise
+        finally:
+            if self.access_log is not None:
+                self.access_log.record(
+                    request_id=request_id, method=scope["method"], path=scope["path"],
+                    status=status, duration_ms=round((time.perf_counter() - started) * 1000, 3))
+            REQUEST_ID.reset(token)

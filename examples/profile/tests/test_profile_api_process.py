@@ -1,0 +1,50 @@
+"""The service as its container runs it: `python -m profile_api`, JSON logs, SIGTERM."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import httpx
+import orjson
+
+from shipway.emulators.ports import port_is_open
+
+from .conftest import ServiceProcess
+
+StartService = Callable[..., ServiceProcess]
+
+
+def test_serves_the_contract_and_logs_json(service_process: StartService) -> None:
+    service = service_process({"PROFILE_NAME": "Grace", "PROFILE_HOBBIES": "COBOL,Navy"})
+
+    response = httpx.get(f"{service.url}/", headers={"X-Request-Id": "proc-1"})
+    health = httpx.get(f"{service.url}/health")
+
+    assert response.json() == {"Name": "Grace", "Hobbies": ["COBOL", "Navy"]}
+    assert health.status_code == 200 and health.content == b""
+    access = service.wait_for_log(lambda e: e.get("request_id") == "proc-1")
+    assert access["status"] == 200 and access["path"] == "/"
+    assert service.terminate() == 0
+    assert all(line.startswith("{") for line in service.lines)
+
+
+def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
+        service_process: StartService) -> None:
+    service = service_process()
+    # GIVEN a request whose bytes are still arriving
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: profile\r\nX-Request-Id: in-flight\r\n")
+        # WHEN the container is asked to stop
+        service.send_sigterm()
+        service.wait_for_log(lambda e: "Stopping worker" in str(e["message"]))
+        connection.sendall(b"\r\n")
+        reply = connection.makefile("rb").read()
+
+    # THEN the request completes and the process exits cleanly
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert orjson.loads(body)["Name"] == "Alberto Eduardo"
+    assert service.wait(timeout=15) == 0
+    assert not port_is_open(service.port)
+    assert service.wait_for_log(lambda e: e.get("request_id") == "in-flight")["status"] == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -128,6 +129,8 @@ class GatedProxy:
         self.arrived = threading.Event()
         self.release = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True  # a held call must not hold up the test's teardown
+        self._server.block_on_close = False
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -203,7 +206,8 @@ class ServiceProcess:
         self._changed = threading.Condition()
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", module], cwd=EXAMPLE_DIR, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)  # its own process group, so kill() reaches its workers too
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -246,9 +250,10 @@ class ServiceProcess:
         return self.process.wait(timeout)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        """SIGKILL the server and its worker processes (the group it leads), if any remain."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         self._reader.join(5)
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
+import sys
 from typing import TYPE_CHECKING
 
 from three_tier_runtime.json_logs import logging_config
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from three_tier_runtime.settings import ServiceSettings
 
 
@@ -36,6 +40,12 @@ def _run_uvicorn(settings: ServiceSettings, target: str) -> None:
         raise SystemExit("ASGI_SERVER=uvicorn needs uvicorn: pip install 'uvicorn[standard]'")
     import uvicorn
 
+    # uvicorn re-raises SIGTERM once drained; this handler turns that into a clean exit 0.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(target, factory=True, host=settings.host, port=settings.port,
                 workers=settings.workers, log_config=logging_config(settings.log_level),
                 access_log=False, timeout_graceful_shutdown=30)
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    sys.exit(0)

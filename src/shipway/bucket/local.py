@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from shipway.manifest import Bucket
-
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
+
+    from shipway.manifest import Bucket
 
 # The cloud retries a failed load three times before the dead-letter queue; locally too.
 MAX_RECEIVE_COUNT = 3

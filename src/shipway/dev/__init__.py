@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from shipway.dev.errors import (
     DevConfigurationError,
@@ -17,7 +17,11 @@ from shipway.dev.errors import (
 from shipway.dev.load import load_file
 from shipway.dev.plan import plan_dev
 from shipway.dev.session import DevSession
-from shipway.manifest import Manifest
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from shipway.manifest import Manifest
 
 __all__ = [
     "DevConfigurationError", "DevNotRunningError", "DevSession", "LoadFailedError",

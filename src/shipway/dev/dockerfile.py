@@ -15,7 +15,6 @@ INIT_SHIMS = {"tini", "/tini", "/usr/bin/tini", "dumb-init", "/usr/bin/dumb-init
 
 @dataclass
 class _Stage:
-    base: str
     entrypoint: list[str] | None = None
     cmd: list[str] | None = None
     has_own: set[str] = field(default_factory=set)
@@ -72,9 +71,7 @@ def image_command(text: str) -> list[str]:
 
 
 def _inherit(base: _Stage | None) -> _Stage:
-    if base is None:
-        return _Stage(base="")
-    return _Stage(base="stage", entrypoint=base.entrypoint, cmd=base.cmd)
+    return _Stage() if base is None else _Stage(entrypoint=base.entrypoint, cmd=base.cmd)
 
 
 def _set(stage: _Stage, keyword: str, argv: list[str]) -> None:

@@ -39,7 +39,8 @@ class EmulatorProcess:
             wait_for_port(self.port, timeout=30, alive=lambda: self.process is not None
                           and self.process.poll() is None)
         except PortNeverOpenedError as error:
-            raise RuntimeError(f"{self.name} did not start ({error}); see {self.log_path}") from None
+            raise RuntimeError(f"{self.name} did not start ({error}); "
+                               f"see {self.log_path}") from None
 
     def _popen(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(  # noqa: S603 - fixed argv, no shell

@@ -1,10 +1,13 @@
-"""What can go wrong under `shipway dev`: a user's mistake (exit 2) or a service's failure (exit 1)."""
+"""What can go wrong under `shipway dev`: a user's mistake (exit 2), a service's failure (1)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from shipway.errors import UserError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class DevConfigurationError(UserError):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import Any
-
-from rich.console import Console
+from typing import TYPE_CHECKING, Any
 
 from shipway.dev.errors import DevNotRunningError, LoadFailedError, LoadRequestError
 from shipway.dev.state import DevPaths, LoadRecord, process_alive, read_dev_json
-from shipway.manifest import Manifest
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from shipway.manifest import Manifest
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 POLL_SECONDS = 0.1

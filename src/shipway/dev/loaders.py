@@ -35,9 +35,9 @@ Reporter = Callable[[str, LoadRecord], None]
 class LoaderClients:
     """The AWS clients a loader thread uses (aimed at the moto server)."""
 
-    sqs: SQSClient
-    s3: S3Client
-    dynamodb: DynamoDBClient
+    sqs: "SQSClient"
+    s3: "S3Client"
+    dynamodb: "DynamoDBClient"
 
 
 class LoaderPoller:
@@ -85,7 +85,7 @@ class LoaderPoller:
             done = self.process(message.get("Body", ""),
                                 int(message.get("Attributes", {}).get(
                                     "ApproximateReceiveCount", "1")))
-        except Exception as error:  # noqa: BLE001 - a bug or outage must not end the thread
+        except Exception as error:  # a bug or an outage must not end the thread
             self.warn(f"loading failed, the message will be retried: {error!r}")
             return
         if done:
@@ -113,9 +113,9 @@ class LoaderPoller:
                                       dynamodb_client=self.clients.dynamodb)
             except MalformedObjectError as error:
                 clean = False
-                summary = error.summary
-                if summary is None:
+                if error.summary is None:
                     raise
+                summary = error.summary
             except ClientError as error:
                 if error.response.get("Error", {}).get("Code") != "NoSuchKey":
                     raise

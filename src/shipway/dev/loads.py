@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipway.dev.errors import SeedError, StopRequested
 from shipway.dev.loaders import LoaderClients, LoaderPoller
-from shipway.dev.logs import LogPrinter
 from shipway.dev.provision import aws_clients
 from shipway.dev.state import DevPaths, LoadRecord, write_load_record
 from shipway.service import wiring
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mypy_boto3_s3 import S3Client
 
+    from shipway.dev.logs import LogPrinter
     from shipway.dev.plan import DevPlan
     from shipway.dev.provision import Provisioned
 
@@ -35,14 +37,14 @@ class LoadBoard:
     def record(self, bucket: str, outcome: LoadRecord) -> None:
         """Note, print and publish one outcome."""
         write_load_record(self.paths.load_record(bucket, outcome.key), outcome)
-        self.printer.line(f"loader {bucket}", outcome.describe(),
+        self.printer.line("loader", f"{bucket}/{outcome.describe()}",
                           style="red" if outcome.malformed else "")
         with self._changed:
             self._outcomes[(bucket, outcome.key)] = outcome
             self._changed.notify_all()
 
     def warn(self, bucket: str, message: str) -> None:
-        self.printer.line(f"loader {bucket}", message, style="yellow")
+        self.printer.line("loader", f"{bucket}: {message}", style="yellow")
 
     def wait_for(self, bucket: str, key: str, etag: str, *, timeout: float,
                  stopping: threading.Event) -> LoadRecord | None:
@@ -76,7 +78,7 @@ def start_pollers(plan: DevPlan, provisioned: Provisioned, endpoint_url: str,
         clients = aws_clients(endpoint_url)
         pollers.append(LoaderPoller(
             name, queue.url, config, LoaderClients(clients.sqs, clients.s3, clients.dynamodb),
-            board.record, lambda message, bucket=name: board.warn(bucket, message)).start())
+            board.record, functools.partial(board.warn, name)).start())
     return pollers
 
 

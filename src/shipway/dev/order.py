@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from shipway.dev.errors import DevConfigurationError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 
 def start_waves(dependencies: Mapping[str, Sequence[str]]) -> list[list[str]]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from shipway.dev.emulators import Emulators
     from shipway.dev.errors import ServiceFailedError
     from shipway.dev.plan import DevPlan
@@ -20,22 +21,24 @@ SHOWN_LINES = 20
 def print_emulators(console: Console, emulators: Emulators) -> None:
     """The endpoints services are wired to, and which Redis runs."""
     console.print(f"[bold]moto server[/]  {emulators.aws_endpoint_url}  "
-                  "DynamoDB, S3, SQS, Secrets Manager, SSM", highlight=False)
+                  "DynamoDB, S3, SQS, Secrets Manager, SSM", highlight=False, soft_wrap=True)
     if emulators.redis is not None:
         console.print(f"[bold]redis[/]        redis://127.0.0.1:{emulators.redis.port}  "
-                      f"{emulators.redis.description}", highlight=False)
+                      f"{emulators.redis.description}", highlight=False, soft_wrap=True)
 
 
-def print_provisioned(console: Console, provisioned: Provisioned) -> None:
+def print_provisioned(console: Console, provisioned: Provisioned,
+                      loader_tables: dict[str, str]) -> None:
     """One line per kind of resource created."""
     for kind, names in (("tables", provisioned.tables), ("buckets", provisioned.buckets),
                         ("secrets", provisioned.secret_ids)):
         if names:
             listing = ", ".join(f"{name} → {physical}" for name, physical in names.items())
-            console.print(f"[bold]{kind:<12}[/] {listing}", highlight=False)
-    for bucket in provisioned.loader_queues:
-        console.print(f"[bold]{'loader':<12}[/] {bucket} → queue "
-                      f"{provisioned.buckets[bucket]}-loader (+ DLQ) → table", highlight=False)
+            console.print(f"[bold]{kind:<12}[/] {listing}", highlight=False, soft_wrap=True)
+    for bucket, table in loader_tables.items():
+        console.print(f"[bold]{'loader':<12}[/] {bucket} → queue {provisioned.buckets[bucket]}"
+                      f"-loader (+ DLQ) → table {provisioned.tables[table]}",
+                      highlight=False, soft_wrap=True)
 
 
 def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
@@ -50,7 +53,8 @@ def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
         console.print(table)
     else:
         console.print(f"[bold]{plan.app}[/]: ready in {seconds:.1f} s (no services)")
-    console.print(f"wrote {plan.paths.dev_json}; Ctrl-C stops everything", highlight=False)
+    console.print(f"wrote {plan.paths.dev_json}; Ctrl-C stops everything", highlight=False,
+                  soft_wrap=True)
 
 
 def print_failure(console: Console, failure: ServiceFailedError) -> None:

@@ -6,14 +6,17 @@ import http.client
 import os
 import signal
 import subprocess
-import threading
 import time
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shipway.dev.errors import DevConfigurationError, ServiceFailedError
 from shipway.dev.logs import LogPrinter, LogTail
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
 HEALTH_POLL_SECONDS = 0.05
 HEALTH_REQUEST_TIMEOUT = 2.0

@@ -31,11 +31,11 @@ LOCAL_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_t
 class AwsClients:
     """Clients aimed at the moto server, with its fake credentials."""
 
-    dynamodb: DynamoDBClient
-    s3: S3Client
-    sqs: SQSClient
-    secretsmanager: SecretsManagerClient
-    ssm: SSMClient
+    dynamodb: "DynamoDBClient"
+    s3: "S3Client"
+    sqs: "SQSClient"
+    secretsmanager: "SecretsManagerClient"
+    ssm: "SSMClient"
 
 
 def aws_clients(endpoint_url: str) -> AwsClients:

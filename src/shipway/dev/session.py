@@ -7,11 +7,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
-
-from rich.console import Console
 
 from shipway.dev.emulators import Emulators, start_emulators
 from shipway.dev.errors import ServiceFailedError, StopRequested
@@ -23,6 +20,10 @@ from shipway.dev.state import write_json
 from shipway.service.local import LocalResources, process_environment, service_environment
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from rich.console import Console
+
     from shipway.dev.loaders import LoaderPoller
     from shipway.dev.provision import Provisioned
 
@@ -90,7 +91,9 @@ class DevSession:
         self.check()
         clients = provision.aws_clients(self.emulators.aws_endpoint_url)
         provisioned = provision.provision(plan, clients)
-        print_provisioned(self.console, provisioned)
+        print_provisioned(self.console, provisioned, {
+            name: bucket.loader.table for name, bucket in plan.manifest.application.buckets.items()
+            if bucket.loader is not None})
         board = loads.LoadBoard(plan.paths, self.printer)
         self.pollers = loads.start_pollers(plan, provisioned, self.emulators.aws_endpoint_url,
                                            board)

@@ -1,20 +1,22 @@
-"""Secrets for `shipway dev`: random values for generated ones, `.shipway/secrets.env` for the rest."""
+"""Secrets for `shipway dev`: random values if generated, else from `.shipway/secrets.env`."""
 
 from __future__ import annotations
 
 import secrets as random_source
 import string
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipway.dev.errors import MissingSecretError
-from shipway.manifest import Application, Secret
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from pathlib import Path
+
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_ssm import SSMClient
+
+    from shipway.manifest import Application, Secret
 
 SSM_PREFIX = "ssm:"
 ALPHABET = string.ascii_letters + string.digits

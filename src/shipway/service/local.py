@@ -10,11 +10,14 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shipway.dev.dockerfile import image_command
 from shipway.dev.errors import DevConfigurationError
-from shipway.manifest import Application, ServiceSpec
 from shipway.service import wiring
+
+if TYPE_CHECKING:
+    from shipway.manifest import Application, ServiceSpec
 
 PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 # Inherited variables that would point boto3 away from the moto server.

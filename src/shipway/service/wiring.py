@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from shipway.manifest import Application, ServiceSpec, Table
-from shipway.manifest.data import Key
 from shipway.manifest.service import BucketUse, TableUse
+
+if TYPE_CHECKING:
+    from shipway.manifest import Application, ServiceSpec, Table
+    from shipway.manifest.data import Key
 
 PORT_VARIABLE = "PORT"
 REDIS_URL_VARIABLE = "REDIS_URL"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from shipway.manifest import Table
-
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from shipway.manifest import Table
     from shipway.manifest.data import Index, Key
 
 

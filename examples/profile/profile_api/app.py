@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from profile_api.access_log import AccessLog
-from profile_api.errors import EXCEPTION_HANDLERS
+from profile_api.errors import EXCEPTION_HANDLERS, internal_error
 from profile_api.logs import SERVICE
 from profile_api.openapi import OPENAPI
 from profile_api.request_context import RequestContextMiddleware
@@ -85,7 +85,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
+        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
+                               access_log=access_log)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=lifespan_for(access_log),
     )

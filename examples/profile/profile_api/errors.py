@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import orjson
 from starlette.exceptions import HTTPException
 
 from profile_api.logs import REQUEST_ID
@@ -27,9 +28,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def internal_error(request: Request, exc: Exception) -> Response:
-    """An unexpected failure: a JSON 500 without the traceback (the logs have it)."""
-    return error_response(500, "internal error")
+def internal_error(request_id: str) -> tuple[bytes, bytes]:
+    """The body of a 500: JSON without the traceback (the logs have it)."""
+    return b"application/json", orjson.dumps({"error": "internal error",
+                                              "request_id": request_id})
 
 
-EXCEPTION_HANDLERS = {HTTPException: http_error, Exception: internal_error}
+EXCEPTION_HANDLERS = {HTTPException: http_error}

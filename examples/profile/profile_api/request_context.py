@@ -11,9 +11,14 @@ from typing import TYPE_CHECKING
 from profile_api.logs import REQUEST_ID
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from profile_api.access_log import AccessLog
+
+    # Renders the body of a 500 for a request id: (content type, body).
+    ErrorRenderer = Callable[[str], tuple[bytes, bytes]]
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +36,16 @@ def incoming_request_id(scope: Scope) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Bind a request id for logs, echo it in X-Request-Id and record the access line."""
+    """Bind a request id for logs, echo it in X-Request-Id and record the access line.
 
-    def __init__(self, app: ASGIApp, *, access_log: AccessLog | None = None) -> None:
+    An unexpected exception is logged with its traceback and answered with a 500 rendered by
+    render_error (no traceback), still carrying the request id.
+    """
+
+    def __init__(self, app: ASGIApp, *, render_error: ErrorRenderer,
+                 access_log: AccessLog | None = None) -> None:
         self.app = app
+        self.render_error = render_error
         self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -45,7 +56,7 @@ class RequestContextMiddleware:
         header = (HEADER, request_id.encode("ascii"))
         token = REQUEST_ID.set(request_id)
         started = time.perf_counter()
-        status = 500
+        status = 0
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status
@@ -58,10 +69,20 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_request_id)
         except Exception:
             logger.exception("unhandled error", extra={"path": scope["path"]})
-            raise
+            if status:  # the response has begun: all that is left is to drop the connection
+                raise
+            status = 500
+            await self._send_error(send, header, request_id)
         finally:
             if self.access_log is not None:
                 self.access_log.record(
                     request_id=request_id, method=scope["method"], path=scope["path"],
                     status=status, duration_ms=round((time.perf_counter() - started) * 1000, 3))
             REQUEST_ID.reset(token)
+
+    async def _send_error(self, send: Send, header: tuple[bytes, bytes], request_id: str) -> None:
+        content_type, body = self.render_error(request_id)
+        await send({"type": "http.response.start", "status": 500, "headers": [
+            (b"content-type", content_type), (b"content-length", str(len(body)).encode()),
+            header]})
+        await send({"type": "http.response.body", "body": body})

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 import orjson
 import pytest
 from profile_api.app import create_app
 from profile_api.settings import Settings
+from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 pytestmark = pytest.mark.anyio
 
@@ -100,3 +107,22 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
     routes = {route.path for route in app.routes}  # type: ignore[attr-defined]
     assert set(document["paths"]) == routes == {"/", "/health", "/openapi.json"}
     assert document["components"]["schemas"]["Profile"]["required"] == ["Name", "Hobbies"]
+
+
+async def test_an_unexpected_error_is_a_json_500_without_traceback(
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def boom(request: Request) -> Response:
+        raise RuntimeError("secret internals")
+
+    app = create_app(Settings(access_log=False))
+    app.router.routes.append(Route("/boom", boom))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://profile") as client:
+        response = await client.get("/boom", headers={"X-Request-Id": "err-1"})
+
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal error", "request_id": "err-1"}
+    assert response.headers["x-request-id"] == "err-1"
+    assert "secret internals" not in response.text
+    logged = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert logged and logged[0].exc_info is not None

@@ -35,6 +35,8 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     # GIVEN a request whose bytes are still arriving
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
         connection.sendall(b"GET / HTTP/1.1\r\nHost: profile\r\nX-Request-Id: in-flight\r\n")
+        # The worker accepts connections in order: once a later one is served, ours is accepted.
+        assert httpx.get(f"{service.url}/health").status_code == 200
         # WHEN the container is asked to stop
         service.send_sigterm()
         service.wait_for_log(lambda e: "Stopping worker" in str(e["message"]))

@@ -89,11 +89,11 @@ def _route_collisions(app: Application) -> Iterator[Problem]:
             route = (spec[0], spec[1])
             if route in claimed:
                 host = f" on host {route[0]}" if route[0] else ""
-                yield (("services", name, "routing", "path") if service.routing else
-                       ("services", name, "type"),
-                       f"path {route[1]}{host} is already routed to service "
+                where = ("services", name, "routing", "path") if service.routing else (
+                    "services", name)
+                yield (where, f"path {route[1]}{host} is already routed to service "
                        f"'{claimed[route]}'; give one of them a distinct routing.path or "
-                       "routing.host", False)
+                       "routing.host", service.routing is None)
                 return
             claimed[route] = name
 

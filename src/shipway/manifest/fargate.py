@@ -31,7 +31,9 @@ def memory_problem(cpu: int, memory: int) -> str | None:
     allowed = FARGATE_MEMORY_BY_CPU.get(cpu)
     if allowed is None or memory in allowed:
         return None
-    low, high = allowed[0], allowed[-1]
-    step = allowed[1] - allowed[0]
+    if len(allowed) <= 4:
+        listing = ", ".join(str(size) for size in allowed)
+        return f"{memory} MiB does not fit cpu {cpu}: allowed {listing} MiB"
+    low, high, step = allowed[0], allowed[-1], allowed[1] - allowed[0]
     return (f"{memory} MiB does not fit cpu {cpu}: allowed {low}..{high} MiB "
             f"in steps of {step}")

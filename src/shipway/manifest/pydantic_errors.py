@@ -25,6 +25,11 @@ def _issue(detail: ErrorDetails, file: Path, positions: Positions, model: type[B
            base: Location, data: Any) -> ManifestIssue:
     location = base + _data_location(detail["loc"], data)
     message = _message(detail, model, location)
+    if "[key]" in detail["loc"]:
+        message = (f"{detail.get('input')!r} is not a valid name: use lower-case letters, digits "
+                   "and hyphens, starting with a letter (at most 29 characters)")
+        line, column = positions.of_key(location)
+        return ManifestIssue(file, line, column, ".".join(map(str, location)), message)
     match = _FIELD_PREFIX.match(message)
     if match and detail["type"] == "value_error":
         # A model-level check names the field it is about; point there.

@@ -8,6 +8,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from shipway.compliance import acknowledge
+
 from shipway.manifest import Environment
 
 # Without NAT, tasks in isolated subnets still need these AWS APIs (image pulls, logs, secrets).
@@ -61,9 +63,11 @@ class Network(Construct):
 
     def _add_interface_endpoints(self) -> None:
         for name, service in INTERFACE_ENDPOINTS.items():
-            self.vpc.add_interface_endpoint(
+            endpoint = self.vpc.add_interface_endpoint(
                 name, service=service, private_dns_enabled=True,
                 subnets=ec2.SubnetSelection(subnet_group_name="private"))
+            acknowledge(endpoint, "EC23", "Interface endpoints accept HTTPS only from inside "
+                        "this VPC (its CIDR); nothing outside the VPC can reach them.")
 
     @property
     def service_subnets(self) -> ec2.SubnetSelection:

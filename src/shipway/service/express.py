@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-import jsii
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
@@ -66,7 +65,8 @@ class ExpressService(Construct):
                         assumed_by=iam.ServicePrincipal("ecs.amazonaws.com"),
                         managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
                             INFRASTRUCTURE_POLICY)])
-        acknowledge(role, "IAM4", "Express Mode requires AWS's infrastructure role policy to "
+        acknowledge(role, f"IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{INFRASTRUCTURE_POLICY}]",
+                    "Express Mode requires AWS's infrastructure role policy to "
                     "create the load balancer, target groups and scaling policies it manages.")
         return role
 
@@ -87,14 +87,7 @@ class ExpressService(Construct):
                 subnets=network.vpc.select_subnets(
                     subnet_group_name="public").subnet_ids,
                 security_groups=[self.security_group.security_group_id]),
-            primary_container=ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty(
-                image=self.image.uri if spec.image.uri else
-                f"{self.image.uri}:{placement.image_tag}",
-                container_port=spec.port,
-                aws_logs_configuration=ecs.CfnExpressGatewayService.ExpressGatewayServiceAwsLogsConfigurationProperty(
-                    log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name),
-                environment=cdk.Lazy.any(_Pairs(self._environment, "value")),
-                secrets=cdk.Lazy.any(_Pairs(self._secrets, "value_from"))),
+            primary_container=self._container(),
             scaling_target=ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
                 min_task_count=scaling.min if scaling else spec.count,
                 max_task_count=scaling.max if scaling else spec.count,
@@ -102,24 +95,27 @@ class ExpressService(Construct):
                 auto_scaling_target_value=(scaling.cpu if scaling and scaling.cpu else 60)),
         )
 
+    def _container(self) -> ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty:
+        express = ecs.CfnExpressGatewayService
+        image = self.image.uri if self.spec.image.uri else (
+            f"{self.image.uri}:{self.placement.image_tag}")
+        return express.ExpressGatewayContainerProperty(
+            image=image, container_port=self.spec.port,
+            aws_logs_configuration=express.ExpressGatewayServiceAwsLogsConfigurationProperty(
+                log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name),
+            environment=[express.KeyValuePairProperty(name=name, value=value)
+                         for name, value in sorted(self._environment.items())] or None,
+            secrets=[express.SecretProperty(name=name, value_from=arn)
+                     for name, arn in sorted(self._secrets.items())] or None)
+
     def add_environment(self, name: str, value: str) -> None:
         self._environment[name] = value
+        self.service.primary_container = self._container()
 
     def add_secret(self, name: str, secret: ecs.Secret) -> None:
         secret.grant_read(self.execution_role)
         self._secrets[name] = secret.arn
+        self.service.primary_container = self._container()
 
     def connect(self, caller: ServiceRuntime, access: str) -> None:
         caller.add_environment(service_url_variable(self.name), self.url)
-
-
-@jsii.implements(cdk.IAnyProducer)
-class _Pairs:
-    """Renders a dict as Express Mode's [{name, value}] list at synthesis time."""
-
-    def __init__(self, values: dict[str, str], field: str) -> None:
-        self.values, self.field = values, field
-
-    def produce(self, context: object) -> list[dict[str, str]] | None:
-        key = "Value" if self.field == "value" else "ValueFrom"
-        return [{"Name": name, key: value} for name, value in sorted(self.values.items())] or None

@@ -1,0 +1,45 @@
+"""The cart service's Starlette application factory."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from shop_cart.cart_service import CartService
+from shop_cart.errors import EXCEPTION_HANDLERS
+from shop_cart.openapi import openapi_document
+from shop_cart.request_context import RequestContextMiddleware
+from shop_cart.routes import ROUTES
+from shop_cart.settings import CartSettings, get_settings
+from shop_cart.store import CartStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+# Fail fast rather than hold a request for boto3's default 60 s read timeout.
+DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
+                         retries={"mode": "standard", "max_attempts": 3})
+
+
+def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient | None = None,
+               clock: Callable[[], float] = time.time) -> Starlette:
+    """Build the cart service; one DynamoDB client serves every request of this process."""
+    settings = settings or get_settings()
+    client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
+        exception_handlers=EXCEPTION_HANDLERS,
+    )
+    app.state.settings = settings
+    app.state.carts = CartService(CartStore(settings.table_carts, client),
+                                  ttl_seconds=settings.cart_ttl_seconds, clock=clock)
+    app.state.openapi = openapi_document()
+    return app

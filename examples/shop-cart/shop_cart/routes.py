@@ -1,0 +1,111 @@
+"""The cart API's endpoints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shop_cart import bodies
+from shop_cart.cart_service import CartNotFoundError
+from shop_cart.errors import BodyTooLargeError
+from shop_cart.etags import if_none_match_hits
+from shop_cart.responses import OrjsonResponse
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from shop_cart.cart import Cart
+    from shop_cart.cart_service import CartService
+
+PRIVATE = {"Cache-Control": "no-store"}
+
+
+def _service(request: Request) -> CartService:
+    return request.app.state.carts  # type: ignore[no-any-return]
+
+
+def _cart_id(request: Request) -> str:
+    cart_id: str = request.path_params["cart_id"]
+    if not bodies.is_cart_id(cart_id):
+        raise CartNotFoundError(f"no cart has id {cart_id!r}")
+    return cart_id
+
+
+def _cart_response(cart: Cart, status_code: int = 200, **headers: str) -> Response:
+    return OrjsonResponse(cart.to_json(), status_code=status_code,
+                          headers={**PRIVATE, "ETag": cart.etag, **headers})
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > bodies.MAX_BODY_BYTES:
+        raise BodyTooLargeError(f"body must be at most {bodies.MAX_BODY_BYTES} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > bodies.MAX_BODY_BYTES:
+            raise BodyTooLargeError(f"body must be at most {bodies.MAX_BODY_BYTES} bytes")
+    return bytes(body)
+
+
+async def create_cart(request: Request) -> Response:
+    """Create an empty cart; its URL is in Location and its version in ETag."""
+    cart = await run_in_threadpool(_service(request).create)
+    return _cart_response(cart, 201, Location=f"/carts/{cart.id}")
+
+
+async def get_cart(request: Request) -> Response:
+    """Read a cart with its lines and total; If-None-Match with its ETag gives 304."""
+    cart = await run_in_threadpool(_service(request).get, _cart_id(request))
+    if if_none_match_hits(request.headers.get("if-none-match"), cart.etag):
+        return Response(status_code=304, headers={**PRIVATE, "ETag": cart.etag})
+    return _cart_response(cart)
+
+
+async def delete_cart(request: Request) -> Response:
+    """Delete a cart (If-Match optional)."""
+    cart_id = _cart_id(request)
+    await run_in_threadpool(_service(request).delete, cart_id,
+                            if_match=request.headers.get("if-match"))
+    return Response(status_code=204)
+
+
+async def put_item(request: Request) -> Response:
+    """Set a SKU's quantity and unit price in the cart (If-Match optional)."""
+    cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
+    line = bodies.line_item(await _body(request))
+    cart = await run_in_threadpool(_service(request).set_line, cart_id, sku, line,
+                                   if_match=request.headers.get("if-match"))
+    return _cart_response(cart)
+
+
+async def delete_item(request: Request) -> Response:
+    """Remove a SKU from the cart (If-Match optional)."""
+    cart_id, sku = _cart_id(request), request.path_params["sku"]
+    cart = await run_in_threadpool(_service(request).remove_line, cart_id, sku,
+                                   if_match=request.headers.get("if-match"))
+    return _cart_response(cart)
+
+
+async def health(_request: Request) -> Response:
+    """Liveness: the process serves requests (DynamoDB is not consulted)."""
+    return OrjsonResponse({"status": "ok"})
+
+
+async def openapi(request: Request) -> Response:
+    """This API's OpenAPI document."""
+    return OrjsonResponse(request.app.state.openapi)
+
+
+ROUTES = [
+    Route("/carts", create_cart, methods=["POST"]),
+    Route("/carts/{cart_id}", get_cart, methods=["GET"]),
+    Route("/carts/{cart_id}", delete_cart, methods=["DELETE"]),
+    Route("/carts/{cart_id}/items/{sku}", put_item, methods=["PUT"]),
+    Route("/carts/{cart_id}/items/{sku}", delete_item, methods=["DELETE"]),
+    Route("/health", health, methods=["GET"]),
+    Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
+]

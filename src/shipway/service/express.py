@@ -13,6 +13,7 @@ from shipway.context import ServiceRuntime
 from shipway.manifest import ServiceSpec
 from shipway.observability.alarms import create_alarms, service_alarm_specs
 from shipway.service.image import ServiceImage
+from shipway.service.secrets import add_manifest_secrets
 from shipway.service.infrastructure import ServicePlacement
 from shipway.service.task import ServiceTask
 from shipway.service.variables import service_url_variable
@@ -42,6 +43,7 @@ class ExpressService(Construct):
         self._environment: dict[str, str] = dict(spec.environment)
         self._secrets: dict[str, str] = {}
         self.service = self._service()
+        add_manifest_secrets(self, self, spec.secrets)
         if spec.alarms.enabled:
             create_alarms(self, prefix=placement.physical_name, topic=placement.topic,
                           specs=service_alarm_specs(

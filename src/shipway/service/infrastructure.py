@@ -25,6 +25,7 @@ from shipway.observability.alarms import (
 from shipway.observability.topic import AlarmTopic
 from shipway.service.deployment import deployment_options
 from shipway.service.image import ServiceImage
+from shipway.service.secrets import add_manifest_secrets
 from shipway.service.routing import web_target_group
 from shipway.service.task import ServiceTask
 from shipway.service.variables import service_url_variable
@@ -67,6 +68,7 @@ class ContainerService(Construct):
                                                  vpc=placement.cluster.network.vpc)
         self.service = self._service()
         self._route_and_scale()
+        add_manifest_secrets(self, self, spec.secrets)
         self._alarms()
 
     @property

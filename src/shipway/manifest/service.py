@@ -25,6 +25,7 @@ class Build(ManifestModel):
 
     context: str = "."
     dockerfile: str = "Dockerfile"
+    target: str | None = Field(None, description="build stage, for multi-image Dockerfiles")
     args: dict[str, str] = Field(default_factory=dict)
 
 

@@ -21,7 +21,7 @@ app = typer.Typer(
     name="shipway", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
     help="Describe an application in shipway.yml; validate, synthesize, check, deploy it to AWS, "
          "or run it on this machine.")
-console = Console()
+console = Console(soft_wrap=True)
 errors = Console(stderr=True)
 
 ManifestPath = Annotated[Path, typer.Option("--file", "-f", help="The manifest.",

@@ -247,7 +247,7 @@ def dev(file: ManifestPath = Path("shipway.yml")) -> None:
     """
     from shipway.dev import run_dev
 
-    raise typer.Exit(run_dev(read_manifest(file), console))
+    raise typer.Exit(run_dev(read_manifest(file), console, errors))
 
 
 @app.command()

@@ -13,11 +13,11 @@ from shipway.manifest import Manifest, load_manifest
 
 APPS = Path(__file__).parent / "apps"
 HEADER = """\
-name: devtest
+name: {name}
 environments:
   test: {account: "123456789012", region: us-east-1}
 """
-WriteManifest = Callable[[str], Manifest]
+WriteManifest = Callable[..., Manifest]
 
 
 @pytest.fixture
@@ -37,8 +37,8 @@ def app_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def write_manifest(app_dir: Path) -> WriteManifest:
     """Write shipway.yml (after a standard header) into app_dir and load it."""
-    def write(body: str) -> Manifest:
+    def write(body: str, name: str = "devtest") -> Manifest:
         path = app_dir / "shipway.yml"
-        path.write_text(HEADER + textwrap.dedent(body), encoding="utf-8")
+        path.write_text(HEADER.replace("{name}", name) + textwrap.dedent(body), encoding="utf-8")
         return load_manifest(path)
     return write

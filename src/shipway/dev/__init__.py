@@ -30,8 +30,8 @@ __all__ = [
 ]
 
 
-def run_dev(manifest: Manifest, console: Console) -> int:
+def run_dev(manifest: Manifest, console: Console, errors: Console | None = None) -> int:
     """Run the manifest's application locally until SIGINT/SIGTERM; the exit status."""
     plan = plan_dev(manifest)
     console.print(f"[bold]shipway dev[/] {manifest.name} ({manifest.path})", highlight=False)
-    return DevSession(plan, console).run()
+    return DevSession(plan, console, errors).run()

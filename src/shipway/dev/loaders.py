@@ -88,9 +88,14 @@ class LoaderPoller:
         except Exception as error:  # a bug or an outage must not end the thread
             self.warn(f"loading failed, the message will be retried: {error!r}")
             return
-        if done:
+        if not done:
+            return
+        try:
             self.clients.sqs.delete_message(QueueUrl=self.queue_url,
                                             ReceiptHandle=message["ReceiptHandle"])
+        except (BotoCoreError, ClientError) as error:
+            if not self._stop.is_set():
+                self.warn(f"cannot delete a processed message, it will be loaded again: {error}")
 
     def process(self, body: str, attempt: int) -> bool:
         """Load each object in one notification; True if none was malformed."""

@@ -48,9 +48,10 @@ def stop_signals(stopping: threading.Event) -> Iterator[None]:
 class DevSession:
     """One local run of a manifest, from start to a clean stop."""
 
-    def __init__(self, plan: DevPlan, console: Console) -> None:
+    def __init__(self, plan: DevPlan, console: Console, errors: Console | None = None) -> None:
         self.plan = plan
         self.console = console
+        self.errors = errors or console
         self.printer = LogPrinter(console, names=plan.services)
         self.stopping = threading.Event()
         self.failure: ServiceFailedError | None = None
@@ -73,7 +74,7 @@ class DevSession:
             finally:
                 self.stop()
         if self.failure is not None:
-            print_failure(self.console, self.failure)
+            print_failure(self.errors, self.failure)
             return 1
         return 0
 

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 # Adaptive mode adds client-side rate limiting on top of retries: right for bulk writes that
 # meet a table's throttling. Reads of one object need only the standard retries.
 DYNAMODB_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 10}, connect_timeout=5, read_timeout=30
+    retries={"mode": "adaptive", "total_max_attempts": 10}, connect_timeout=5, read_timeout=30
 )
 S3_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=60
+    retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=60
 )
 
 

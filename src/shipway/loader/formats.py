@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import codecs
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import ijson  # type: ignore[import-untyped]  # ships no type information
+from ijson import JSONError
 
 from shipway.loader.errors import MalformedObjectError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from shipway.loader.config import Format
 
 CHUNK_BYTES = 64 * 1024
@@ -182,7 +182,7 @@ def _array_records(stream: _Peeked) -> Iterator[SourceRecord]:
         for value in ijson.items(stream, "item", buf_size=CHUNK_BYTES):
             yield SourceRecord(Position("index", index), value)
             index += 1
-    except (ijson.JSONError, UnicodeDecodeError) as error:
+    except (JSONError, UnicodeDecodeError) as error:
         where = f"after element {index - 1}" if index else "before the first element"
         raise MalformedObjectError(f"invalid JSON {where}: {_first_line(error)}") from None
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-from aws_lambda_powertools.utilities.data_classes import S3Event
+from typing import Any
+from urllib.parse import unquote_plus
 
 from shipway.loader.errors import InvalidMessageError
 
@@ -37,13 +37,17 @@ def objects_in_message(body: str) -> list[ObjectRef]:
             "receive only S3 event notifications"
         )
     try:
-        # Powertools' S3Event decodes keys with unquote_plus: "a+b%2B.json" is "a b+.json".
         return [
-            ObjectRef(record.s3.bucket.name, record.s3.get_object.key)
-            for record in S3Event(payload).records
-            if record.event_name.startswith("ObjectCreated")
+            _object_ref(record)
+            for record in payload["Records"]
+            if str(record.get("eventName", "")).startswith("ObjectCreated")
         ]
     except (KeyError, TypeError, AttributeError) as error:
         raise InvalidMessageError(
             f"an S3 event record lacks a field the loader needs ({error})"
         ) from None
+
+
+def _object_ref(record: dict[str, Any]) -> ObjectRef:
+    # Keys arrive URL-encoded with '+' for a space: "new+users%2B.json" is "new users+.json".
+    return ObjectRef(record["s3"]["bucket"]["name"], unquote_plus(record["s3"]["object"]["key"]))

@@ -179,13 +179,15 @@ def _number(payload: object) -> str:
     if isinstance(payload, bool) or not isinstance(payload, str | int | Decimal):
         raise InvalidRecordError(f"N holds a number as a string, got {_json_type(payload)}")
     try:
-        number = DYNAMODB_CONTEXT.create_decimal(payload)
+        # Text that is no number at all comes back as NaN: the context does not trap that.
+        storable = DYNAMODB_CONTEXT.create_decimal(payload).is_finite()
     except decimal.DecimalException:
+        storable = False
+    if not storable:
         raise InvalidRecordError(
-            f"N {payload!r} is not a number DynamoDB can store (at most 38 significant digits)"
-        ) from None
-    if not number.is_finite():
-        raise InvalidRecordError(f"N {payload!r} is not a finite number")
+            f"N {payload!r} is not a number DynamoDB can store "
+            "(finite, at most 38 significant digits)"
+        )
     return str(payload)
 
 

@@ -32,11 +32,12 @@ class RejectionReport:
     count: int = 0
     entries: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, position: Position, reason: str, record: object) -> None:
-        """Note one rejected record."""
+    def add(self, position: Position, reason: str, record: object, *, raw: bool = False) -> None:
+        """Note one rejected record; ``raw`` when it is the unparsed text of a line."""
         self.count += 1
         if len(self.entries) < self.limit:
-            self.entries.append({**position.as_dict(), "reason": reason, "record": shorten(record)})
+            text = str(record) if raw else shorten(record)
+            self.entries.append({**position.as_dict(), "reason": reason, "record": clip(text)})
 
     def document(self, *, source: Source, loaded: int, malformed: str | None) -> dict[str, Any]:
         """The report's JSON content."""
@@ -51,12 +52,12 @@ class RejectionReport:
 
 
 def shorten(record: object) -> str:
-    """The record as JSON text, cut to MAX_RECORD_CHARS so a report stays small."""
-    text = (
-        record
-        if isinstance(record, str)
-        else json.dumps(record, default=_plain, ensure_ascii=False, separators=(",", ":"))
-    )
+    """The record as compact JSON text, clipped."""
+    return clip(json.dumps(record, default=_plain, ensure_ascii=False, separators=(",", ":")))
+
+
+def clip(text: str) -> str:
+    """Cut text to MAX_RECORD_CHARS so a report stays small."""
     return text if len(text) <= MAX_RECORD_CHARS else f"{text[:MAX_RECORD_CHARS]}…"
 
 

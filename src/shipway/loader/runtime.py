@@ -123,7 +123,7 @@ def _load_records(
 ) -> None:
     for record in stream.records:
         if record.error is not None:
-            report.add(record.position, record.error, record.value)
+            report.add(record.position, record.error, record.value, raw=True)
             continue
         try:
             item, item_key = to_item(record.value, config.key_schema, typed=stream.typed)

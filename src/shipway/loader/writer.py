@@ -102,6 +102,7 @@ class TableWriter:
 
     def _send(self, remaining: dict[ItemKey, tuple[Position, Item]]) -> bool:
         """One BatchWriteItem; drop what was written from ``remaining``; True if any is left."""
+        self.requests += 1
         response = self._client.batch_write_item(
             RequestItems={
                 self._table_name: [
@@ -109,7 +110,6 @@ class TableWriter:
                 ]
             }
         )
-        self.requests += 1
         unprocessed = response.get("UnprocessedItems", {}).get(self._table_name, [])
         left = {
             item_key(request["PutRequest"]["Item"], self._schema)
@@ -123,6 +123,7 @@ class TableWriter:
 
     def _put_one_by_one(self, remaining: dict[ItemKey, tuple[Position, Item]]) -> None:
         for position, item in remaining.values():
+            self.requests += 1
             try:
                 self._client.put_item(TableName=self._table_name, Item=item)
             except ClientError as error:
@@ -132,5 +133,3 @@ class TableWriter:
                 self._on_failure(position, item, f"DynamoDB refused the item: {message}")
             else:
                 self.loaded += 1
-            finally:
-                self.requests += 1

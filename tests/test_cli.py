@@ -1,0 +1,96 @@
+"""The CLI: exit statuses, one-line user errors, and what synth prints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from shipway.cli import app
+
+DATA = Path(__file__).resolve().parent / "data"
+CORE = DATA / "core" / "shipway.yml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_command_has_help() -> None:
+    for command in ("validate", "synth", "check", "diff", "deploy", "destroy", "schema", "init",
+                    "dev", "load"):
+        code, out, _ = run(command, "--help")
+        assert code == 0, command
+        assert "--file" in out or command in {"schema", "load"} or "-f" in out
+
+
+def test_validate_accepts_the_core_manifest() -> None:
+    code, out, _ = run("validate", "-f", str(CORE))
+    assert code == 0
+    assert "application 'storefront', 2 environment(s), 3 service(s)" in out
+
+
+def test_unknown_environment_is_one_line_with_the_defined_ones() -> None:
+    code, _, err = run("synth", "-f", str(CORE), "--env", "stagin")
+    assert code == 2
+    assert err.strip().count("\n") == 0
+    assert "environment 'stagin' is not defined" in err and "test, prod" in err
+
+
+def test_synth_needs_an_environment() -> None:
+    code, _, err = run("synth", "-f", str(CORE))
+    assert code == 2 and "--env" in err
+
+
+def test_deploy_to_an_environment_requiring_approval_needs_approve() -> None:
+    code, _, err = run("deploy", "-f", str(CORE), "--env", "prod")
+    assert code == 2
+    assert "requires approval" in err and "--approve" in err
+
+
+def test_deploy_without_node_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    code, _, err = run("diff", "-f", str(CORE), "--env", "test")
+    assert code == 2 and "Node.js is not installed" in err
+
+
+def test_deploy_without_credentials_says_so(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code, _, err = run("diff", "-f", str(CORE), "--env", "test")
+    assert code == 2 and "no AWS credentials" in err
+
+
+def test_schema_is_json_schema_of_the_manifest() -> None:
+    code, out, _ = run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert {"name", "environments", "services", "tables", "caches", "buckets", "secrets"} <= set(
+        schema["properties"])
+    assert schema["$schema"].endswith("2020-12/schema")
+
+
+def test_init_writes_a_valid_manifest_and_never_overwrites(tmp_path: Path) -> None:
+    target = tmp_path / "shipway.yml"
+    assert run("init", "-f", str(target), "--name", "hello")[0] == 0
+    assert run("validate", "-f", str(target))[0] == 0
+    before = target.read_text()
+    code, _, err = run("init", "-f", str(target))
+    assert code == 2 and "--force" in err
+    assert target.read_text() == before
+
+
+def test_synth_prints_stacks_resource_counts_and_the_http_warning(tmp_path: Path) -> None:
+    code, out, _ = run("synth", "-f", str(DATA / "compute" / "shipway.yml"), "--env", "test",
+                       "--out", str(tmp_path / "out"))
+    assert code == 0, out
+    assert "computes-test" in out and "AWS::ECS::Service" in out
+    assert "no domain configured" in out
+    assert (tmp_path / "out" / "computes-test.template.json").exists()

@@ -38,10 +38,12 @@ def main() -> None:
     finished = time.perf_counter()
     resources = sum(stack.resource_count for stack in result.stacks)
     total = finished - started
-    print(f"synth 5 services x 2 environments: {total:.1f} s total "
-          f"({imported - started:.1f} s importing the CDK, {finished - imported:.1f} s synth), "
-          f"{resources} resources, {len(result.nag)} cdk-nag findings; goal <= 10 s: "
-          f"{'met' if total <= 10 else 'NOT met'}")
+    print(
+        f"synth 5 services x 2 environments: {total:.1f} s total "
+        f"({imported - started:.1f} s importing the CDK, {finished - imported:.1f} s synth), "
+        f"{resources} resources, {len(result.nag)} cdk-nag findings; goal <= 10 s: "
+        f"{'met' if total <= 10 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pytest
 from typer.testing import CliRunner
 
 from shipway.cli import app
+
+if TYPE_CHECKING:
+    import pytest
 
 DATA = Path(__file__).resolve().parent / "data"
 CORE = DATA / "core" / "shipway.yml"
@@ -20,8 +23,18 @@ def run(*args: str) -> tuple[int, str, str]:
 
 
 def test_every_command_has_help() -> None:
-    for command in ("validate", "synth", "check", "diff", "deploy", "destroy", "schema", "init",
-                    "dev", "load"):
+    for command in (
+        "validate",
+        "synth",
+        "check",
+        "diff",
+        "deploy",
+        "destroy",
+        "schema",
+        "init",
+        "dev",
+        "load",
+    ):
         code, out, _ = run(command, "--help")
         assert code == 0, command
         assert "--file" in out or command in {"schema", "load"} or "-f" in out
@@ -57,8 +70,9 @@ def test_deploy_without_node_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 2 and "Node.js is not installed" in err
 
 
-def test_deploy_without_credentials_says_so(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_deploy_without_credentials_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
@@ -73,7 +87,8 @@ def test_schema_is_json_schema_of_the_manifest() -> None:
     assert code == 0
     schema = json.loads(out)
     assert {"name", "environments", "services", "tables", "caches", "buckets", "secrets"} <= set(
-        schema["properties"])
+        schema["properties"]
+    )
     assert schema["$schema"].endswith("2020-12/schema")
 
 
@@ -88,8 +103,15 @@ def test_init_writes_a_valid_manifest_and_never_overwrites(tmp_path: Path) -> No
 
 
 def test_synth_prints_stacks_resource_counts_and_the_http_warning(tmp_path: Path) -> None:
-    code, out, _ = run("synth", "-f", str(DATA / "compute" / "shipway.yml"), "--env", "test",
-                       "--out", str(tmp_path / "out"))
+    code, out, _ = run(
+        "synth",
+        "-f",
+        str(DATA / "compute" / "shipway.yml"),
+        "--env",
+        "test",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert code == 0, out
     assert "computes-test" in out and "AWS::ECS::Service" in out
     assert "no domain configured" in out

@@ -26,7 +26,8 @@ def example_synths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SynthR
 
 @pytest.mark.parametrize("name", NAMES)
 def test_example_synthesizes_both_environments_without_nag_findings(
-        example_synths: dict[str, SynthResult], name: str) -> None:
+    example_synths: dict[str, SynthResult], name: str
+) -> None:
     result = example_synths[name]
     assert [stack.environment for stack in result.stacks] == ["test", "prod"]
     assert result.nag == []

@@ -3,32 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
+from shipway.bucket.infrastructure import build_buckets
+from shipway.cache.infrastructure import build_caches
 from shipway.cluster.infrastructure import Cluster
 from shipway.context import Capability, EnvironmentContext
 from shipway.encryption.infrastructure import EnvironmentKey
 from shipway.ingress.infrastructure import PublicLoadBalancer
-from shipway.manifest import Manifest, ServiceSpec
 from shipway.manifest.service import BucketUse, TableUse
 from shipway.network.infrastructure import Network
 from shipway.observability.alarms import create_alarms, load_balancer_alarm_specs
 from shipway.observability.topic import AlarmTopic
+from shipway.secret.infrastructure import build_secrets
 from shipway.service.express import ExpressService
 from shipway.service.infrastructure import ContainerService, ServicePlacement
+from shipway.table.infrastructure import build_tables
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from shipway.manifest import Manifest, ServiceSpec
 
 CapabilityBuilder = Callable[[Construct, EnvironmentContext], dict[str, Capability]]
 # Data capabilities register here; each builds its manifest section for one environment.
-CAPABILITY_BUILDERS: list[CapabilityBuilder] = []
+# Tables come before buckets: a bucket's loader writes to its table.
+CAPABILITY_BUILDERS: list[CapabilityBuilder] = [
+    build_tables,
+    build_caches,
+    build_secrets,
+    build_buckets,
+]
 
 
-def build_app(manifest: Manifest, environments: Iterable[str], *, outdir: Path,
-              image_tag: str = "latest") -> cdk.App:
+def build_app(
+    manifest: Manifest, environments: Iterable[str], *, outdir: Path, image_tag: str = "latest"
+) -> cdk.App:
     """One CDK app (one jsii process) with a stack per environment, checked by cdk-nag."""
     names = list(environments)
     for name in names:
@@ -59,28 +74,41 @@ def stack_name(manifest: Manifest, environment: str) -> str:
 class EnvironmentStack(cdk.Stack):
     """Everything one environment runs, from the VPC to the alarms."""
 
-    def __init__(self, scope: Construct, *, manifest: Manifest, environment_name: str,
-                 image_tag: str) -> None:
+    def __init__(
+        self, scope: Construct, *, manifest: Manifest, environment_name: str, image_tag: str
+    ) -> None:
         environment = manifest.environment(environment_name)
         retain = manifest.deletion_protection(environment_name)
         super().__init__(
-            scope, stack_name(manifest, environment_name),
+            scope,
+            stack_name(manifest, environment_name),
             env=cdk.Environment(account=environment.account, region=environment.region),
             termination_protection=retain,
-            description=f"shipway: {manifest.name} in {environment_name}")
+            description=f"shipway: {manifest.name} in {environment_name}",
+        )
         self.manifest, self.environment_name = manifest, environment_name
         self._tag(manifest, environment_name)
         key = EnvironmentKey(self, "Encryption", retain=retain).key
         retention = logs.RetentionDays.ONE_YEAR if retain else logs.RetentionDays.ONE_MONTH
-        network = Network(self, "Network", environment=environment, key=key,
-                          log_retention=retention)
+        network = Network(
+            self, "Network", environment=environment, key=key, log_retention=retention
+        )
         self.context = EnvironmentContext(
-            manifest=manifest, name=environment_name, environment=environment,
-            network=network, key=key, topic=AlarmTopic(self, "Alarms", environment=environment,
-                                                       key=key),
-            retain=retain, log_retention=retention)
-        self.cluster = Cluster(self, "Cluster", network=network,
-                               namespace=f"{manifest.name}.{environment_name}.internal")
+            manifest=manifest,
+            name=environment_name,
+            environment=environment,
+            network=network,
+            key=key,
+            topic=AlarmTopic(self, "Alarms", environment=environment, key=key),
+            retain=retain,
+            log_retention=retention,
+        )
+        self.cluster = Cluster(
+            self,
+            "Cluster",
+            network=network,
+            namespace=f"{manifest.name}.{environment_name}.internal",
+        )
         self.load_balancer = self._load_balancer()
         self.capabilities: dict[str, Capability] = {}
         for build in CAPABILITY_BUILDERS:
@@ -100,19 +128,29 @@ class EnvironmentStack(cdk.Stack):
         return self.manifest.services_in(self.environment_name)
 
     def _load_balancer(self) -> PublicLoadBalancer | None:
-        routed = [spec for spec in self._services_spec().values()
-                  if spec.type == "web" and spec.compute != "express"]
+        routed = [
+            spec
+            for spec in self._services_spec().values()
+            if spec.type == "web" and spec.compute != "express"
+        ]
         if not routed:
             return None
         balancer = PublicLoadBalancer(
-            self, "Ingress", network=self.context.network,
+            self,
+            "Ingress",
+            network=self.context.network,
             domain=self.context.environment.domain,
-            deletion_protection=self.context.retain, log_retention_days=90,
-            key=self.context.key)
+            deletion_protection=self.context.retain,
+            log_retention_days=90,
+            key=self.context.key,
+        )
         threshold = min(spec.alarms.elb_5xx for spec in routed)
-        create_alarms(balancer, prefix=stack_name(self.manifest, self.environment_name),
-                      specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
-                      topic=self.context.topic)
+        create_alarms(
+            balancer,
+            prefix=stack_name(self.manifest, self.environment_name),
+            specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
+            topic=self.context.topic,
+        )
         return balancer
 
     def _services(self, image_tag: str) -> dict[str, ContainerService | ExpressService]:
@@ -123,14 +161,24 @@ class EnvironmentStack(cdk.Stack):
         for index, name in enumerate(order):
             spec = specs[name]
             placement = ServicePlacement(
-                physical_name=self.context.physical_name(name), cluster=self.cluster,
-                load_balancer=self.load_balancer, route_priority=10 * (index + 1),
-                topic=self.context.topic, key=self.context.key,
-                log_retention=self.context.log_retention, image_tag=image_tag,
-                retain=self.context.retain)
+                physical_name=self.context.physical_name(name),
+                cluster=self.cluster,
+                load_balancer=self.load_balancer,
+                route_priority=10 * (index + 1),
+                topic=self.context.topic,
+                key=self.context.key,
+                log_retention=self.context.log_retention,
+                image_tag=image_tag,
+                retain=self.context.retain,
+            )
             kind = ExpressService if spec.compute == "express" else ContainerService
-            service = kind(self, f"Service{name.title().replace('-', '')}", name=name,
-                           spec=spec, placement=placement)
+            service = kind(
+                self,
+                f"Service{name.title().replace('-', '')}",
+                name=name,
+                spec=spec,
+                placement=placement,
+            )
             cdk.Tags.of(service).add("service", name)
             services[name] = service
         return services
@@ -149,15 +197,22 @@ class EnvironmentStack(cdk.Stack):
 
     def _outputs(self) -> None:
         if self.load_balancer is not None:
-            cdk.CfnOutput(self, "LoadBalancerDns",
-                          value=self.load_balancer.load_balancer.load_balancer_dns_name,
-                          description="DNS name of the public load balancer")
+            cdk.CfnOutput(
+                self,
+                "LoadBalancerDns",
+                value=self.load_balancer.load_balancer.load_balancer_dns_name,
+                description="DNS name of the public load balancer",
+            )
         for name, service in self.services.items():
             stem = name.title().replace("-", "")
             if service.url:
-                cdk.CfnOutput(self, f"{stem}Url", value=service.url,
-                              description=f"URL of service {name}")
+                cdk.CfnOutput(
+                    self, f"{stem}Url", value=service.url, description=f"URL of service {name}"
+                )
             if service.image.repository is not None:
-                cdk.CfnOutput(self, f"{stem}Repository",
-                              value=service.image.repository.repository_uri,
-                              description=f"ECR repository to push {name}'s image to")
+                cdk.CfnOutput(
+                    self,
+                    f"{stem}Repository",
+                    value=service.image.repository.repository_uri,
+                    description=f"ECR repository to push {name}'s image to",
+                )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -15,17 +14,24 @@ from shipway.errors import GateFailedError, UserError
 from shipway.manifest import Manifest, ManifestError, UnknownEnvironmentError, load_manifest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from shipway.synthesis import SynthResult
 
 app = typer.Typer(
-    name="shipway", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="shipway",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Describe an application in shipway.yml; validate, synthesize, check, deploy it to AWS, "
-         "or run it on this machine.")
+    "or run it on this machine.",
+)
 console = Console(soft_wrap=True)
 errors = Console(stderr=True)
 
-ManifestPath = Annotated[Path, typer.Option("--file", "-f", help="The manifest.",
-                                            show_default=True)]
+ManifestPath = Annotated[
+    Path, typer.Option("--file", "-f", help="The manifest.", show_default=True)
+]
 EnvName = Annotated[str, typer.Option("--env", "-e", help="Environment name from the manifest.")]
 
 P = ParamSpec("P")
@@ -64,15 +70,21 @@ def validate(file: ManifestPath = Path("shipway.yml")) -> None:
     """Check a manifest; print every problem as file:line:column and exit 2, or exit 0."""
     manifest = read_manifest(file)
     application = manifest.application
-    console.print(f"[green]✓[/] {file}: application '{application.name}', "
-                  f"{len(application.environments)} environment(s), "
-                  f"{len(application.services)} service(s)")
+    console.print(
+        f"[green]✓[/] {file}: application '{application.name}', "
+        f"{len(application.environments)} environment(s), "
+        f"{len(application.services)} service(s)"
+    )
 
 
 @app.command()
 @user_errors
-def schema(output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file instead of standard output.")] = None) -> None:
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file instead of standard output."),
+    ] = None,
+) -> None:
     """Print the JSON Schema of shipway.yml, for editors."""
     from shipway.manifest.schema import schema_json
 
@@ -101,22 +113,29 @@ def init(
 
 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where to write the cloud assembly.")]
-ImageTag = Annotated[str, typer.Option(
-    "--image-tag", help="Tag of images built from source (pushed to each service's ECR).")]
+ImageTag = Annotated[
+    str,
+    typer.Option(
+        "--image-tag", help="Tag of images built from source (pushed to each service's ECR)."
+    ),
+]
 
 
 def _environments(manifest: Manifest, env: str | None, all_envs: bool) -> list[str]:
     if all_envs:
         return list(manifest.application.environments)
     if env is None:
-        raise UserError("name an environment with --env (or pass --all-envs); defined: "
-                        + ", ".join(manifest.application.environments))
+        raise UserError(
+            "name an environment with --env (or pass --all-envs); defined: "
+            + ", ".join(manifest.application.environments)
+        )
     manifest.environment(env)
     return [env]
 
 
-def _synthesize(file: Path, env: str | None, all_envs: bool, out: Path,
-                image_tag: str) -> SynthResult:
+def _synthesize(
+    file: Path, env: str | None, all_envs: bool, out: Path, image_tag: str
+) -> SynthResult:
     from shipway.synthesis import synthesize
 
     manifest = read_manifest(file)
@@ -129,8 +148,10 @@ def _print_synth(result: SynthResult) -> None:
     from rich.table import Table
 
     for stack in result.stacks:
-        table = Table(title=f"{stack.name} ({stack.resource_count} resources) -> "
-                            f"{stack.template}", show_edge=False)
+        table = Table(
+            title=f"{stack.name} ({stack.resource_count} resources) -> {stack.template}",
+            show_edge=False,
+        )
         table.add_column("resource type")
         table.add_column("count", justify="right")
         for kind, count in sorted(stack.resources.items()):
@@ -144,7 +165,9 @@ def _print_synth(result: SynthResult) -> None:
 @user_errors
 def synth(
     file: ManifestPath = Path("shipway.yml"),
-    env: Annotated[str | None, typer.Option("--env", "-e", help="Environment to synthesize.")] = None,
+    env: Annotated[
+        str | None, typer.Option("--env", "-e", help="Environment to synthesize.")
+    ] = None,
     all_envs: Annotated[bool, typer.Option("--all-envs", help="Every environment.")] = False,
     out: OutDir = Path("cdk.out"),
     image_tag: ImageTag = "latest",
@@ -164,7 +187,7 @@ def check(
     all_envs: Annotated[bool, typer.Option("--all-envs", help="Every environment.")] = False,
     out: OutDir = Path("cdk.out"),
 ) -> None:
-    """Synthesize, then gate with cdk-nag (AwsSolutions), cfn-lint and checkov; exit 1 on findings."""
+    """Synthesize, then gate with cdk-nag, cfn-lint and checkov; exit 1 on any finding."""
     from shipway.compliance.gates import cfn_lint_findings, checkov_findings
 
     result = _synthesize(file, env, all_envs, out, "latest")
@@ -175,9 +198,12 @@ def check(
     findings = [*result.nag, *lint_errors, *checkov_failed]
     for finding in findings:
         console.print(str(finding), markup=False, highlight=False, soft_wrap=True)
-    console.print(f"cdk-nag: {len(result.nag)} unacknowledged | cfn-lint: {len(lint_errors)} "
-                  f"errors, {len(lint_warnings)} warnings | checkov: {len(checkov_failed)} "
-                  f"failed, {checkov_skipped} skipped with a reason", highlight=False)
+    console.print(
+        f"cdk-nag: {len(result.nag)} unacknowledged | cfn-lint: {len(lint_errors)} "
+        f"errors, {len(lint_warnings)} warnings | checkov: {len(checkov_failed)} "
+        f"failed, {checkov_skipped} skipped with a reason",
+        highlight=False,
+    )
     if findings:
         raise GateFailedError(f"check failed: {len(findings)} finding(s)")
     console.print("[green]✓ no findings[/]")
@@ -212,14 +238,20 @@ def diff(file: ManifestPath = Path("shipway.yml"), env: EnvName = "test") -> Non
 def deploy(
     file: ManifestPath = Path("shipway.yml"),
     env: EnvName = "test",
-    approve: Annotated[bool, typer.Option(
-        "--approve", help="Confirm a deploy to an environment that requires approval.")] = False,
+    approve: Annotated[
+        bool,
+        typer.Option(
+            "--approve", help="Confirm a deploy to an environment that requires approval."
+        ),
+    ] = False,
 ) -> None:
     """Deploy one environment (cdk deploy); environments with requires_approval need --approve."""
     manifest = read_manifest(file)
     if manifest.requires_approval(env) and not approve:
-        raise UserError(f"environment '{env}' requires approval: review 'shipway diff --env "
-                        f"{env}', then run again with --approve")
+        raise UserError(
+            f"environment '{env}' requires approval: review 'shipway diff --env "
+            f"{env}', then run again with --approve"
+        )
     _cdk("deploy", file, env, ["--require-approval", "never" if approve else "broadening"])
 
 
@@ -271,8 +303,13 @@ def load(
     except LoadFailedError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    console.print(record.describe(), style="red" if record.malformed else None,
-                  markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        record.describe(),
+        style="red" if record.malformed else None,
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     if record.malformed:
         raise typer.Exit(1)
 

@@ -7,11 +7,14 @@ import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shipway.app import build_app, stack_name
 from shipway.compliance.gates import Finding, nag_findings
 from shipway.errors import UserError
-from shipway.manifest import Manifest
+
+if TYPE_CHECKING:
+    from shipway.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,9 @@ class SynthResult:
         return [stack.template for stack in self.stacks]
 
 
-def synthesize(manifest: Manifest, environments: list[str], *, outdir: Path,
-               image_tag: str = "latest") -> SynthResult:
+def synthesize(
+    manifest: Manifest, environments: list[str], *, outdir: Path, image_tag: str = "latest"
+) -> SynthResult:
     """Synthesize environments into outdir (replaced) with cdk-nag applied."""
     if outdir.exists():
         shutil.rmtree(outdir)
@@ -54,26 +58,39 @@ def synthesize(manifest: Manifest, environments: list[str], *, outdir: Path,
         if "ValidationFailed" not in str(error):
             raise UserError(f"synthesis failed: {_first_line(error)}") from None
     stacks = [_summary(manifest, name, outdir) for name in environments]
-    return SynthResult(outdir=outdir, stacks=stacks, nag=nag_findings(outdir),
-                       warnings=_warnings(manifest, environments))
+    return SynthResult(
+        outdir=outdir,
+        stacks=stacks,
+        nag=nag_findings(outdir),
+        warnings=_warnings(manifest, environments),
+    )
 
 
 def _summary(manifest: Manifest, environment: str, outdir: Path) -> StackSummary:
     name = stack_name(manifest, environment)
     template = outdir / f"{name}.template.json"
     resources = json.loads(template.read_text(encoding="utf-8")).get("Resources", {})
-    return StackSummary(name=name, environment=environment, template=template,
-                        resources=Counter(resource["Type"] for resource in resources.values()))
+    return StackSummary(
+        name=name,
+        environment=environment,
+        template=template,
+        resources=Counter(resource["Type"] for resource in resources.values()),
+    )
 
 
 def _warnings(manifest: Manifest, environments: list[str]) -> list[str]:
     warnings = []
     for name in environments:
-        web = [service for service, spec in manifest.services_in(name).items()
-               if spec.type == "web" and spec.compute != "express"]
+        web = [
+            service
+            for service, spec in manifest.services_in(name).items()
+            if spec.type == "web" and spec.compute != "express"
+        ]
         if web and manifest.environment(name).domain is None:
-            warnings.append(f"{name}: no domain configured, so the load balancer serves plain "
-                            f"HTTP to {', '.join(web)}; set environments.{name}.domain for HTTPS")
+            warnings.append(
+                f"{name}: no domain configured, so the load balancer serves plain "
+                f"HTTP to {', '.join(web)}; set environments.{name}.domain for HTTPS"
+            )
     return warnings
 
 

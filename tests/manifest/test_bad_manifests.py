@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from shipway.cli import app
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 HEAD = """\
 name: shop
@@ -27,60 +30,138 @@ services:
 # (case id, manifest text, expected line, words the message must contain)
 CASES = [
     ("yaml-syntax", HEAD + "services: {web: [\n", 7, ["YAML syntax error"]),
-    ("unknown-key", HEAD + SERVICE + "    prot: 8080\n", 9,
-     ["services.web.prot", "unknown key 'prot'", "did you mean 'port'"]),
-    ("wrong-type", HEAD + SERVICE + "    port: eighty\n", 9,
-     ["services.web.port", "integer"]),
-    ("fargate-cpu", HEAD + SERVICE + "    cpu: 300\n", 9,
-     ["services.web.cpu", "300 is not a Fargate size (256, 512, 1024, 2048, 4096, 8192, 16384)"]),
-    ("fargate-memory", HEAD + SERVICE + "    cpu: 256\n    memory: 4096\n", 10,
-     ["services.web.memory", "does not fit cpu 256: allowed 512, 1024, 2048 MiB"]),
-    ("undefined-env", HEAD + SERVICE + "    environments:\n      staging: {count: 3}\n", 10,
-     ["services.web.environments.staging", "environment 'staging' is not defined",
-      "defined" ]),
-    ("duplicate-service", HEAD + SERVICE + "  web:\n    image: {uri: x}\n", 9,
-     ["duplicate key 'web'"]),
-    ("bad-cidr", HEAD + "    vpc_cidr: 10.0.0.1/16\n", 6,
-     ["environments.test.vpc_cidr", "not an IPv4 network"]),
-    ("path-collision", HEAD + SERVICE + "  admin:\n    image: {uri: x}\n", 9,
-     ["is already routed to service 'web'"]),
-    ("nat-over-zones", HEAD + "    nat_gateways: 3\n", 6,
-     ["environments.test.nat_gateways", "more than the 2 availability zones"]),
-    ("one-zone", HEAD + "    availability_zones: 1\n", 6,
-     ["availability_zones", "at least 2"]),
+    (
+        "unknown-key",
+        HEAD + SERVICE + "    prot: 8080\n",
+        9,
+        ["services.web.prot", "unknown key 'prot'", "did you mean 'port'"],
+    ),
+    ("wrong-type", HEAD + SERVICE + "    port: eighty\n", 9, ["services.web.port", "integer"]),
+    (
+        "fargate-cpu",
+        HEAD + SERVICE + "    cpu: 300\n",
+        9,
+        ["services.web.cpu", "300 is not a Fargate size (256, 512, 1024, 2048, 4096, 8192, 16384)"],
+    ),
+    (
+        "fargate-memory",
+        HEAD + SERVICE + "    cpu: 256\n    memory: 4096\n",
+        10,
+        ["services.web.memory", "does not fit cpu 256: allowed 512, 1024, 2048 MiB"],
+    ),
+    (
+        "undefined-env",
+        HEAD + SERVICE + "    environments:\n      staging: {count: 3}\n",
+        10,
+        ["services.web.environments.staging", "environment 'staging' is not defined", "defined"],
+    ),
+    (
+        "duplicate-service",
+        HEAD + SERVICE + "  web:\n    image: {uri: x}\n",
+        9,
+        ["duplicate key 'web'"],
+    ),
+    (
+        "bad-cidr",
+        HEAD + "    vpc_cidr: 10.0.0.1/16\n",
+        6,
+        ["environments.test.vpc_cidr", "not an IPv4 network"],
+    ),
+    (
+        "path-collision",
+        HEAD + SERVICE + "  admin:\n    image: {uri: x}\n",
+        9,
+        ["is already routed to service 'web'"],
+    ),
+    (
+        "nat-over-zones",
+        HEAD + "    nat_gateways: 3\n",
+        6,
+        ["environments.test.nat_gateways", "more than the 2 availability zones"],
+    ),
+    ("one-zone", HEAD + "    availability_zones: 1\n", 6, ["availability_zones", "at least 2"]),
     ("missing-environments", "name: shop\n", 1, ["environments", "required"]),
-    ("two-image-sources", HEAD + "services:\n  web:\n    image: {uri: x, build: {context: .}}\n",
-     8, ["services.web.image", "exactly one of 'build'"]),
-    ("unknown-table-in-uses", HEAD + SERVICE + "    uses: [user]\ntables:\n  users: {partition_key: id}\n",
-     9, ["services.web.uses.0", "name 'user' is not defined", "did you mean 'users'"]),
-    ("loader-table-undefined", HEAD + "buckets:\n  imports:\n    loader: {table: items}\n", 8,
-     ["buckets.imports.loader.table", "table 'items' is not defined"]),
-    ("bad-account", HEAD.replace('"123456789012"', '"12345"'), 4,
-     ["environments.test.account", "'12345' is not valid"]),
-    ("bad-service-type", HEAD + SERVICE + "    type: frontend\n", 9,
-     ["services.web.type", "'frontend' is not allowed", "'web', 'backend'"]),
-    ("bad-service-name", HEAD + "services:\n  Web_1:\n    image: {uri: x}\n", 7,
-     ["services.Web_1", "'Web_1' is not a valid name", "lower-case letters"]),
-    ("override-bad-cpu", HEAD + SERVICE + "    environments:\n      test: {cpu: 100}\n", 10,
-     ["services.web.environments.test.cpu", "100 is not a Fargate size",
-      "in environment 'test'"]),
-    ("privileged-port", HEAD + SERVICE + "    port: 80\n", 9,
-     ["services.web.port", "greater than or equal to 1024"]),
-    ("name-clash", HEAD + SERVICE + "tables:\n  web: {partition_key: id}\n", 10,
-     ["tables.web", "already the name of one of the services"]),
-    ("health-timeout", HEAD + SERVICE + "    health_check: {interval: 5, timeout: 5}\n", 9,
-     ["services.web.health_check.timeout", "must be less than interval"]),
+    (
+        "two-image-sources",
+        HEAD + "services:\n  web:\n    image: {uri: x, build: {context: .}}\n",
+        8,
+        ["services.web.image", "exactly one of 'build'"],
+    ),
+    (
+        "unknown-table-in-uses",
+        HEAD + SERVICE + "    uses: [user]\ntables:\n  users: {partition_key: id}\n",
+        9,
+        ["services.web.uses.0", "name 'user' is not defined", "did you mean 'users'"],
+    ),
+    (
+        "loader-table-undefined",
+        HEAD + "buckets:\n  imports:\n    loader: {table: items}\n",
+        8,
+        ["buckets.imports.loader.table", "table 'items' is not defined"],
+    ),
+    (
+        "bad-account",
+        HEAD.replace('"123456789012"', '"12345"'),
+        4,
+        ["environments.test.account", "'12345' is not valid"],
+    ),
+    (
+        "bad-service-type",
+        HEAD + SERVICE + "    type: frontend\n",
+        9,
+        ["services.web.type", "'frontend' is not allowed", "'web', 'backend'"],
+    ),
+    (
+        "bad-service-name",
+        HEAD + "services:\n  Web_1:\n    image: {uri: x}\n",
+        7,
+        ["services.Web_1", "'Web_1' is not a valid name", "lower-case letters"],
+    ),
+    (
+        "override-bad-cpu",
+        HEAD + SERVICE + "    environments:\n      test: {cpu: 100}\n",
+        10,
+        [
+            "services.web.environments.test.cpu",
+            "100 is not a Fargate size",
+            "in environment 'test'",
+        ],
+    ),
+    (
+        "privileged-port",
+        HEAD + SERVICE + "    port: 80\n",
+        9,
+        ["services.web.port", "greater than or equal to 1024"],
+    ),
+    (
+        "name-clash",
+        HEAD + SERVICE + "tables:\n  web: {partition_key: id}\n",
+        10,
+        ["tables.web", "already the name of one of the services"],
+    ),
+    (
+        "health-timeout",
+        HEAD + SERVICE + "    health_check: {interval: 5, timeout: 5}\n",
+        9,
+        ["services.web.health_check.timeout", "must be less than interval"],
+    ),
     ("not-a-mapping", "- just\n- a list\n", 1, ["must be a mapping"]),
     ("unknown-top-level", HEAD + "servces: {}\n", 6, ["did you mean 'services'"]),
-    ("seed-without-loader", HEAD + "buckets:\n  raw: {}\nseed:\n  - {bucket: raw, file: a.json}\n",
-     9, ["seed.0.bucket", "has no loader"]),
+    (
+        "seed-without-loader",
+        HEAD + "buckets:\n  raw: {}\nseed:\n  - {bucket: raw, file: a.json}\n",
+        9,
+        ["seed.0.bucket", "has no loader"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])
-def test_bad_manifest_is_one_located_line_and_exit_2(tmp_path: Path, text: str, line: int,
-                                                       words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "line", "words"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_bad_manifest_is_one_located_line_and_exit_2(
+    tmp_path: Path, text: str, line: int, words: list[str]
+) -> None:
     manifest = tmp_path / "shipway.yml"
     manifest.write_text(textwrap.dedent(text), encoding="utf-8")
 

@@ -17,8 +17,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def _synth(tmp_path_factory: pytest.TempPathFactory, name: str) -> SynthResult:
     manifest = load_manifest(DATA / name / "shipway.yml")
     out = tmp_path_factory.mktemp(f"{name}-cdk.out")
-    return synthesize(manifest, list(manifest.application.environments), outdir=out,
-                      image_tag="abc123")
+    return synthesize(
+        manifest, list(manifest.application.environments), outdir=out, image_tag="abc123"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from shipway.synthesis import SynthResult
 from tests.synth.conftest import template_json
+
+if TYPE_CHECKING:
+    from shipway.synthesis import SynthResult
 
 
 @pytest.fixture(scope="module")
@@ -21,38 +24,67 @@ def test_no_nag_findings(compute_synth: SynthResult) -> None:
 
 
 def test_spot_keeps_an_on_demand_floor_and_deploys_canary(template: Template) -> None:
-    template.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "computes-test-spot",
-        "CapacityProviderStrategy": [{"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
-                                     {"CapacityProvider": "FARGATE_SPOT", "Weight": 3}],
-        "DeploymentConfiguration": Match.object_like({"Strategy": "CANARY"})})
+    template.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "computes-test-spot",
+            "CapacityProviderStrategy": [
+                {"CapacityProvider": "FARGATE", "Base": 1, "Weight": 1},
+                {"CapacityProvider": "FARGATE_SPOT", "Weight": 3},
+            ],
+            "DeploymentConfiguration": Match.object_like({"Strategy": "CANARY"}),
+        },
+    )
 
 
 def test_ec2_service_spreads_over_zones_on_its_capacity_provider(template: Template) -> None:
-    template.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "computes-test-fleet",
-        "PlacementStrategies": [{"Type": "spread", "Field": "instanceId"},
-                                {"Type": "spread", "Field": "attribute:ecs.availability-zone"}],
-        "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN"})})
-    template.has_resource_properties("AWS::ECS::CapacityProvider", {
-        "AutoScalingGroupProvider": Match.object_like({"ManagedDraining": "ENABLED"})})
-    template.has_resource_properties("AWS::AutoScaling::AutoScalingGroup",
-                                     {"MinSize": "2", "MaxSize": "4"})
+    template.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "computes-test-fleet",
+            "PlacementStrategies": [
+                {"Type": "spread", "Field": "instanceId"},
+                {"Type": "spread", "Field": "attribute:ecs.availability-zone"},
+            ],
+            "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN"}),
+        },
+    )
+    template.has_resource_properties(
+        "AWS::ECS::CapacityProvider",
+        {"AutoScalingGroupProvider": Match.object_like({"ManagedDraining": "ENABLED"})},
+    )
+    template.has_resource_properties(
+        "AWS::AutoScaling::AutoScalingGroup", {"MinSize": "2", "MaxSize": "4"}
+    )
     template.resource_count_is("AWS::Lambda::Function", 0)
 
 
 def test_express_mode_service(template: Template) -> None:
-    template.has_resource_properties("AWS::ECS::ExpressGatewayService", {
-        "ServiceName": "computes-test-express", "HealthCheckPath": "/_health",
-        "Cpu": "256", "Memory": "512",
-        "PrimaryContainer": Match.object_like({"ContainerPort": 8000}),
-        "ScalingTarget": {"MinTaskCount": 1, "MaxTaskCount": 3,
-                          "AutoScalingMetric": "AVERAGE_CPU", "AutoScalingTargetValue": 70}})
+    template.has_resource_properties(
+        "AWS::ECS::ExpressGatewayService",
+        {
+            "ServiceName": "computes-test-express",
+            "HealthCheckPath": "/_health",
+            "Cpu": "256",
+            "Memory": "512",
+            "PrimaryContainer": Match.object_like({"ContainerPort": 8000}),
+            "ScalingTarget": {
+                "MinTaskCount": 1,
+                "MaxTaskCount": 3,
+                "AutoScalingMetric": "AVERAGE_CPU",
+                "AutoScalingTargetValue": 70,
+            },
+        },
+    )
 
 
 def test_no_nat_means_isolated_tasks_with_interface_endpoints(template: Template) -> None:
     template.resource_count_is("AWS::EC2::NatGateway", 0)
-    names = json.dumps([endpoint["Properties"]["ServiceName"] for endpoint in
-                        template.find_resources("AWS::EC2::VPCEndpoint").values()])
+    names = json.dumps(
+        [
+            endpoint["Properties"]["ServiceName"]
+            for endpoint in template.find_resources("AWS::EC2::VPCEndpoint").values()
+        ]
+    )
     for service in ("ecr.api", "ecr.dkr", "logs", "secretsmanager"):
         assert service in names

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from shipway.synthesis import SynthResult
 from tests.synth.conftest import template_json
+
+if TYPE_CHECKING:
+    from shipway.synthesis import SynthResult
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,8 @@ def test_one_stack_per_environment_and_no_nag_findings(core_synth: SynthResult) 
 
 
 def test_network_spans_the_zones_with_three_tiers_nat_flow_logs_endpoints(
-        test_env: Template, prod_env: Template) -> None:
+    test_env: Template, prod_env: Template
+) -> None:
     test_env.resource_count_is("AWS::EC2::Subnet", 6)
     prod_env.resource_count_is("AWS::EC2::Subnet", 9)
     test_env.resource_count_is("AWS::EC2::NatGateway", 1)
@@ -43,48 +46,99 @@ def test_network_spans_the_zones_with_three_tiers_nat_flow_logs_endpoints(
 
 
 def test_cluster_has_enhanced_container_insights(test_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ECS::Cluster", {
-        "ClusterSettings": [{"Name": "containerInsights", "Value": "enhanced"}]})
+    test_env.has_resource_properties(
+        "AWS::ECS::Cluster",
+        {"ClusterSettings": [{"Name": "containerInsights", "Value": "enhanced"}]},
+    )
 
 
 def test_http_only_without_domain_https_with_redirect_on_prod(
-        test_env: Template, prod_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ElasticLoadBalancingV2::Listener",
-                                     {"Port": 80, "Protocol": "HTTP"})
+    test_env: Template, prod_env: Template
+) -> None:
+    test_env.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener", {"Port": 80, "Protocol": "HTTP"}
+    )
     test_env.resource_count_is("AWS::ElasticLoadBalancingV2::Listener", 1)
-    prod_env.has_resource_properties("AWS::ElasticLoadBalancingV2::Listener", {
-        "Port": 443, "Protocol": "HTTPS",
-        "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"})
-    prod_env.has_resource_properties("AWS::ElasticLoadBalancingV2::Listener", {
-        "Port": 80, "DefaultActions": [Match.object_like({
-            "Type": "redirect", "RedirectConfig": Match.object_like(
-                {"Port": "443", "Protocol": "HTTPS"})})]})
-    prod_env.has_resource_properties("AWS::CertificateManager::Certificate",
-                                     {"DomainName": "shop.example.com"})
-    prod_env.has_resource_properties("AWS::Route53::RecordSet",
-                                     {"Name": "shop.example.com.", "Type": "A"})
+    prod_env.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        {"Port": 443, "Protocol": "HTTPS", "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"},
+    )
+    prod_env.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::Listener",
+        {
+            "Port": 80,
+            "DefaultActions": [
+                Match.object_like(
+                    {
+                        "Type": "redirect",
+                        "RedirectConfig": Match.object_like({"Port": "443", "Protocol": "HTTPS"}),
+                    }
+                )
+            ],
+        },
+    )
+    prod_env.has_resource_properties(
+        "AWS::CertificateManager::Certificate", {"DomainName": "shop.example.com"}
+    )
+    prod_env.has_resource_properties(
+        "AWS::Route53::RecordSet", {"Name": "shop.example.com.", "Type": "A"}
+    )
 
 
 def test_load_balancer_logs_encrypted_and_is_firewalled(prod_env: Template) -> None:
-    for attribute in ("access_logs.s3.enabled", "deletion_protection.enabled",
-                      "routing.http.drop_invalid_header_fields.enabled"):
-        prod_env.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
-            "Scheme": "internet-facing",
-            "LoadBalancerAttributes": Match.array_with([{"Key": attribute, "Value": "true"}])})
-    prod_env.has_resource_properties("AWS::S3::Bucket", {"BucketEncryption": {
-        "ServerSideEncryptionConfiguration": [{"ServerSideEncryptionByDefault": {
-            "SSEAlgorithm": "AES256"}}]}})
-    prod_env.has_resource_properties("AWS::WAFv2::WebACL", {
-        "Scope": "REGIONAL", "Rules": Match.array_with([Match.object_like({
-            "Statement": {"ManagedRuleGroupStatement": {
-                "VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}})])})
+    for attribute in (
+        "access_logs.s3.enabled",
+        "deletion_protection.enabled",
+        "routing.http.drop_invalid_header_fields.enabled",
+    ):
+        prod_env.has_resource_properties(
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            {
+                "Scheme": "internet-facing",
+                "LoadBalancerAttributes": Match.array_with([{"Key": attribute, "Value": "true"}]),
+            },
+        )
+    prod_env.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "BucketEncryption": {
+                "ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                ]
+            }
+        },
+    )
+    prod_env.has_resource_properties(
+        "AWS::WAFv2::WebACL",
+        {
+            "Scope": "REGIONAL",
+            "Rules": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "Statement": {
+                                "ManagedRuleGroupStatement": {
+                                    "VendorName": "AWS",
+                                    "Name": "AWSManagedRulesCommonRuleSet",
+                                }
+                            }
+                        }
+                    )
+                ]
+            ),
+        },
+    )
     prod_env.resource_count_is("AWS::WAFv2::WebACLAssociation", 1)
 
 
 def test_services_accept_only_the_load_balancer_on_their_port(test_env: Template) -> None:
     ingress = test_env.find_resources("AWS::EC2::SecurityGroupIngress")
-    ports = sorted({(rule["Properties"]["FromPort"], rule["Properties"]["ToPort"])
-                    for rule in ingress.values()})
+    ports = sorted(
+        {
+            (rule["Properties"]["FromPort"], rule["Properties"]["ToPort"])
+            for rule in ingress.values()
+        }
+    )
     assert ports == [(8000, 8000), (8080, 8080)]
     for rule in ingress.values():
         assert "SourceSecurityGroupId" in rule["Properties"]
@@ -93,10 +147,15 @@ def test_services_accept_only_the_load_balancer_on_their_port(test_env: Template
 
 def test_ecr_repositories_only_for_built_images(test_env: Template) -> None:
     test_env.resource_count_is("AWS::ECR::Repository", 2)  # web and api; admin uses a URI
-    test_env.has_resource_properties("AWS::ECR::Repository", {
-        "ImageScanningConfiguration": {"ScanOnPush": True}, "ImageTagMutability": "IMMUTABLE",
-        "LifecyclePolicy": Match.any_value(),
-        "EncryptionConfiguration": Match.object_like({"EncryptionType": "KMS"})})
+    test_env.has_resource_properties(
+        "AWS::ECR::Repository",
+        {
+            "ImageScanningConfiguration": {"ScanOnPush": True},
+            "ImageTagMutability": "IMMUTABLE",
+            "LifecyclePolicy": Match.any_value(),
+            "EncryptionConfiguration": Match.object_like({"EncryptionType": "KMS"}),
+        },
+    )
 
 
 def _container(template: Template, fragment: str) -> dict[str, Any]:
@@ -117,70 +176,138 @@ def test_task_runs_non_root_read_only_with_logs_and_secrets(test_env: Template) 
     assert {"Name": "FEATURE_X", "Value": "true"} in container["Environment"]
     secret_names = {secret["Name"] for secret in container.get("Secrets", [])}
     assert {"STRIPE_KEY", "SIGNING_KEY"} <= secret_names
-    assert all(entry["Name"] not in {"STRIPE_KEY", "SIGNING_KEY"}
-               for entry in container["Environment"])
+    assert all(
+        entry["Name"] not in {"STRIPE_KEY", "SIGNING_KEY"} for entry in container["Environment"]
+    )
     assert {"Name": "SERVICE_API_URL", "Value": "http://api:8000"} in container["Environment"]
     test_env.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
 
 
 def test_target_group_uses_the_manifest_health_check(test_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ElasticLoadBalancingV2::TargetGroup", {
-        "HealthCheckPath": "/health", "Matcher": {"HttpCode": "200-299"},
-        "HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 4,
-        "TargetType": "ip", "Port": 8080})
-    test_env.has_resource_properties("AWS::ElasticLoadBalancingV2::ListenerRule", {
-        "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/admin/*"]}}]})
+    test_env.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        {
+            "HealthCheckPath": "/health",
+            "Matcher": {"HttpCode": "200-299"},
+            "HealthCheckIntervalSeconds": 10,
+            "HealthCheckTimeoutSeconds": 4,
+            "TargetType": "ip",
+            "Port": 8080,
+        },
+    )
+    test_env.has_resource_properties(
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+        {"Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/admin/*"]}}]},
+    )
 
 
 def test_rolling_services_roll_back_on_circuit_breaker_and_alarms(test_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "storefront-test-web",
-        "DeploymentConfiguration": Match.object_like({
-            "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
-            "Alarms": Match.object_like({"Enable": True, "Rollback": True, "AlarmNames": [
-                "storefront-test-web-target-5xx", "storefront-test-web-unhealthy-hosts",
-                "storefront-test-web-tasks-missing"]})})})
+    test_env.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "storefront-test-web",
+            "DeploymentConfiguration": Match.object_like(
+                {
+                    "DeploymentCircuitBreaker": {"Enable": True, "Rollback": True},
+                    "Alarms": Match.object_like(
+                        {
+                            "Enable": True,
+                            "Rollback": True,
+                            "AlarmNames": [
+                                "storefront-test-web-target-5xx",
+                                "storefront-test-web-unhealthy-hosts",
+                                "storefront-test-web-tasks-missing",
+                            ],
+                        }
+                    ),
+                }
+            ),
+        },
+    )
 
 
 def test_blue_green_service_has_an_alternate_target_group(test_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "storefront-test-admin",
-        "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN"}),
-        "LoadBalancers": [Match.object_like({"AdvancedConfiguration": Match.object_like({
-            "AlternateTargetGroupArn": Match.any_value()})})]})
+    test_env.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "storefront-test-admin",
+            "DeploymentConfiguration": Match.object_like({"Strategy": "BLUE_GREEN"}),
+            "LoadBalancers": [
+                Match.object_like(
+                    {
+                        "AdvancedConfiguration": Match.object_like(
+                            {"AlternateTargetGroupArn": Match.any_value()}
+                        )
+                    }
+                )
+            ],
+        },
+    )
 
 
 def test_backend_is_private_and_registered_in_service_connect(test_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "storefront-test-api", "LoadBalancers": Match.absent(),
-        "ServiceConnectConfiguration": Match.object_like({"Enabled": True, "Services": [
-            Match.object_like({"DiscoveryName": "api", "ClientAliases": [
-                {"DnsName": "api", "Port": 8000}]})]}),
-        "NetworkConfiguration": {"AwsvpcConfiguration": Match.object_like(
-            {"AssignPublicIp": "DISABLED"})}})
+    test_env.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "storefront-test-api",
+            "LoadBalancers": Match.absent(),
+            "ServiceConnectConfiguration": Match.object_like(
+                {
+                    "Enabled": True,
+                    "Services": [
+                        Match.object_like(
+                            {
+                                "DiscoveryName": "api",
+                                "ClientAliases": [{"DnsName": "api", "Port": 8000}],
+                            }
+                        )
+                    ],
+                }
+            ),
+            "NetworkConfiguration": {
+                "AwsvpcConfiguration": Match.object_like({"AssignPublicIp": "DISABLED"})
+            },
+        },
+    )
 
 
 def test_autoscaling_tracks_cpu_memory_and_requests_with_prod_override(
-        test_env: Template, prod_env: Template) -> None:
-    test_env.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget",
-                                     {"MinCapacity": 2, "MaxCapacity": 6})
-    prod_env.has_resource_properties("AWS::ApplicationAutoScaling::ScalableTarget",
-                                     {"MinCapacity": 3, "MaxCapacity": 12})
+    test_env: Template, prod_env: Template
+) -> None:
+    test_env.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 2, "MaxCapacity": 6}
+    )
+    prod_env.has_resource_properties(
+        "AWS::ApplicationAutoScaling::ScalableTarget", {"MinCapacity": 3, "MaxCapacity": 12}
+    )
     metrics = json.dumps(test_env.find_resources("AWS::ApplicationAutoScaling::ScalingPolicy"))
-    for metric in ("ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization",
-                   "ALBRequestCountPerTarget"):
+    for metric in (
+        "ECSServiceAverageCPUUtilization",
+        "ECSServiceAverageMemoryUtilization",
+        "ALBRequestCountPerTarget",
+    ):
         assert metric in metrics
 
 
 def test_prod_overrides_size_and_count_of_the_backend(prod_env: Template) -> None:
-    prod_env.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "storefront-prod-api", "DesiredCount": 3})
-    prod_env.has_resource_properties("AWS::ECS::TaskDefinition", {"Cpu": "512",
-                                                                   "Memory": "1024"})
+    prod_env.has_resource_properties(
+        "AWS::ECS::Service", {"ServiceName": "storefront-prod-api", "DesiredCount": 3}
+    )
+    prod_env.has_resource_properties("AWS::ECS::TaskDefinition", {"Cpu": "512", "Memory": "1024"})
 
 
-ALARM_SUFFIXES = ("target-5xx", "target-4xx", "target-3xx", "response-time-p99", "cpu-high",
-                  "cpu-low", "memory-high", "memory-low", "unhealthy-hosts", "tasks-missing")
+ALARM_SUFFIXES = (
+    "target-5xx",
+    "target-4xx",
+    "target-3xx",
+    "response-time-p99",
+    "cpu-high",
+    "cpu-low",
+    "memory-high",
+    "memory-low",
+    "unhealthy-hosts",
+    "tasks-missing",
+)
 
 
 def test_every_web_service_has_the_alarm_set_with_reasons(prod_env: Template) -> None:
@@ -199,21 +326,36 @@ def test_every_web_service_has_the_alarm_set_with_reasons(prod_env: Template) ->
 
 def test_alarm_topic_is_encrypted_with_email(prod_env: Template, test_env: Template) -> None:
     prod_env.has_resource_properties("AWS::SNS::Topic", {"KmsMasterKeyId": Match.any_value()})
-    prod_env.has_resource_properties("AWS::SNS::Subscription",
-                                     {"Protocol": "email", "Endpoint": "oncall@example.com"})
+    prod_env.has_resource_properties(
+        "AWS::SNS::Subscription", {"Protocol": "email", "Endpoint": "oncall@example.com"}
+    )
     test_env.resource_count_is("AWS::SNS::Subscription", 0)
 
 
 def test_tags_and_outputs(prod_env: Template) -> None:
-    prod_env.has_resource_properties("AWS::ECS::Cluster", {"Tags": Match.array_with([
-        {"Key": "application", "Value": "storefront"}, {"Key": "environment", "Value": "prod"},
-        {"Key": "team", "Value": "sre"}])})
-    prod_env.has_resource_properties("AWS::ECS::Service", {
-        "ServiceName": "storefront-prod-web", "Tags": Match.array_with([
-            {"Key": "service", "Value": "web"}])})
+    prod_env.has_resource_properties(
+        "AWS::ECS::Cluster",
+        {
+            "Tags": Match.array_with(
+                [
+                    {"Key": "application", "Value": "storefront"},
+                    {"Key": "environment", "Value": "prod"},
+                    {"Key": "team", "Value": "sre"},
+                ]
+            )
+        },
+    )
+    prod_env.has_resource_properties(
+        "AWS::ECS::Service",
+        {
+            "ServiceName": "storefront-prod-web",
+            "Tags": Match.array_with([{"Key": "service", "Value": "web"}]),
+        },
+    )
     outputs = prod_env.find_outputs("*")
     assert {"LoadBalancerDns", "WebUrl", "AdminUrl", "WebRepository", "ApiRepository"} <= set(
-        outputs)
+        outputs
+    )
     assert outputs["WebUrl"]["Value"] == "https://shop.example.com/"
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shipway.compliance.gates import cfn_lint_findings, checkov_findings
-from shipway.synthesis import SynthResult
+
+if TYPE_CHECKING:
+    from shipway.synthesis import SynthResult
 
 
-def test_core_and_compute_templates_pass_cfn_lint(core_synth: SynthResult,
-                                                  compute_synth: SynthResult) -> None:
+def test_core_and_compute_templates_pass_cfn_lint(
+    core_synth: SynthResult, compute_synth: SynthResult
+) -> None:
     errors, _ = cfn_lint_findings(core_synth.templates + compute_synth.templates)
     assert errors == []
 

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_cdk import aws_autoscaling as autoscaling
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
-from shipway.manifest.service import Ec2Capacity
-from shipway.network.infrastructure import Network
+
+if TYPE_CHECKING:
+    from shipway.manifest.service import Ec2Capacity
+    from shipway.network.infrastructure import Network
 
 
 class Cluster(Construct):
     """One cluster per environment; Fargate always, EC2 capacity per service that asks."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, network: Network,
-                 namespace: str) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, network: Network, namespace: str
+    ) -> None:
         super().__init__(scope, construct_id)
         self.network = network
         self.cluster = ecs.Cluster(
-            self, "Cluster", vpc=network.vpc,
+            self,
+            "Cluster",
+            vpc=network.vpc,
             container_insights_v2=ecs.ContainerInsights.ENHANCED,
             enable_fargate_capacity_providers=True,
         )
@@ -30,36 +37,57 @@ class Cluster(Construct):
     def add_ec2_capacity(self, name: str, capacity: Ec2Capacity) -> ecs.AsgCapacityProvider:
         """An Auto Scaling group capacity provider spread over the AZs, for one service."""
         group = autoscaling.AutoScalingGroup(
-            self, f"{name}Instances", vpc=self.network.vpc,
+            self,
+            f"{name}Instances",
+            vpc=self.network.vpc,
             vpc_subnets=self.network.service_subnets,
             instance_type=ec2.InstanceType(capacity.instance_type),
             machine_image=ecs.EcsOptimizedImage.amazon_linux2023(),
-            min_capacity=capacity.min_instances, max_capacity=capacity.max_instances,
+            min_capacity=capacity.min_instances,
+            max_capacity=capacity.max_instances,
             require_imdsv2=True,
-            block_devices=[autoscaling.BlockDevice(
-                device_name="/dev/xvda",
-                volume=autoscaling.BlockDeviceVolume.ebs(30, encrypted=True,
-                                                         volume_type=autoscaling.EbsDeviceVolumeType.GP3))],
+            block_devices=[
+                autoscaling.BlockDevice(
+                    device_name="/dev/xvda",
+                    volume=autoscaling.BlockDeviceVolume.ebs(
+                        30, encrypted=True, volume_type=autoscaling.EbsDeviceVolumeType.GP3
+                    ),
+                )
+            ],
             new_instances_protected_from_scale_in=False,
         )
-        acknowledge(group, "AS3", "Scaling events are visible in the ECS service events and "
-                    "Container Insights; the environment's alarms page on their effects.")
+        acknowledge(
+            group,
+            "AS3",
+            "Scaling events are visible in the ECS service events and "
+            "Container Insights; the environment's alarms page on their effects.",
+        )
         provider = ecs.AsgCapacityProvider(
-            self, f"{name}Capacity", auto_scaling_group=group,
-            enable_managed_termination_protection=False, enable_managed_scaling=True,
+            self,
+            f"{name}Capacity",
+            auto_scaling_group=group,
+            enable_managed_termination_protection=False,
+            enable_managed_scaling=True,
             # ECS drains instances itself; without this CDK adds a Lambda hook to do it.
-            enable_managed_draining=True)
+            enable_managed_draining=True,
+        )
         self.cluster.add_asg_capacity_provider(provider)
         self._acknowledge_instance_role(group)
         return provider
 
     @staticmethod
     def _acknowledge_instance_role(group: autoscaling.AutoScalingGroup) -> None:
-        acknowledge(group, "AS3", "Scaling events are visible in the ECS service events and "
-                    "Container Insights; the environment's alarms page on their effects.")
-        agent = ("The ECS agent's own policy, as ECS documents it: DiscoverPollEndpoint, "
-                 "GetAuthorizationToken and log writes accept only Resource '*'; Submit* is "
-                 "scoped to this cluster's ARN.")
+        acknowledge(
+            group,
+            "AS3",
+            "Scaling events are visible in the ECS service events and "
+            "Container Insights; the environment's alarms page on their effects.",
+        )
+        agent = (
+            "The ECS agent's own policy, as ECS documents it: DiscoverPollEndpoint, "
+            "GetAuthorizationToken and log writes accept only Resource '*'; Submit* is "
+            "scoped to this cluster's ARN."
+        )
         acknowledge(group.role, "IAM5[Resource::*]", agent)
         acknowledge(group.role, "IAM5[Action::ecs:Submit*]", agent)
         policy = group.role.node.try_find_child("DefaultPolicy")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aws_cdk as cdk
-from constructs import IConstruct
+
+if TYPE_CHECKING:
+    from constructs import IConstruct
 
 
 def acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
     """Acknowledge cdk-nag AwsSolutions rule (e.g. 'IAM5') on construct and its children."""
     cdk.Validations.of(construct).acknowledge(
-        cdk.Acknowledgment(id=f"AwsSolutions-{rule}", reason=reason))
+        cdk.Acknowledgment(id=f"AwsSolutions-{rule}", reason=reason)
+    )
 
 
 def skip_checkov(construct: IConstruct, check: str, reason: str) -> None:

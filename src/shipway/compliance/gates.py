@@ -37,25 +37,45 @@ def nag_findings(outdir: Path) -> list[Finding]:
     if not report.exists():
         return []
     data = json.loads(report.read_text(encoding="utf-8"))
-    return [Finding("cdk-nag", violation["ruleName"], construct["constructPath"],
-                    violation["description"])
-            for plugin in data.get("pluginReports", [])
-            for violation in plugin.get("violations", [])
-            for construct in violation.get("violatingConstructs", [])]
+    return [
+        Finding(
+            "cdk-nag", violation["ruleName"], construct["constructPath"], violation["description"]
+        )
+        for plugin in data.get("pluginReports", [])
+        for violation in plugin.get("violations", [])
+        for construct in violation.get("violatingConstructs", [])
+    ]
 
 
 def cfn_lint_findings(templates: list[Path]) -> tuple[list[Finding], list[Finding]]:
     """(errors, warnings) from cfn-lint over templates."""
     executable = _tool("cfn-lint")
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [executable, "--format", "json", "--ignore-checks", *CFN_LINT_IGNORED, "--",
-         *map(str, templates)], capture_output=True, text=True, check=False)
+        [
+            executable,
+            "--format",
+            "json",
+            "--ignore-checks",
+            *CFN_LINT_IGNORED,
+            "--",
+            *map(str, templates),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode and not result.stdout.strip():
         raise MissingToolError(f"cfn-lint failed to run: {result.stderr.strip()[:500]}")
     matches = json.loads(result.stdout or "[]")
-    findings = [Finding("cfn-lint", match["Rule"]["Id"],
-                        f"{Path(match['Filename']).name}:{match['Location']['Start']['LineNumber']}",
-                        match["Message"]) for match in matches]
+    findings = [
+        Finding(
+            "cfn-lint",
+            match["Rule"]["Id"],
+            f"{Path(match['Filename']).name}:{match['Location']['Start']['LineNumber']}",
+            match["Message"],
+        )
+        for match in matches
+    ]
     errors = [finding for finding in findings if finding.rule.startswith("E")]
     return errors, [finding for finding in findings if not finding.rule.startswith("E")]
 
@@ -64,10 +84,23 @@ def checkov_findings(directory: Path) -> tuple[list[Finding], int]:
     """(failed checks, skipped count) of checkov's CloudFormation framework on directory."""
     executable = str(CHECKOV_ENVIRONMENT) if CHECKOV_ENVIRONMENT.exists() else _tool("checkov")
     result = subprocess.run(  # noqa: S603 - fixed argv
-        [executable, "-d", str(directory), "--framework", "cloudformation", "--quiet",
-         "--compact", "--skip-download", "-o", "json"],
-        capture_output=True, text=True, check=False,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"})
+        [
+            executable,
+            "-d",
+            str(directory),
+            "--framework",
+            "cloudformation",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
+    )
     try:
         reports = json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -77,9 +110,15 @@ def checkov_findings(directory: Path) -> tuple[list[Finding], int]:
     for report in reports:
         results = report.get("results", {})
         skipped += int(report.get("summary", {}).get("skipped", 0))
-        failed += [Finding("checkov", check["check_id"],
-                           f"{check['file_path'].lstrip('/')} {check['resource']}",
-                           check["check_name"]) for check in results.get("failed_checks", [])]
+        failed += [
+            Finding(
+                "checkov",
+                check["check_id"],
+                f"{check['file_path'].lstrip('/')} {check['resource']}",
+                check["check_name"],
+            )
+            for check in results.get("failed_checks", [])
+        ]
     return failed, skipped
 
 

@@ -7,9 +7,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING
 
 from shipway.emulators.ports import free_port, wait_for_port
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 # moto signs nothing, but boto3 insists on credentials and a region being present.
 FAKE_CREDENTIALS = {
@@ -41,10 +44,15 @@ class MotoServer:
         output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [*command, "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **FAKE_CREDENTIALS},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **FAKE_CREDENTIALS},
         )
-        wait_for_port(self.port, timeout=30, alive=lambda: self._process is not None
-                      and self._process.poll() is None)
+        wait_for_port(
+            self.port,
+            timeout=30,
+            alive=lambda: self._process is not None and self._process.poll() is None,
+        )
         return self
 
     def stop(self) -> None:
@@ -64,6 +72,10 @@ class MotoServer:
     def __enter__(self) -> MotoServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -24,8 +24,9 @@ def port_is_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def wait_for_port(port: int, *, host: str = "127.0.0.1", timeout: float = 15.0,
-                  alive: object = None) -> None:
+def wait_for_port(
+    port: int, *, host: str = "127.0.0.1", timeout: float = 15.0, alive: object = None
+) -> None:
     """Block until host:port accepts connections; raise after timeout.
 
     ``alive`` may be a zero-argument callable returning False once the server process died,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
-from pathlib import Path
-from types import TracebackType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from shipway.emulators.ports import free_port, wait_for_port
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import TracebackType
 
 RedisKind = Literal["redis-server", "embedded"]
 
@@ -17,13 +19,22 @@ RedisKind = Literal["redis-server", "embedded"]
 class RedisServer:
     """Start a Redis-protocol server on a free loopback port; stop it on exit."""
 
-    def __init__(self, port: int | None = None, *, prefer: RedisKind = "redis-server",
-                 password: str | None = None, log_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        prefer: RedisKind = "redis-server",
+        password: str | None = None,
+        log_path: Path | None = None,
+    ) -> None:
         self.port = port or free_port()
         self.password = password
         self.log_path = log_path
-        self.kind: RedisKind = "redis-server" if prefer == "redis-server" and shutil.which(
-            "redis-server") else "embedded"
+        self.kind: RedisKind = (
+            "redis-server"
+            if prefer == "redis-server" and shutil.which("redis-server")
+            else "embedded"
+        )
         self._process: subprocess.Popen[bytes] | None = None
         self._embedded: object | None = None
 
@@ -40,14 +51,24 @@ class RedisServer:
         return self
 
     def _start_process(self) -> None:
-        argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no"]
+        argv = [
+            "redis-server",
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
         if self.password:
             argv += ["--requirepass", self.password]
         output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
-        wait_for_port(self.port, alive=lambda: self._process is not None
-                      and self._process.poll() is None)
+        wait_for_port(
+            self.port, alive=lambda: self._process is not None and self._process.poll() is None
+        )
 
     def _start_embedded(self) -> None:
         # fakeredis speaks RESP over TCP; good enough for development, not for load figures.
@@ -79,6 +100,10 @@ class RedisServer:
     def __enter__(self) -> RedisServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()

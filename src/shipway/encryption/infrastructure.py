@@ -19,22 +19,40 @@ class EnvironmentKey(Construct):
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         self.key = kms.Key(
-            self, "Key", enable_key_rotation=True, description=f"{stack.stack_name} data key",
+            self,
+            "Key",
+            enable_key_rotation=True,
+            description=f"{stack.stack_name} data key",
             pending_window=cdk.Duration.days(30),
-            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY)
-        self.key.add_to_resource_policy(iam.PolicyStatement(
-            sid="CloudWatchLogs",
-            principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
-            actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-                     "kms:Describe*"],
-            resources=["*"],
-            conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn":
-                                    f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:*"}},
-        ))
-        self.key.add_to_resource_policy(iam.PolicyStatement(
-            sid="AwsServicesPublishing",
-            principals=[iam.ServicePrincipal(name) for name in SERVICE_PRINCIPALS],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-            resources=["*"],
-            conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
-        ))
+            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchLogs",
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=[
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                resources=["*"],
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:*"
+                        )
+                    }
+                },
+            )
+        )
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AwsServicesPublishing",
+                principals=[iam.ServicePrincipal(name) for name in SERVICE_PRINCIPALS],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            )
+        )

@@ -10,7 +10,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 MANAGED_RULE_GROUPS = (
-    "AWSManagedRulesCommonRuleSet",        # OWASP-style common exploits
+    "AWSManagedRulesCommonRuleSet",  # OWASP-style common exploits
     "AWSManagedRulesKnownBadInputsRuleSet",  # Log4Shell and other known-bad payloads
 )
 
@@ -18,36 +18,64 @@ MANAGED_RULE_GROUPS = (
 class WebFirewall(Construct):
     """A regional web ACL associated with the load balancer."""
 
-    def __init__(self, scope: Construct, construct_id: str, *,
-                 load_balancer: elbv2.ApplicationLoadBalancer, key: kms.IKey) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        load_balancer: elbv2.ApplicationLoadBalancer,
+        key: kms.IKey,
+    ) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         self.web_acl = wafv2.CfnWebACL(
-            self, "WebAcl", scope="REGIONAL",
+            self,
+            "WebAcl",
+            scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
             visibility_config=self._visibility(f"{stack.stack_name}-waf"),
-            rules=[self._managed_rule(name, priority)
-                   for priority, name in enumerate(MANAGED_RULE_GROUPS)])
-        wafv2.CfnWebACLAssociation(self, "Association",
-                                   resource_arn=load_balancer.load_balancer_arn,
-                                   web_acl_arn=self.web_acl.attr_arn)
+            rules=[
+                self._managed_rule(name, priority)
+                for priority, name in enumerate(MANAGED_RULE_GROUPS)
+            ],
+        )
+        wafv2.CfnWebACLAssociation(
+            self,
+            "Association",
+            resource_arn=load_balancer.load_balancer_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
         # WAF requires the log group's name to start with aws-waf-logs-.
-        log_group = logs.LogGroup(self, "Logs", log_group_name=f"aws-waf-logs-{stack.stack_name}",
-                                  retention=logs.RetentionDays.THREE_MONTHS, encryption_key=key,
-                                  removal_policy=cdk.RemovalPolicy.DESTROY)
-        wafv2.CfnLoggingConfiguration(self, "Logging", resource_arn=self.web_acl.attr_arn,
-                                      log_destination_configs=[log_group.log_group_arn])
+        log_group = logs.LogGroup(
+            self,
+            "Logs",
+            log_group_name=f"aws-waf-logs-{stack.stack_name}",
+            retention=logs.RetentionDays.THREE_MONTHS,
+            encryption_key=key,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        wafv2.CfnLoggingConfiguration(
+            self,
+            "Logging",
+            resource_arn=self.web_acl.attr_arn,
+            log_destination_configs=[log_group.log_group_arn],
+        )
 
     @staticmethod
     def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
         return wafv2.CfnWebACL.VisibilityConfigProperty(
-            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True)
+            cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+        )
 
     def _managed_rule(self, name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
         return wafv2.CfnWebACL.RuleProperty(
-            name=name, priority=priority,
+            name=name,
+            priority=priority,
             override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
             statement=wafv2.CfnWebACL.StatementProperty(
                 managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
-                    vendor_name="AWS", name=name)),
-            visibility_config=self._visibility(name))
+                    vendor_name="AWS", name=name
+                )
+            ),
+            visibility_config=self._visibility(name),
+        )

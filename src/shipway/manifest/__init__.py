@@ -8,7 +8,17 @@ from shipway.manifest.loading import Manifest, UnknownEnvironmentError, load_man
 from shipway.manifest.service import Service, ServiceSpec
 
 __all__ = [
-    "Application", "Bucket", "Cache", "Environment", "Manifest", "ManifestError",
-    "ManifestIssue", "Secret", "Service", "ServiceSpec", "Table", "UnknownEnvironmentError",
+    "Application",
+    "Bucket",
+    "Cache",
+    "Environment",
+    "Manifest",
+    "ManifestError",
+    "ManifestIssue",
+    "Secret",
+    "Service",
+    "ServiceSpec",
+    "Table",
+    "UnknownEnvironmentError",
     "load_manifest",
 ]

@@ -11,15 +11,15 @@ from shipway.manifest.data import Bucket, Cache, Secret, SeedFile, Table
 from shipway.manifest.environment import Environment
 from shipway.manifest.service import Service
 
-TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128,
-                                          pattern=r"^[\w .:/=+@-]+$")]
+TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w .:/=+@-]+$")]
 
 
 class Application(ManifestModel):
     """Everything `shipway.yml` describes."""
 
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,19}$")] = Field(
-        description="lower-case letters, digits, hyphens; at most 20 characters")
+        description="lower-case letters, digits, hyphens; at most 20 characters"
+    )
     tags: dict[TagKey, str] = Field(default_factory=dict)
     environments: dict[Name, Environment] = Field(min_length=1)
     services: dict[Name, Service] = Field(default_factory=dict)

@@ -15,5 +15,6 @@ short enough for load balancer and target group names, which AWS caps at 32."""
 class ManifestModel(BaseModel):
     """Strict, immutable, and forbidding keys the manifest language does not know."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False,
-                              validate_default=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=False, validate_default=True, populate_by_name=True
+    )

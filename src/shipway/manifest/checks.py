@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from shipway.manifest.application import Application
 from shipway.manifest.errors import did_you_mean
 from shipway.manifest.service import BucketUse, Service, TableUse
 from shipway.manifest.yaml_source import Location
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from shipway.manifest.application import Application
 
 Problem = tuple[Location, str, bool]
 """(where, message, point at the key rather than the value)"""
@@ -21,14 +25,17 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
         yield from _service_uses(app, name, service)
     for name, bucket in app.buckets.items():
         if bucket.loader and bucket.loader.table not in app.tables:
-            yield (("buckets", name, "loader", "table"),
-                   _unknown("table", bucket.loader.table, app.tables), False)
+            yield (
+                ("buckets", name, "loader", "table"),
+                _unknown("table", bucket.loader.table, app.tables),
+                False,
+            )
     for index, seed in enumerate(app.seed):
         yield from _seed(app, index, seed.bucket)
     yield from _route_collisions(app)
 
 
-def _unknown(kind: str, name: str, defined: dict[str, object]) -> str:
+def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
     listing = ", ".join(sorted(defined)) or "none defined"
     return f"{kind} '{name}' is not defined{did_you_mean(name, defined)} ({kind}s: {listing})"
 
@@ -38,17 +45,24 @@ def _name_clashes(app: Application) -> Iterator[Problem]:
     for section in ("services", "tables", "caches", "buckets", "secrets"):
         for name in getattr(app, section):
             if name in seen:
-                yield ((section, name), f"'{name}' is already the name of one of the "
-                       f"{seen[name]}; names are shared by services, tables, caches, buckets "
-                       "and secrets so that 'uses' is unambiguous", True)
+                yield (
+                    (section, name),
+                    f"'{name}' is already the name of one of the "
+                    f"{seen[name]}; names are shared by services, tables, caches, buckets "
+                    "and secrets so that 'uses' is unambiguous",
+                    True,
+                )
             seen.setdefault(name, section)
 
 
 def _service_environments(app: Application, name: str, service: Service) -> Iterator[Problem]:
     for environment in service.environments:
         if environment not in app.environments:
-            yield (("services", name, "environments", environment),
-                   _unknown("environment", environment, app.environments), True)
+            yield (
+                ("services", name, "environments", environment),
+                _unknown("environment", environment, app.environments),
+                True,
+            )
 
 
 def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:
@@ -63,8 +77,13 @@ def _service_uses(app: Application, name: str, service: Service) -> Iterator[Pro
         elif use == name:
             yield (where, f"a service cannot use itself ('{use}')", False)
         elif use not in _usable(app):
-            yield (where, _unknown("name", use, _usable(app)) .replace(
-                "names:", "services, tables, caches, buckets and secrets:"), False)
+            yield (
+                where,
+                _unknown("name", use, _usable(app)).replace(
+                    "names:", "services, tables, caches, buckets and secrets:"
+                ),
+                False,
+            )
 
 
 def _usable(app: Application) -> dict[str, object]:
@@ -75,8 +94,11 @@ def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:
     if bucket not in app.buckets:
         yield (("seed", index, "bucket"), _unknown("bucket", bucket, app.buckets), False)
     elif app.buckets[bucket].loader is None:
-        yield (("seed", index, "bucket"),
-               f"bucket '{bucket}' has no loader, so seed data would never reach a table", False)
+        yield (
+            ("seed", index, "bucket"),
+            f"bucket '{bucket}' has no loader, so seed data would never reach a table",
+            False,
+        )
 
 
 def _route_collisions(app: Application) -> Iterator[Problem]:
@@ -89,11 +111,16 @@ def _route_collisions(app: Application) -> Iterator[Problem]:
             route = (spec[0], spec[1])
             if route in claimed:
                 host = f" on host {route[0]}" if route[0] else ""
-                where = ("services", name, "routing", "path") if service.routing else (
-                    "services", name)
-                yield (where, f"path {route[1]}{host} is already routed to service "
-                       f"'{claimed[route]}'; give one of them a distinct routing.path or "
-                       "routing.host", service.routing is None)
+                where = (
+                    ("services", name, "routing", "path") if service.routing else ("services", name)
+                )
+                yield (
+                    where,
+                    f"path {route[1]}{host} is already routed to service "
+                    f"'{claimed[route]}'; give one of them a distinct routing.path or "
+                    "routing.host",
+                    service.routing is None,
+                )
                 return
             claimed[route] = name
 

@@ -36,8 +36,9 @@ class Index(ManifestModel):
     @classmethod
     def _short_keys(cls, data: object) -> object:
         if isinstance(data, dict):
-            return {k: _key(v) if k in {"partition_key", "sort_key"} else v
-                    for k, v in data.items()}
+            return {
+                k: _key(v) if k in {"partition_key", "sort_key"} else v for k, v in data.items()
+            }
         return data
 
 
@@ -58,8 +59,9 @@ class Table(ManifestModel):
     @classmethod
     def _short_keys(cls, data: object) -> object:
         if isinstance(data, dict):
-            return {k: _key(v) if k in {"partition_key", "sort_key"} else v
-                    for k, v in data.items()}
+            return {
+                k: _key(v) if k in {"partition_key", "sort_key"} else v for k, v in data.items()
+            }
         return data
 
     @model_validator(mode="after")
@@ -77,11 +79,13 @@ class Cache(ManifestModel):
 
     engine: Literal["valkey", "redis"] = "valkey"
     node_type: Annotated[str, StringConstraints(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")] = (
-        "cache.t4g.micro")
+        "cache.t4g.micro"
+    )
     replicas: int = Field(1, ge=0, le=5)
     snapshot_retention_days: int = Field(7, ge=0, le=35)
-    maintenance_window: str = Field("sun:05:00-sun:06:00",
-                                    pattern=r"^[a-z]{3}:\d{2}:\d{2}-[a-z]{3}:\d{2}:\d{2}$")
+    maintenance_window: str = Field(
+        "sun:05:00-sun:06:00", pattern=r"^[a-z]{3}:\d{2}:\d{2}-[a-z]{3}:\d{2}:\d{2}$"
+    )
 
 
 class Loader(ManifestModel):

@@ -17,12 +17,16 @@ class Domain(ManifestModel):
     """A hosted zone and the certificate for HTTPS: an existing ARN, or one ACM issues."""
 
     zone: str = Field(description="Route 53 hosted zone name, e.g. example.com")
-    zone_id: str = Field(pattern=r"^Z[A-Z0-9]{1,32}$",
-                         description="Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ")
+    zone_id: str = Field(
+        pattern=r"^Z[A-Z0-9]{1,32}$",
+        description="Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ",
+    )
     name: str | None = Field(None, description="Record for the load balancer; default: the zone")
     certificate_arn: str | None = Field(
-        None, pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$",
-        description="Existing ACM certificate; omit to have ACM issue one by DNS validation")
+        None,
+        pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$",
+        description="Existing ACM certificate; omit to have ACM issue one by DNS validation",
+    )
 
     @property
     def record_name(self) -> str:
@@ -35,23 +39,28 @@ class Environment(ManifestModel):
     account: AccountId
     region: Region
     availability_zones: int | list[str] = Field(
-        2, description="How many AZs (>= 2), or their names")
+        2, description="How many AZs (>= 2), or their names"
+    )
     vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC, /16 to /24")
     nat_gateways: int = Field(1, ge=0, description="0 .. number of AZs")
     domain: Domain | None = None
     alarm_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     alarm_topic_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:sns:")
     deletion_protection: bool | None = Field(
-        None, description="Keep data and load balancers from deletion; default: true for prod")
+        None, description="Keep data and load balancers from deletion; default: true for prod"
+    )
     requires_approval: bool | None = Field(
-        None, description="Manual approval before deploying; default: true for prod")
+        None, description="Manual approval before deploying; default: true for prod"
+    )
 
     @field_validator("availability_zones")
     @classmethod
     def _at_least_two_zones(cls, zones: int | list[str]) -> int | list[str]:
         count = zones if isinstance(zones, int) else len(zones)
         if count < 2:
-            raise ValueError(f"{count} availability zone(s): at least 2 are needed for high availability")
+            raise ValueError(
+                f"{count} availability zone(s): at least 2 are needed for high availability"
+            )
         if isinstance(zones, list) and len(set(zones)) != len(zones):
             raise ValueError("availability zones are listed twice")
         return zones
@@ -70,8 +79,10 @@ class Environment(ManifestModel):
     @model_validator(mode="after")
     def _nat_fits_zones(self) -> Self:
         if self.nat_gateways > self.zone_count:
-            raise ValueError(f"nat_gateways: {self.nat_gateways} is more than the "
-                             f"{self.zone_count} availability zones")
+            raise ValueError(
+                f"nat_gateways: {self.nat_gateways} is more than the "
+                f"{self.zone_count} availability zones"
+            )
         return self
 
     @property

@@ -35,5 +35,4 @@ def memory_problem(cpu: int, memory: int) -> str | None:
         listing = ", ".join(str(size) for size in allowed)
         return f"{memory} MiB does not fit cpu {cpu}: allowed {listing} MiB"
     low, high, step = allowed[0], allowed[-1], allowed[1] - allowed[0]
-    return (f"{memory} MiB does not fit cpu {cpu}: allowed {low}..{high} MiB "
-            f"in steps of {step}")
+    return f"{memory} MiB does not fit cpu {cpu}: allowed {low}..{high} MiB in steps of {step}"

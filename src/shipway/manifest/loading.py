@@ -72,25 +72,37 @@ def manifest_from(document: YamlDocument) -> Manifest:
     """Validate parsed YAML into a Manifest."""
     data = document.data
     if not isinstance(data, dict):
-        raise ManifestError([ManifestIssue(document.path, 1, 1, "", "the manifest must be a "
-                                           "mapping with at least 'name' and 'environments'")])
+        raise ManifestError(
+            [
+                ManifestIssue(
+                    document.path,
+                    1,
+                    1,
+                    "",
+                    "the manifest must be a mapping with at least 'name' and 'environments'",
+                )
+            ]
+        )
     try:
         application = Application.model_validate(data)
     except ValidationError as error:
         raise _error(error, document, Application) from None
-    issues = [_located(document, where, message, at_key)
-              for where, message, at_key in cross_reference_problems(application)]
+    issues = [
+        _located(document, where, message, at_key)
+        for where, message, at_key in cross_reference_problems(application)
+    ]
     resolved, override_issues = _resolve(application, document)
     if issues or override_issues:
         raise ManifestError(issues + override_issues)
     return Manifest(application=application, path=document.path, resolved=resolved)
 
 
-def _resolve(application: Application, document: YamlDocument) -> tuple[
-        dict[str, dict[str, ServiceSpec]], list[ManifestIssue]]:
+def _resolve(
+    application: Application, document: YamlDocument
+) -> tuple[dict[str, dict[str, ServiceSpec]], list[ManifestIssue]]:
     resolved: dict[str, dict[str, ServiceSpec]] = {name: {} for name in application.environments}
     issues: list[ManifestIssue] = []
-    for service_name, service in application.services.items():
+    for service_name, _service in application.services.items():
         base = document.data["services"][service_name]
         for environment in application.environments:
             override = (base.get("environments") or {}).get(environment) or {}
@@ -98,33 +110,57 @@ def _resolve(application: Application, document: YamlDocument) -> tuple[
             try:
                 resolved[environment][service_name] = ServiceSpec.model_validate(merged)
             except ValidationError as error:
-                issues += _override_issues(error, document, service_name, environment, merged,
-                                           override)
+                issues += _override_issues(
+                    error, document, service_name, environment, merged, override
+                )
     return resolved, issues
 
 
-def _override_issues(error: ValidationError, document: YamlDocument, service: str,
-                     environment: str, merged: dict[str, Any],
-                     override: dict[str, Any]) -> list[ManifestIssue]:
+def _override_issues(
+    error: ValidationError,
+    document: YamlDocument,
+    service: str,
+    environment: str,
+    merged: dict[str, Any],
+    override: dict[str, Any],
+) -> list[ManifestIssue]:
     found = []
     for detail in error.errors():
         in_override = bool(detail["loc"]) and detail["loc"][0] in override
-        base = (("services", service, "environments", environment) if in_override
-                else ("services", service))
+        base = (
+            ("services", service, "environments", environment)
+            if in_override
+            else ("services", service)
+        )
         subset = ValidationError.from_exception_data(error.title, [detail])  # type: ignore[list-item]
-        for issue in issues_from(subset, file=document.path, positions=document.positions,
-                                 model=ServiceSpec, base=base,
-                                 data=override if in_override else merged):
-            found.append(ManifestIssue(issue.file, issue.line, issue.column, issue.path,
-                                       f"{issue.message} (in environment '{environment}')"))
+        for issue in issues_from(
+            subset,
+            file=document.path,
+            positions=document.positions,
+            model=ServiceSpec,
+            base=base,
+            data=override if in_override else merged,
+        ):
+            found.append(
+                ManifestIssue(
+                    issue.file,
+                    issue.line,
+                    issue.column,
+                    issue.path,
+                    f"{issue.message} (in environment '{environment}')",
+                )
+            )
     return found
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key not in {
-                "environment", "secrets"}:
+        if (
+            isinstance(value, dict)
+            and isinstance(merged.get(key), dict)
+            and key not in {"environment", "secrets"}
+        ):
             merged[key] = _merge(merged[key], value)
         elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
@@ -133,18 +169,21 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _error(error: ValidationError, document: YamlDocument,
-           model: type[Application]) -> ManifestError:
-    issues = issues_from(error, file=document.path, positions=document.positions, model=model,
-                         data=document.data)
+def _error(
+    error: ValidationError, document: YamlDocument, model: type[Application]
+) -> ManifestError:
+    issues = issues_from(
+        error, file=document.path, positions=document.positions, model=model, data=document.data
+    )
     unique: dict[str, ManifestIssue] = {}
     for issue in issues:  # a union reports once per member; keep the first
         unique.setdefault(issue.path, issue)
     return ManifestError(unique.values())
 
 
-def _located(document: YamlDocument, where: tuple[str | int, ...], message: str,
-             at_key: bool) -> ManifestIssue:
+def _located(
+    document: YamlDocument, where: tuple[str | int, ...], message: str, at_key: bool
+) -> ManifestIssue:
     positions: Positions = document.positions
     line, column = positions.of_key(where) if at_key else positions.of_value(where)
     return ManifestIssue(document.path, line, column, ".".join(map(str, where)), message)

@@ -3,31 +3,50 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any, get_args, get_origin
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from shipway.manifest.errors import ManifestIssue, did_you_mean
-from shipway.manifest.yaml_source import Location, Positions
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pydantic_core import ErrorDetails
+
+    from shipway.manifest.yaml_source import Location, Positions
 
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$", re.DOTALL)
 
 
-def issues_from(error: ValidationError, *, file: Path, positions: Positions,
-                model: type[BaseModel], base: Location = (), data: Any = None) -> list[ManifestIssue]:
+def issues_from(
+    error: ValidationError,
+    *,
+    file: Path,
+    positions: Positions,
+    model: type[BaseModel],
+    base: Location = (),
+    data: Any = None,
+) -> list[ManifestIssue]:
     """One issue per pydantic error, located at base + the error's location."""
     return [_issue(detail, file, positions, model, base, data) for detail in error.errors()]
 
 
-def _issue(detail: ErrorDetails, file: Path, positions: Positions, model: type[BaseModel],
-           base: Location, data: Any) -> ManifestIssue:
+def _issue(
+    detail: ErrorDetails,
+    file: Path,
+    positions: Positions,
+    model: type[BaseModel],
+    base: Location,
+    data: Any,
+) -> ManifestIssue:
     location = base + _data_location(detail["loc"], data)
     message = _message(detail, model, location)
     if "[key]" in detail["loc"]:
-        message = (f"{detail.get('input')!r} is not a valid name: use lower-case letters, digits "
-                   "and hyphens, starting with a letter (at most 29 characters)")
+        message = (
+            f"{detail.get('input')!r} is not a valid name: use lower-case letters, digits "
+            "and hyphens, starting with a letter (at most 29 characters)"
+        )
         line, column = positions.of_key(location)
         return ManifestIssue(file, line, column, ".".join(map(str, location)), message)
     match = _FIELD_PREFIX.match(message)

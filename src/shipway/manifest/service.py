@@ -56,8 +56,9 @@ class HealthCheck(ManifestModel):
     @model_validator(mode="after")
     def _timeout_below_interval(self) -> Self:
         if self.timeout >= self.interval:
-            raise ValueError(f"timeout: {self.timeout} s must be less than interval "
-                             f"({self.interval} s)")
+            raise ValueError(
+                f"timeout: {self.timeout} s must be less than interval ({self.interval} s)"
+            )
         return self
 
 
@@ -139,7 +140,8 @@ def _use_kind(value: object) -> str:
 
 
 Use = Annotated[
-    Annotated[str, Tag("Name")] | Annotated[TableUse, Tag("TableUse")]
+    Annotated[str, Tag("Name")]
+    | Annotated[TableUse, Tag("TableUse")]
     | Annotated[BucketUse, Tag("BucketUse")],
     Discriminator(_use_kind),
 ]
@@ -151,9 +153,10 @@ class ServiceSpec(ManifestModel):
 
     type: Literal["web", "backend"] = "web"
     image: Image
-    port: int = Field(8080, ge=1024, le=65535,
-                      description="container port; >= 1024 so the image runs as non-root")
-    health_check: HealthCheck = Field(default_factory=HealthCheck)  # type: ignore[arg-type]
+    port: int = Field(
+        8080, ge=1024, le=65535, description="container port; >= 1024 so the image runs as non-root"
+    )
+    health_check: HealthCheck = Field(default_factory=HealthCheck)
     cpu: int = 256
     memory: int = 512
     count: int = Field(2, ge=0, le=1000)
@@ -165,9 +168,10 @@ class ServiceSpec(ManifestModel):
     environment: dict[EnvName, str] = Field(default_factory=dict)
     secrets: dict[EnvName, str] = Field(
         default_factory=dict,
-        description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'")
+        description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'",
+    )
     uses: list[Use] = Field(default_factory=list)
-    alarms: AlarmThresholds = Field(default_factory=AlarmThresholds)  # type: ignore[arg-type]
+    alarms: AlarmThresholds = Field(default_factory=AlarmThresholds)
     local: LocalRun | None = None
     readonly_root_filesystem: bool = True
     user: str | None = Field("10001", description="user the container runs as; null = image's")
@@ -184,8 +188,14 @@ class ServiceSpec(ManifestModel):
     def _stringify_values(cls, values: object) -> object:
         # YAML reads `DEBUG: 1` as an int; environment variables are strings.
         if isinstance(values, dict):
-            return {k: str(v).lower() if isinstance(v, bool) else str(v) if isinstance(
-                v, int | float) else v for k, v in values.items()}
+            return {
+                k: str(v).lower()
+                if isinstance(v, bool)
+                else str(v)
+                if isinstance(v, int | float)
+                else v
+                for k, v in values.items()
+            }
         return values
 
     @model_validator(mode="after")
@@ -199,38 +209,46 @@ class ServiceSpec(ManifestModel):
         if self.routing is not None and self.type != "web":
             raise ValueError("routing: only web services are routed by the load balancer")
         if self.compute == "express" and self.deployment != "rolling":
-            raise ValueError("deployment: Express Mode manages its own deployments; "
-                             "use 'rolling' (the default)")
+            raise ValueError(
+                "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
+            )
         return self
 
     @property
     def effective_routing(self) -> Routing:
-        return self.routing or Routing()  # type: ignore[call-arg]
+        return self.routing or Routing()
 
     def desired_count(self) -> int:
         return self.autoscaling.min if self.autoscaling else self.count
 
 
 def _optional_fields() -> dict[str, tuple[object, None]]:
-    return {name: (field.annotation | None, None)  # type: ignore[operator]
-            for name, field in ServiceSpec.model_fields.items()}
+    return {
+        name: (field.annotation | None, None)  # type: ignore[operator]
+        for name, field in ServiceSpec.model_fields.items()
+    }
 
 
 ServiceOverride = create_model(  # type: ignore[call-overload]
-    "ServiceOverride", __base__=ManifestModel, __doc__="Values that differ in one environment.",
-    **_optional_fields())
+    "ServiceOverride",
+    __base__=ManifestModel,
+    __doc__="Values that differ in one environment.",
+    **_optional_fields(),
+)
 
 
 class Service(ServiceSpec):
     """A service with per-environment overrides of any of its fields."""
 
-    environments: dict[str, ServiceOverride] = Field(  # type: ignore[valid-type]
-        default_factory=dict, description="env name: fields whose value differs there")
+    environments: dict[str, ServiceOverride] = Field(
+        default_factory=dict, description="env name: fields whose value differs there"
+    )
 
     def spec(self) -> ServiceSpec:
         """The service without overrides."""
-        return ServiceSpec.model_validate(self.model_dump(exclude_unset=True,
-                                                          exclude={"environments"}))
+        return ServiceSpec.model_validate(
+            self.model_dump(exclude_unset=True, exclude={"environments"})
+        )
 
     def override_for(self, environment: str) -> dict[str, object]:
         """The fields this service sets for environment, as written."""

@@ -19,7 +19,7 @@ environments:
     account: "123456789012"
     region: us-east-1
     nat_gateways: 2
-    # domain: {{zone: example.com, zone_id: Z0123456789ABCDEFGHIJ}}   # HTTPS with an ACM certificate
+    # domain: {{zone: example.com, zone_id: Z0123456789ABCDEFGHIJ}}  # HTTPS, ACM certificate
     # alarm_email: oncall@example.com
 
 services:

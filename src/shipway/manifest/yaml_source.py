@@ -32,8 +32,11 @@ class Positions:
         return self._nearest(location, self.keys, self.values)
 
     @staticmethod
-    def _nearest(location: Location, first: dict[Location, tuple[int, int]],
-                 second: dict[Location, tuple[int, int]]) -> tuple[int, int]:
+    def _nearest(
+        location: Location,
+        first: dict[Location, tuple[int, int]],
+        second: dict[Location, tuple[int, int]],
+    ) -> tuple[int, int]:
         for end in range(len(location), -1, -1):
             prefix = location[:end]
             for table in (first, second):
@@ -71,8 +74,12 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     except DuplicateKeyError as error:
         mark = error.problem_mark
         key = str(error.problem).split('"')[1] if '"' in str(error.problem) else "key"
-        raise _single(path, mark.line + 1, mark.column + 1,
-                      f"duplicate key '{key}': each name may appear once") from None
+        raise _single(
+            path,
+            mark.line + 1,
+            mark.column + 1,
+            f"duplicate key '{key}': each name may appear once",
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

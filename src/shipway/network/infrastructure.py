@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
@@ -10,7 +12,8 @@ from constructs import Construct
 
 from shipway.compliance import acknowledge
 
-from shipway.manifest import Environment
+if TYPE_CHECKING:
+    from shipway.manifest import Environment
 
 # Without NAT, tasks in isolated subnets still need these AWS APIs (image pulls, logs, secrets).
 INTERFACE_ENDPOINTS = {
@@ -25,26 +28,42 @@ INTERFACE_ENDPOINTS = {
 class Network(Construct):
     """The VPC every other capability of an environment lives in."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, environment: Environment,
-                 key: kms.IKey, log_retention: logs.RetentionDays) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        environment: Environment,
+        key: kms.IKey,
+        log_retention: logs.RetentionDays,
+    ) -> None:
         super().__init__(scope, construct_id)
-        flow_log_group = logs.LogGroup(self, "FlowLogs", retention=log_retention,
-                                       encryption_key=key,
-                                       removal_policy=cdk.RemovalPolicy.DESTROY)
+        flow_log_group = logs.LogGroup(
+            self,
+            "FlowLogs",
+            retention=log_retention,
+            encryption_key=key,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
         self.has_nat = environment.nat_gateways > 0
         self.vpc = ec2.Vpc(
-            self, "Vpc",
+            self,
+            "Vpc",
             ip_addresses=ec2.IpAddresses.cidr(environment.vpc_cidr),
             availability_zones=environment.zone_names(),
             nat_gateways=environment.nat_gateways,
             subnet_configuration=self._subnets(),
-            flow_logs={"All": ec2.FlowLogOptions(
-                destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_log_group),
-                traffic_type=ec2.FlowLogTrafficType.ALL)},
+            flow_logs={
+                "All": ec2.FlowLogOptions(
+                    destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_log_group),
+                    traffic_type=ec2.FlowLogTrafficType.ALL,
+                )
+            },
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
                 "DynamoDb": ec2.GatewayVpcEndpointOptions(
-                    service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
+                    service=ec2.GatewayVpcEndpointAwsService.DYNAMODB
+                ),
             },
             restrict_default_security_group=False,
         )
@@ -52,11 +71,13 @@ class Network(Construct):
             self._add_interface_endpoints()
 
     def _subnets(self) -> list[ec2.SubnetConfiguration]:
-        private = (ec2.SubnetType.PRIVATE_WITH_EGRESS if self.has_nat
-                   else ec2.SubnetType.PRIVATE_ISOLATED)
+        private = (
+            ec2.SubnetType.PRIVATE_WITH_EGRESS if self.has_nat else ec2.SubnetType.PRIVATE_ISOLATED
+        )
         return [
-            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC,
-                                    map_public_ip_on_launch=False),
+            ec2.SubnetConfiguration(
+                name="public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+            ),
             ec2.SubnetConfiguration(name="private", subnet_type=private),
             ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         ]
@@ -64,10 +85,17 @@ class Network(Construct):
     def _add_interface_endpoints(self) -> None:
         for name, service in INTERFACE_ENDPOINTS.items():
             endpoint = self.vpc.add_interface_endpoint(
-                name, service=service, private_dns_enabled=True,
-                subnets=ec2.SubnetSelection(subnet_group_name="private"))
-            acknowledge(endpoint, "EC23", "Interface endpoints accept HTTPS only from inside "
-                        "this VPC (its CIDR); nothing outside the VPC can reach them.")
+                name,
+                service=service,
+                private_dns_enabled=True,
+                subnets=ec2.SubnetSelection(subnet_group_name="private"),
+            )
+            acknowledge(
+                endpoint,
+                "EC23",
+                "Interface endpoints accept HTTPS only from inside "
+                "this VPC (its CIDR); nothing outside the VPC can reach them.",
+            )
 
     @property
     def service_subnets(self) -> ec2.SubnetSelection:

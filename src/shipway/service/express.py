@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import aws_cdk as cdk
+from typing import TYPE_CHECKING
+
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from shipway.compliance import acknowledge
-from shipway.context import ServiceRuntime
-from shipway.manifest import ServiceSpec
 from shipway.observability.alarms import create_alarms, service_alarm_specs
 from shipway.service.image import ServiceImage
 from shipway.service.secrets import add_manifest_secrets
-from shipway.service.infrastructure import ServicePlacement
 from shipway.service.task import ServiceTask
 from shipway.service.variables import service_url_variable
+
+if TYPE_CHECKING:
+    from shipway.context import ServiceRuntime
+    from shipway.manifest import ServiceSpec
+    from shipway.service.infrastructure import ServicePlacement
 
 INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices"
 
@@ -24,31 +27,59 @@ INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatew
 class ExpressService(Construct):
     """Express Mode provisions its own load balancer, target group and scaling policies."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, name: str, spec: ServiceSpec,
-                 placement: ServicePlacement) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        spec: ServiceSpec,
+        placement: ServicePlacement,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.name, self.spec, self.placement = name, spec, placement
         self.target_group = None
-        self.image = ServiceImage(self, "Image", spec=spec,
-                                  repository_name=placement.physical_name,
-                                  image_tag=placement.image_tag, key=placement.key,
-                                  retain=placement.retain)
+        self.image = ServiceImage(
+            self,
+            "Image",
+            spec=spec,
+            repository_name=placement.physical_name,
+            image_tag=placement.image_tag,
+            key=placement.key,
+            retain=placement.retain,
+        )
         # The task definition construct gives us roles and a log group; Express takes the
         # container settings inline.
-        self.task = ServiceTask(self, "Task", name=name, spec=spec, image=self.image.image,
-                                key=placement.key, log_retention=placement.log_retention)
+        self.task = ServiceTask(
+            self,
+            "Task",
+            name=name,
+            spec=spec,
+            image=self.image.image,
+            key=placement.key,
+            log_retention=placement.log_retention,
+        )
         self.security_group = ec2.SecurityGroup(
-            self, "SecurityGroup", vpc=placement.cluster.network.vpc,
-            description=f"express service {name}")
+            self,
+            "SecurityGroup",
+            vpc=placement.cluster.network.vpc,
+            description=f"express service {name}",
+        )
         self._environment: dict[str, str] = dict(spec.environment)
         self._secrets: dict[str, str] = {}
         self.service = self._service()
         add_manifest_secrets(self, self, spec.secrets)
         if spec.alarms.enabled:
-            create_alarms(self, prefix=placement.physical_name, topic=placement.topic,
-                          specs=service_alarm_specs(
-                              spec.alarms, cluster_name=placement.cluster.cluster.cluster_name,
-                              service_name=placement.physical_name))
+            create_alarms(
+                self,
+                prefix=placement.physical_name,
+                topic=placement.topic,
+                specs=service_alarm_specs(
+                    spec.alarms,
+                    cluster_name=placement.cluster.cluster.cluster_name,
+                    service_name=placement.physical_name,
+                ),
+            )
 
     @property
     def task_role(self) -> iam.IRole:
@@ -63,13 +94,20 @@ class ExpressService(Construct):
         return f"https://{self.service.attr_endpoint}"
 
     def _infrastructure_role(self) -> iam.Role:
-        role = iam.Role(self, "InfrastructureRole",
-                        assumed_by=iam.ServicePrincipal("ecs.amazonaws.com"),
-                        managed_policies=[iam.ManagedPolicy.from_aws_managed_policy_name(
-                            INFRASTRUCTURE_POLICY)])
-        acknowledge(role, f"IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{INFRASTRUCTURE_POLICY}]",
-                    "Express Mode requires AWS's infrastructure role policy to "
-                    "create the load balancer, target groups and scaling policies it manages.")
+        role = iam.Role(
+            self,
+            "InfrastructureRole",
+            assumed_by=iam.ServicePrincipal("ecs.amazonaws.com"),
+            managed_policies=[
+                iam.ManagedPolicy.from_aws_managed_policy_name(INFRASTRUCTURE_POLICY)
+            ],
+        )
+        acknowledge(
+            role,
+            f"IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/{INFRASTRUCTURE_POLICY}]",
+            "Express Mode requires AWS's infrastructure role policy to "
+            "create the load balancer, target groups and scaling policies it manages.",
+        )
         return role
 
     def _service(self) -> ecs.CfnExpressGatewayService:
@@ -77,38 +115,54 @@ class ExpressService(Construct):
         scaling = spec.autoscaling
         network = placement.cluster.network
         return ecs.CfnExpressGatewayService(
-            self, "Service", service_name=placement.physical_name,
+            self,
+            "Service",
+            service_name=placement.physical_name,
             cluster=placement.cluster.cluster.cluster_name,
-            cpu=str(spec.cpu), memory=str(spec.memory),
+            cpu=str(spec.cpu),
+            memory=str(spec.memory),
             execution_role_arn=self.execution_role.role_arn,
             infrastructure_role_arn=self._infrastructure_role().role_arn,
             task_role_arn=self.task_role.role_arn,
             health_check_path=spec.health_check.path,
             # Public subnets make Express Mode's load balancer internet-facing.
             network_configuration=ecs.CfnExpressGatewayService.ExpressGatewayServiceNetworkConfigurationProperty(
-                subnets=network.vpc.select_subnets(
-                    subnet_group_name="public").subnet_ids,
-                security_groups=[self.security_group.security_group_id]),
+                subnets=network.vpc.select_subnets(subnet_group_name="public").subnet_ids,
+                security_groups=[self.security_group.security_group_id],
+            ),
             primary_container=self._container(),
             scaling_target=ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
                 min_task_count=scaling.min if scaling else spec.count,
                 max_task_count=scaling.max if scaling else spec.count,
                 auto_scaling_metric="AVERAGE_CPU",
-                auto_scaling_target_value=(scaling.cpu if scaling and scaling.cpu else 60)),
+                auto_scaling_target_value=(scaling.cpu if scaling and scaling.cpu else 60),
+            ),
         )
 
     def _container(self) -> ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty:
         express = ecs.CfnExpressGatewayService
-        image = self.image.uri if self.spec.image.uri else (
-            f"{self.image.uri}:{self.placement.image_tag}")
+        image = (
+            self.image.uri
+            if self.spec.image.uri
+            else (f"{self.image.uri}:{self.placement.image_tag}")
+        )
         return express.ExpressGatewayContainerProperty(
-            image=image, container_port=self.spec.port,
+            image=image,
+            container_port=self.spec.port,
             aws_logs_configuration=express.ExpressGatewayServiceAwsLogsConfigurationProperty(
-                log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name),
-            environment=[express.KeyValuePairProperty(name=name, value=value)
-                         for name, value in sorted(self._environment.items())] or None,
-            secrets=[express.SecretProperty(name=name, value_from=arn)
-                     for name, arn in sorted(self._secrets.items())] or None)
+                log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name
+            ),
+            environment=[
+                express.KeyValuePairProperty(name=name, value=value)
+                for name, value in sorted(self._environment.items())
+            ]
+            or None,
+            secrets=[
+                express.SecretProperty(name=name, value_from=arn)
+                for name, arn in sorted(self._secrets.items())
+            ]
+            or None,
+        )
 
     def add_environment(self, name: str, value: str) -> None:
         self._environment[name] = value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
@@ -14,9 +15,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.cluster.infrastructure import Cluster
-from shipway.context import ServiceRuntime
 from shipway.ingress.infrastructure import PublicLoadBalancer
-from shipway.manifest import ServiceSpec
 from shipway.observability.alarms import (
     create_alarms,
     service_alarm_specs,
@@ -25,10 +24,14 @@ from shipway.observability.alarms import (
 from shipway.observability.topic import AlarmTopic
 from shipway.service.deployment import deployment_options
 from shipway.service.image import ServiceImage
-from shipway.service.secrets import add_manifest_secrets
 from shipway.service.routing import web_target_group
+from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
 from shipway.service.variables import service_url_variable
+
+if TYPE_CHECKING:
+    from shipway.context import ServiceRuntime
+    from shipway.manifest import ServiceSpec
 
 
 @dataclass(frozen=True)
@@ -49,23 +52,44 @@ class ServicePlacement:
 class ContainerService(Construct):
     """One manifest service as an ECS service."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, name: str, spec: ServiceSpec,
-                 placement: ServicePlacement) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        spec: ServiceSpec,
+        placement: ServicePlacement,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.name, self.spec, self.placement = name, spec, placement
-        self.image = ServiceImage(self, "Image", spec=spec,
-                                  repository_name=placement.physical_name,
-                                  image_tag=placement.image_tag, key=placement.key,
-                                  retain=placement.retain)
-        self.task = ServiceTask(self, "Task", name=name, spec=spec, image=self.image.image,
-                                key=placement.key, log_retention=placement.log_retention)
+        self.image = ServiceImage(
+            self,
+            "Image",
+            spec=spec,
+            repository_name=placement.physical_name,
+            image_tag=placement.image_tag,
+            key=placement.key,
+            retain=placement.retain,
+        )
+        self.task = ServiceTask(
+            self,
+            "Task",
+            name=name,
+            spec=spec,
+            image=self.image.image,
+            key=placement.key,
+            log_retention=placement.log_retention,
+        )
         self.security_group = ec2.SecurityGroup(
-            self, "SecurityGroup", vpc=placement.cluster.network.vpc,
-            description=f"service {name}: inbound only from the load balancer and callers")
+            self,
+            "SecurityGroup",
+            vpc=placement.cluster.network.vpc,
+            description=f"service {name}: inbound only from the load balancer and callers",
+        )
         self.target_group: elbv2.ApplicationTargetGroup | None = None
         if spec.type == "web" and placement.load_balancer is not None:
-            self.target_group = web_target_group(self, spec=spec,
-                                                 vpc=placement.cluster.network.vpc)
+            self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
         self.service = self._service()
         self._route_and_scale()
         add_manifest_secrets(self, self, spec.secrets)
@@ -92,56 +116,87 @@ class ContainerService(Construct):
         common = deployment_options(self, spec=spec, alarm_prefix=placement.physical_name)
         cluster = placement.cluster.cluster
         options = dict(
-            cluster=cluster, task_definition=self.task.definition,
-            desired_count=spec.desired_count(), service_name=placement.physical_name,
+            cluster=cluster,
+            task_definition=self.task.definition,
+            desired_count=spec.desired_count(),
+            service_name=placement.physical_name,
             security_groups=[self.security_group],
             vpc_subnets=placement.cluster.network.service_subnets,
-            health_check_grace_period=(cdk.Duration.seconds(spec.health_check.grace_period)
-                                       if self.target_group else None),
-            propagate_tags=ecs.PropagatedTagSource.SERVICE, enable_ecs_managed_tags=True,
-            min_healthy_percent=100, max_healthy_percent=200,
+            health_check_grace_period=(
+                cdk.Duration.seconds(spec.health_check.grace_period) if self.target_group else None
+            ),
+            propagate_tags=ecs.PropagatedTagSource.SERVICE,
+            enable_ecs_managed_tags=True,
+            min_healthy_percent=100,
+            max_healthy_percent=200,
             service_connect_configuration=self._service_connect(),
             **common,
         )
         if spec.compute == "ec2":
             assert spec.ec2 is not None
-            provider = placement.cluster.add_ec2_capacity(self.name.title().replace("-", ""),
-                                                          spec.ec2)
+            provider = placement.cluster.add_ec2_capacity(
+                self.name.title().replace("-", ""), spec.ec2
+            )
             return ecs.Ec2Service(
-                self, "Service", **options,
-                capacity_provider_strategies=[ecs.CapacityProviderStrategy(
-                    capacity_provider=provider.capacity_provider_name, weight=1)],
-                placement_strategies=_placement(spec.ec2.placement))
+                self,
+                "Service",
+                **options,
+                capacity_provider_strategies=[
+                    ecs.CapacityProviderStrategy(
+                        capacity_provider=provider.capacity_provider_name, weight=1
+                    )
+                ],
+                placement_strategies=_placement(spec.ec2.placement),
+            )
         strategies = None
         if spec.compute == "fargate_spot":
             # Keep one on-demand task as a floor so a Spot reclaim never empties the service.
             strategies = [
                 ecs.CapacityProviderStrategy(capacity_provider="FARGATE", base=1, weight=1),
-                ecs.CapacityProviderStrategy(capacity_provider="FARGATE_SPOT", weight=3)]
-        return ecs.FargateService(self, "Service", **options, assign_public_ip=False,
-                                  capacity_provider_strategies=strategies)
+                ecs.CapacityProviderStrategy(capacity_provider="FARGATE_SPOT", weight=3),
+            ]
+        return ecs.FargateService(
+            self,
+            "Service",
+            **options,
+            assign_public_ip=False,
+            capacity_provider_strategies=strategies,
+        )
 
     def _service_connect(self) -> ecs.ServiceConnectProps:
         if self.spec.type == "backend":
-            return ecs.ServiceConnectProps(services=[ecs.ServiceConnectService(
-                port_mapping_name="http", dns_name=self.name, port=self.spec.port,
-                discovery_name=self.name)])
+            return ecs.ServiceConnectProps(
+                services=[
+                    ecs.ServiceConnectService(
+                        port_mapping_name="http",
+                        dns_name=self.name,
+                        port=self.spec.port,
+                        discovery_name=self.name,
+                    )
+                ]
+            )
         return ecs.ServiceConnectProps()  # a client of the namespace only
 
     def _route_and_scale(self) -> None:
         if self.target_group is not None and self.placement.load_balancer is not None:
             balancer = self.placement.load_balancer
             routing = self.spec.effective_routing
-            rule = balancer.route(name=self.name.title().replace("-", ""),
-                                  target_group=self.target_group,
-                                  priority=self.placement.route_priority,
-                                  path_pattern=routing.path_pattern, host=routing.host)
+            rule = balancer.route(
+                name=self.name.title().replace("-", ""),
+                target_group=self.target_group,
+                priority=self.placement.route_priority,
+                path_pattern=routing.path_pattern,
+                host=routing.host,
+            )
             self._attach(rule)
             self.security_group.add_ingress_rule(
-                balancer.security_group, ec2.Port.tcp(self.spec.port),
-                f"from the load balancer to {self.name}")
+                balancer.security_group,
+                ec2.Port.tcp(self.spec.port),
+                f"from the load balancer to {self.name}",
+            )
             balancer.security_group.add_egress_rule(
-                self.security_group, ec2.Port.tcp(self.spec.port), f"to {self.name}")
+                self.security_group, ec2.Port.tcp(self.spec.port), f"to {self.name}"
+            )
         self._autoscaling()
 
     def _attach(self, rule: elbv2.ApplicationListenerRule) -> None:
@@ -149,8 +204,13 @@ class ContainerService(Construct):
         if self.spec.deployment in ("blue_green", "canary"):
             from shipway.service.deployment import blue_green_target
 
-            target = blue_green_target(self, service=self.service, spec=self.spec, rule=rule,
-                                       vpc=self.placement.cluster.network.vpc)
+            target = blue_green_target(
+                self,
+                service=self.service,
+                spec=self.spec,
+                rule=rule,
+                vpc=self.placement.cluster.network.vpc,
+            )
             target.attach_to_application_target_group(self.target_group)
             return
         self.service.attach_to_application_target_group(self.target_group)
@@ -159,27 +219,35 @@ class ContainerService(Construct):
         scaling = self.spec.autoscaling
         if scaling is None:
             return
-        capacity = self.service.auto_scale_task_count(min_capacity=scaling.min,
-                                                      max_capacity=scaling.max)
+        capacity = self.service.auto_scale_task_count(
+            min_capacity=scaling.min, max_capacity=scaling.max
+        )
         if scaling.cpu:
             capacity.scale_on_cpu_utilization("Cpu", target_utilization_percent=scaling.cpu)
         if scaling.memory:
-            capacity.scale_on_memory_utilization("Memory",
-                                                 target_utilization_percent=scaling.memory)
+            capacity.scale_on_memory_utilization(
+                "Memory", target_utilization_percent=scaling.memory
+            )
         if scaling.requests_per_target and self.target_group is not None:
-            capacity.scale_on_request_count("Requests",
-                                            requests_per_target=scaling.requests_per_target,
-                                            target_group=self.target_group)
+            capacity.scale_on_request_count(
+                "Requests",
+                requests_per_target=scaling.requests_per_target,
+                target_group=self.target_group,
+            )
 
     def _alarms(self) -> None:
         if not self.spec.alarms.enabled:
             return
-        specs = service_alarm_specs(self.spec.alarms, cluster_name=self.placement.cluster.cluster.cluster_name,
-                                    service_name=self.placement.physical_name)
+        specs = service_alarm_specs(
+            self.spec.alarms,
+            cluster_name=self.placement.cluster.cluster.cluster_name,
+            service_name=self.placement.physical_name,
+        )
         if self.target_group is not None:
             specs += target_alarm_specs(self.target_group, self.spec.alarms)
-        self.alarms = create_alarms(self, prefix=self.placement.physical_name, specs=specs,
-                                    topic=self.placement.topic)
+        self.alarms = create_alarms(
+            self, prefix=self.placement.physical_name, specs=specs, topic=self.placement.topic
+        )
         for alarm in self.alarms:  # deployment rollback names them: they must exist first
             self.service.node.add_dependency(alarm)
 
@@ -193,16 +261,20 @@ class ContainerService(Construct):
 
     def connect(self, caller: ServiceRuntime, access: str) -> None:
         """Let another service call this one through Service Connect."""
-        self.security_group.add_ingress_rule(caller.security_group, ec2.Port.tcp(self.spec.port),
-                                             f"from service {caller.name}")
-        caller.add_environment(service_url_variable(self.name),
-                               f"http://{self.name}:{self.spec.port}")
+        self.security_group.add_ingress_rule(
+            caller.security_group, ec2.Port.tcp(self.spec.port), f"from service {caller.name}"
+        )
+        caller.add_environment(
+            service_url_variable(self.name), f"http://{self.name}:{self.spec.port}"
+        )
 
 
 def _placement(kind: str) -> list[ecs.PlacementStrategy]:
     if kind == "spread":
-        return [ecs.PlacementStrategy.spread_across_instances(),
-                ecs.PlacementStrategy.spread_across(ecs.BuiltInAttributes.AVAILABILITY_ZONE)]
+        return [
+            ecs.PlacementStrategy.spread_across_instances(),
+            ecs.PlacementStrategy.spread_across(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
+        ]
     if kind == "binpack":
         return [ecs.PlacementStrategy.packed_by_memory()]
     return [ecs.PlacementStrategy.randomly()]

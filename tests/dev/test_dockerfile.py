@@ -50,3 +50,24 @@ def test_an_init_shim_is_dropped() -> None:
 
 def test_no_command_at_all() -> None:
     assert image_command("FROM python:3.11\nRUN pip install x\n") == []
+
+
+MULTI_IMAGE = """\
+ARG SERVICE=web
+FROM python:3.11-slim AS runtime
+WORKDIR /app
+FROM runtime AS api
+CMD ["python", "-m", "api"]
+FROM runtime AS web
+CMD ["python", "-m", "web"]
+FROM ${SERVICE}
+"""
+
+
+def test_a_build_target_picks_its_stage() -> None:
+    assert image_command(MULTI_IMAGE, target="api") == ["python", "-m", "api"]
+
+
+def test_a_final_stage_named_by_an_argument_uses_its_default_or_the_build_args() -> None:
+    assert image_command(MULTI_IMAGE) == ["python", "-m", "web"]
+    assert image_command(MULTI_IMAGE, build_args={"SERVICE": "api"}) == ["python", "-m", "api"]

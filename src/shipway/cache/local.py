@@ -13,5 +13,7 @@ DATABASES = 16
 
 def cache_urls(caches: Iterable[str], host: str, port: int) -> dict[str, str]:
     """`redis://host:port/N` for each cache, N counting from 0 in the manifest's order."""
-    return {name: f"redis://{host}:{port}/{min(number, DATABASES - 1)}"
-            for number, name in enumerate(caches)}
+    return {
+        name: f"redis://{host}:{port}/{min(number, DATABASES - 1)}"
+        for number, name in enumerate(caches)
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.dev.errors import (
+    DevAlreadyRunningError,
     DevConfigurationError,
     DevNotRunningError,
     LoadFailedError,
@@ -17,6 +18,7 @@ from shipway.dev.errors import (
 from shipway.dev.load import load_file
 from shipway.dev.plan import plan_dev
 from shipway.dev.session import DevSession
+from shipway.dev.state import claim
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
     from shipway.manifest import Manifest
 
 __all__ = [
-    "DevConfigurationError", "DevNotRunningError", "DevSession", "LoadFailedError",
-    "LoadRequestError", "MissingSecretError", "PortTakenError", "SeedError",
+    "DevAlreadyRunningError", "DevConfigurationError", "DevNotRunningError", "DevSession",
+    "LoadFailedError", "LoadRequestError", "MissingSecretError", "PortTakenError", "SeedError",
     "ServiceFailedError", "load_file", "plan_dev", "run_dev",
 ]
 
@@ -33,5 +35,6 @@ __all__ = [
 def run_dev(manifest: Manifest, console: Console, errors: Console | None = None) -> int:
     """Run the manifest's application locally until SIGINT/SIGTERM; the exit status."""
     plan = plan_dev(manifest)
+    claim(plan.paths)
     console.print(f"[bold]shipway dev[/] {manifest.name} ({manifest.path})", highlight=False)
     return DevSession(plan, console, errors).run()

@@ -6,9 +6,14 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Characters that need a shell; a shell-form CMD without them is split into argv directly.
 SHELL_SYNTAX = re.compile(r"[$;&|<>`*?(){}~\\]")
+ARG_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
 # Init shims that matter in a container (PID 1) but not on a laptop.
 INIT_SHIMS = {"tini", "/tini", "/usr/bin/tini", "dumb-init", "/usr/bin/dumb-init"}
 
@@ -53,21 +58,32 @@ def command_argv(arguments: str) -> list[str]:
     return shlex.split(arguments)
 
 
-def image_command(text: str) -> list[str]:
-    """ENTRYPOINT followed by CMD of the Dockerfile's final stage (Docker's rules), or []."""
+def image_command(text: str, *, target: str | None = None,
+                  build_args: Mapping[str, str] | None = None) -> list[str]:
+    """ENTRYPOINT + CMD of the target stage, else the final one (Docker's rules), or []."""
     stages: dict[str, _Stage] = {}
     current: _Stage | None = None
+    arguments_before_from: dict[str, str] = {}
     for keyword, arguments in instructions(text):
-        if keyword == "FROM":
-            parts = arguments.split()
+        if keyword == "ARG" and current is None:
+            name, _, default = arguments.partition("=")
+            arguments_before_from[name.strip()] = default.strip().strip("'\"")
+        elif keyword == "FROM":
+            parts = _substitute(arguments, {**arguments_before_from, **(build_args or {})}).split()
             current = _inherit(stages.get(parts[0].lower()) if parts else None)
             if len(parts) >= 3 and parts[-2].upper() == "AS":
                 stages[parts[-1].lower()] = current
         elif keyword in {"CMD", "ENTRYPOINT"} and current is not None:
             _set(current, keyword, command_argv(arguments))
-    if current is None:
+    chosen = stages.get(target.lower()) if target else current
+    if chosen is None:
         return []
-    return _without_init_shim([*(current.entrypoint or []), *(current.cmd or [])])
+    return _without_init_shim([*(chosen.entrypoint or []), *(chosen.cmd or [])])
+
+
+def _substitute(text: str, values: Mapping[str, str]) -> str:
+    """`${NAME}` and `$NAME` replaced by the build argument's value."""
+    return ARG_REFERENCE.sub(lambda match: values.get(match[1] or match[2], ""), text)
 
 
 def _inherit(base: _Stage | None) -> _Stage:

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from shipway.emulators import RedisServer, free_port, wait_for_port
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
 from shipway.emulators.ports import PortNeverOpenedError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 STOP_SECONDS = 5.0
 
@@ -120,6 +125,46 @@ def local_redis(log_folder: Path) -> LocalRedis:
                                                     log_folder / "redis.log"))
 
 
+# The moto server imports a service's backend on its first request (DynamoDB: half a second,
+# SSM: more). One cheap unsigned request per service, sent while this process still imports
+# boto3, moves that wait off the critical path. moto routes by the credential scope.
+WARM_UP_REQUESTS = {
+    "dynamodb": ("POST", "DynamoDB_20120810.ListTables"),
+    "sqs": ("POST", "AmazonSQS.ListQueues"),
+    "secretsmanager": ("POST", "secretsmanager.ListSecrets"),
+    "ssm": ("POST", "AmazonSSM.DescribeParameters"),
+    "s3": ("GET", ""),
+}
+
+
+def warm_up(endpoint_url: str, services: Iterable[str]) -> None:
+    """Send each service's first request in a daemon thread; answers do not matter."""
+    for service in services:
+        if service in WARM_UP_REQUESTS:
+            threading.Thread(target=_first_request, args=(endpoint_url, service), daemon=True,
+                             name=f"warm-{service}").start()
+
+
+def _first_request(endpoint_url: str, service: str) -> None:
+    method, target = WARM_UP_REQUESTS[service]
+    host, _, port = endpoint_url.removeprefix("http://").partition(":")
+    headers = {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
+               f"{FAKE_CREDENTIALS['AWS_DEFAULT_REGION']}/{service}/aws4_request, "
+               "SignedHeaders=host, Signature=0",
+               "Content-Type": "application/x-amz-json-1.0"}
+    if target:
+        headers["X-Amz-Target"] = target
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(method, "/", body=b"{}" if method == "POST" else None,
+                           headers=headers)
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        pass  # only a head start; provisioning reports real failures
+    finally:
+        connection.close()
+
+
 @dataclass
 class Emulators:
     """The running emulators."""
@@ -141,10 +186,19 @@ class Emulators:
         self.moto.stop()
 
 
-def start_emulators(log_folder: Path, *, with_redis: bool) -> Emulators:
-    """Start moto and (if any cache) Redis in parallel; stop both if either fails."""
+def start_emulators(log_folder: Path, *, with_redis: bool,
+                    warm: Iterable[str] = ()) -> Emulators:
+    """Start moto and (if any cache) Redis in parallel; stop both if either fails.
+
+    ``warm`` names moto services (`dynamodb`, `s3`, ...) to load as soon as moto listens.
+    """
     emulators = Emulators(moto_process(log_folder), local_redis(log_folder) if with_redis else None)
-    starters = [emulators.moto.start] + ([emulators.redis.start] if emulators.redis else [])
+
+    def start_moto() -> None:
+        emulators.moto.start()
+        warm_up(emulators.aws_endpoint_url, warm)
+
+    starters = [start_moto] + ([emulators.redis.start] if emulators.redis else [])
     with ThreadPoolExecutor(max_workers=len(starters)) as pool:
         futures = [pool.submit(starter) for starter in starters]
     errors = [error for future in futures if (error := future.exception()) is not None]

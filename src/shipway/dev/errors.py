@@ -26,6 +26,10 @@ class SeedError(UserError):
     """A seed file is missing or the loader found it malformed."""
 
 
+class DevAlreadyRunningError(UserError):
+    """Another `shipway dev` runs the same manifest."""
+
+
 class DevNotRunningError(UserError):
     """`shipway load` found no running `shipway dev` for the manifest."""
 

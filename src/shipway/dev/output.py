@@ -46,7 +46,8 @@ def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
     table = Table(title=f"{plan.app}: ready in {seconds:.1f} s", title_justify="left")
     for column in ("service", "type", "URL", "health"):
         table.add_column(column)
-    for name, service in plan.services.items():
+    for name in (name for wave in plan.waves for name in wave):
+        service = plan.services[name]
         table.add_row(name, service.spec.type, service.url,
                       Text(f"healthy (GET {service.gate.path})", style="green"))
     if plan.services:

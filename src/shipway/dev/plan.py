@@ -51,6 +51,16 @@ class DevPlan:
     def app(self) -> str:
         return self.manifest.name
 
+    @property
+    def aws_services(self) -> list[str]:
+        """The moto services provisioning will call."""
+        application = self.manifest.application
+        needed = {"dynamodb": application.tables, "s3": application.buckets,
+                  "sqs": any(bucket.loader for bucket in application.buckets.values()),
+                  "secretsmanager": application.secrets or self.secrets.referenced,
+                  "ssm": any(ref.startswith("ssm:") for ref in self.secrets.referenced)}
+        return [service for service, used in needed.items() if used]
+
     def physical_name(self, name: str) -> str:
         """`<app>-dev-<name>`: tables, buckets, queues and secrets in the moto server."""
         return wiring.physical_name(self.app, ENVIRONMENT, name)
@@ -60,7 +70,7 @@ def dev_services(manifest: Manifest) -> dict[str, ServiceSpec]:
     """The services as written, or with a `dev` environment's overrides if there is one."""
     if ENVIRONMENT in manifest.application.environments:
         return manifest.services_in(ENVIRONMENT)
-    return {name: service.spec() for name, service in manifest.application.services.items()}
+    return dict(manifest.application.services)  # a Service is its spec plus its overrides
 
 
 def plan_dev(manifest: Manifest) -> DevPlan:

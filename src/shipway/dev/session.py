@@ -84,7 +84,8 @@ class DevSession:
         plan = self.plan
         with ThreadPoolExecutor(max_workers=1) as pool:
             emulators = pool.submit(start_emulators, plan.paths.logs,
-                                    with_redis=bool(plan.manifest.application.caches))
+                                    with_redis=bool(plan.manifest.application.caches),
+                                    warm=plan.aws_services)
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
             from shipway.dev import loads, provision
             self.emulators = emulators.result()

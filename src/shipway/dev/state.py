@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from shipway.dev.errors import DevAlreadyRunningError
 
 STATE_FOLDER = ".shipway"
 
@@ -40,9 +43,13 @@ class DevPaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def loads(self) -> Path:
+        return self.root / "loads"
+
     def load_record(self, bucket: str, key: str) -> Path:
         """The completion record of object key in bucket (manifest name)."""
-        return self.root / "loads" / bucket / f"{quote(key, safe='')}.json"
+        return self.loads / bucket / f"{quote(key, safe='')}.json"
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,17 @@ def read_dev_json(path: Path) -> dict[str, Any] | None:
     except (FileNotFoundError, json.JSONDecodeError):
         return None
     return document if isinstance(document, dict) else None
+
+
+def claim(paths: DevPaths) -> None:
+    """Refuse a second `shipway dev` of one manifest; clear what a killed one left behind."""
+    document = read_dev_json(paths.dev_json)
+    if document is not None and process_alive(document.get("pid")):
+        raise DevAlreadyRunningError(
+            f"'shipway dev' already runs this manifest (pid {document['pid']}, "
+            f"{paths.dev_json}); stop it first")
+    paths.dev_json.unlink(missing_ok=True)
+    shutil.rmtree(paths.loads, ignore_errors=True)
 
 
 def process_alive(pid: object) -> bool:

@@ -81,7 +81,10 @@ def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[st
         command = spec.local.command
         argv = shlex.split(command) if isinstance(command, str) else list(command)
     else:
-        argv = image_command(_dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8"))
+        build = spec.image.build
+        text = _dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8")
+        argv = image_command(text, target=build.target if build else None,
+                             build_args=build.args if build else None)
         if not argv:
             raise DevConfigurationError(
                 f"service '{name}': its Dockerfile has no CMD or ENTRYPOINT; add "

@@ -23,8 +23,10 @@ def create_table(client: DynamoDBClient, name: str, table: Table) -> None:
         arguments["GlobalSecondaryIndexes"] = [global_index(index) for index in table.indexes]
     client.create_table(**arguments)
     if table.ttl_attribute:
-        client.update_time_to_live(TableName=name, TimeToLiveSpecification={
-            "Enabled": True, "AttributeName": table.ttl_attribute})
+        client.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
+        )
 
 
 def key_schema(partition_key: Key, sort_key: Key | None) -> list[dict[str, str]]:
@@ -49,6 +51,8 @@ def attribute_definitions(table: Table) -> list[dict[str, str]]:
 
 def global_index(index: Index) -> dict[str, Any]:
     """A GlobalSecondaryIndexes entry."""
-    return {"IndexName": index.name,
-            "KeySchema": key_schema(index.partition_key, index.sort_key),
-            "Projection": {"ProjectionType": "ALL" if index.projection == "all" else "KEYS_ONLY"}}
+    return {
+        "IndexName": index.name,
+        "KeySchema": key_schema(index.partition_key, index.sort_key),
+        "Projection": {"ProjectionType": "ALL" if index.projection == "all" else "KEYS_ONLY"},
+    }

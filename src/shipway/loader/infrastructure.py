@@ -1,17 +1,7 @@
-"""The cloud side of a bucket's loader: S3 -> SQS (with a DLQ) -> Lambda -> DynamoDB.
-
-The Lambda code is built at synth time without Docker: the `shipway.loader` runtime modules
-and the pure-Python packages they import, copied from this installation.
-"""
+"""The cloud side of a bucket's loader: S3 -> SQS (with a DLQ) -> Lambda -> DynamoDB."""
 
 from __future__ import annotations
 
-import atexit
-import functools
-import importlib.util
-import shutil
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
@@ -25,20 +15,18 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
-from shipway.context import EnvironmentContext
-from shipway.manifest.data import Loader
+from shipway.loader.bundle import HANDLER, loader_bundle
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.service.wiring import loader_variables
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from shipway.context import EnvironmentContext
+    from shipway.manifest.data import Loader
     from shipway.table.infrastructure import DataTable
 
-HANDLER = "shipway.loader.runtime.handler"
 RUNTIME = lambda_.Runtime.PYTHON_3_14
-# Pure Python, imported by the runtime; boto3 comes with the Lambda runtime. ijson falls back
-# to its pure-Python backend without its C extension.
-BUNDLED_PACKAGES = ("aws_lambda_powertools", "ijson", "tenacity")
-BUNDLED_MODULES = ("typing_extensions",)
 TIMEOUT = cdk.Duration.minutes(5)
 # AWS recommends a visibility timeout of six times the function's timeout for SQS sources.
 VISIBILITY_TIMEOUT = cdk.Duration.minutes(30)
@@ -48,6 +36,7 @@ BATCH_SIZE = 10
 RESERVED_CONCURRENCY = 5
 OLDEST_MESSAGE_SECONDS = 30 * 60
 REPORT_PREFIX = "reports/"
+TABLE_KEY_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 ENI_ACTIONS = (
     "ec2:AssignPrivateIpAddresses",
     "ec2:CreateNetworkInterface",
@@ -55,34 +44,6 @@ ENI_ACTIONS = (
     "ec2:DescribeNetworkInterfaces",
     "ec2:UnassignPrivateIpAddresses",
 )
-
-
-@functools.cache
-def loader_asset() -> Path:
-    """The Lambda code directory, built once per process (every environment shares it)."""
-    root = Path(tempfile.mkdtemp(prefix="shipway-loader-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
-    (root / "shipway").mkdir()
-    (root / "shipway" / "__init__.py").write_text('"""shipway: the loader only."""\n')
-    _copy_python(Path(__file__).parent, root / "shipway" / "loader", exclude={Path(__file__).name})
-    for name in BUNDLED_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.submodule_search_locations, name
-        _copy_python(Path(next(iter(spec.submodule_search_locations))), root / name)
-    for name in BUNDLED_MODULES:
-        spec = importlib.util.find_spec(name)
-        assert spec is not None and spec.origin, name
-        shutil.copyfile(spec.origin, root / f"{name}.py")
-    return root
-
-
-def _copy_python(source: Path, target: Path, exclude: set[str] | None = None) -> None:
-    for path in sorted(source.rglob("*.py")):
-        relative = path.relative_to(source)
-        if "__pycache__" in relative.parts or str(relative) in (exclude or set()):
-            continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target / relative)
 
 
 class BucketLoader(Construct):
@@ -102,28 +63,17 @@ class BucketLoader(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.name, self.context = name, context
-        key = context.key
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=cdk.Duration.days(14),
-        )
-        self.queue = sqs.Queue(
-            self,
+        self.dead_letters = self._queue("DeadLetters", retention=cdk.Duration.days(14))
+        self.queue = self._queue(
             "Queue",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
+            retention=cdk.Duration.days(4),
             visibility_timeout=VISIBILITY_TIMEOUT,
-            retention_period=cdk.Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(
                 max_receive_count=MAX_RECEIVES, queue=self.dead_letters
             ),
         )
         self._notify(bucket, physical_bucket_name)
+        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         self.function = self._function(table, spec)
         self.function.add_event_source(
             event_sources.SqsEventSource(
@@ -136,6 +86,25 @@ class BucketLoader(Construct):
             prefix=context.physical_name(f"{name}-loader"),
             specs=self._alarm_specs(),
             topic=context.topic,
+        )
+
+    def _queue(
+        self,
+        construct_id: str,
+        *,
+        retention: cdk.Duration,
+        visibility_timeout: cdk.Duration | None = None,
+        dead_letter_queue: sqs.DeadLetterQueue | None = None,
+    ) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            construct_id,
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=self.context.key,
+            enforce_ssl=True,
+            retention_period=retention,
+            visibility_timeout=visibility_timeout,
+            dead_letter_queue=dead_letter_queue,
         )
 
     def _notify(self, bucket: s3.Bucket, physical_bucket_name: str) -> None:
@@ -157,7 +126,7 @@ class BucketLoader(Construct):
                 },
             )
         )
-        cfn_bucket, policy = bucket.node.default_child, self.queue.node.find_child("Policy")
+        cfn_bucket = bucket.node.default_child
         assert isinstance(cfn_bucket, s3.CfnBucket)
         cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
             queue_configurations=[
@@ -166,17 +135,10 @@ class BucketLoader(Construct):
                 )
             ]
         )
-        cfn_bucket.node.add_dependency(policy)
+        cfn_bucket.node.add_dependency(self.queue.node.find_child("Policy"))
 
     def _function(self, table: DataTable, spec: Loader) -> lambda_.Function:
-        context = self.context
-        network = context.network
-        self.role = iam.Role(
-            self,
-            "Role",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"loader of bucket {self.name}",
-        )
+        context, network = self.context, self.context.network
         self.log_group = logs.LogGroup(
             self,
             "Logs",
@@ -184,23 +146,22 @@ class BucketLoader(Construct):
             encryption_key=context.key,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        self.security_group = ec2.SecurityGroup(
+        # In the VPC's private subnets: S3 and DynamoDB are reached through its gateway
+        # endpoints, and the security group lets nothing in and only HTTPS out.
+        security_group = ec2.SecurityGroup(
             self,
             "SecurityGroup",
             vpc=network.vpc,
             allow_all_outbound=False,
             description=f"loader of bucket {self.name}: HTTPS out to AWS APIs only",
         )
-        self.security_group.add_egress_rule(
-            ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to S3 and DynamoDB (gateway endpoints)"
-        )
+        security_group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS")
         environment = loader_variables(
             table_name=table.table_name,
             table=table.spec,
             format=spec.format,
             report_prefix=REPORT_PREFIX,
-        )
-        environment |= {
+        ) | {
             "POWERTOOLS_SERVICE_NAME": context.physical_name(f"{self.name}-loader"),
             "POWERTOOLS_METRICS_NAMESPACE": f"shipway/{context.manifest.name}",
         }
@@ -210,7 +171,7 @@ class BucketLoader(Construct):
             runtime=RUNTIME,
             architecture=lambda_.Architecture.ARM_64,
             handler=HANDLER,
-            code=lambda_.Code.from_asset(str(loader_asset())),
+            code=lambda_.Code.from_asset(str(loader_bundle())),
             role=self.role,
             description=f"shipway: loads bucket {self.name} into table {table.name}",
             timeout=TIMEOUT,
@@ -222,81 +183,64 @@ class BucketLoader(Construct):
             log_group=self.log_group,
             vpc=network.vpc,
             vpc_subnets=network.service_subnets,
-            security_groups=[self.security_group],
+            security_groups=[security_group],
         )
         function.node.add_dependency(self._network_interfaces())
         skip_checkov(
             function,
             "CKV_AWS_116",
-            "Only the SQS event source invokes this function "
-            "(synchronously); messages that keep failing go to the queue's "
-            "dead-letter queue, so an async DLQ would never receive anything.",
+            "Only the SQS event source invokes this function (synchronously); messages that "
+            "keep failing go to the queue's dead-letter queue, so an async DLQ stays empty.",
         )
         return function
 
     def _network_interfaces(self) -> iam.Policy:
-        # Its own policy, so the one finding it has (write actions on '*') stays with it.
+        # A policy of its own, so the one finding it has stays with it.
         policy = iam.Policy(
             self,
             "NetworkInterfaces",
             roles=[self.role],
             statements=[iam.PolicyStatement(actions=list(ENI_ACTIONS), resources=["*"])],
         )
-        skip_checkov(
-            policy,
-            "CKV_AWS_111",
-            "Lambda creates its network interfaces in the "
-            "VPC with these EC2 actions, which accept only Resource '*' (as in AWS's "
-            "AWSLambdaVPCAccessExecutionRole).",
+        reason = (
+            "Lambda creates the function's network interfaces in the VPC with these EC2 "
+            "actions, which accept only Resource '*' (as AWSLambdaVPCAccessExecutionRole does)."
         )
-        acknowledge(
-            policy,
-            "IAM5[Resource::*]",
-            "EC2 network interface actions for a Lambda "
-            "function in a VPC accept only Resource '*'.",
-        )
+        skip_checkov(policy, "CKV_AWS_111", reason)
+        acknowledge(policy, "IAM5[Resource::*]", reason)
         return policy
 
-    def _grant(self, bucket: s3.Bucket, table: DataTable) -> None:
-        role, stack = self.role, cdk.Stack.of(self)
-        self.log_group.grant_write(role)
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["s3:GetObject"], resources=[bucket.arn_for_objects("*")])
-        )
-        role.add_to_principal_policy(
+    def _allow(self, actions: Sequence[str], resource: str, via: str | None = None) -> None:
+        region = cdk.Stack.of(self).region
+        self.role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["s3:DeleteObject", "s3:PutObject"],
-                resources=[bucket.arn_for_objects(f"{REPORT_PREFIX}*")],
+                actions=list(actions),
+                resources=[resource],
+                conditions=(
+                    {"StringEquals": {"kms:ViaService": f"{via}.{region}.amazonaws.com"}}
+                    if via
+                    else None
+                ),
             )
         )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=[self.context.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
-            )
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:BatchWriteItem", "dynamodb:PutItem"],
-                resources=[table.table.table_arn],
-            )
-        )
-        table.grant_key(
-            role, ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
-        )
-        self._acknowledge(bucket)
 
-    def _acknowledge(self, bucket: s3.Bucket) -> None:
+    def _grant(self, bucket: s3.Bucket, table: DataTable) -> None:
+        self.log_group.grant_write(self.role)
+        key = self.context.key.key_arn
+        self._allow(["s3:GetObject"], bucket.arn_for_objects("*"))
+        self._allow(
+            ["s3:DeleteObject", "s3:PutObject"], bucket.arn_for_objects(f"{REPORT_PREFIX}*")
+        )
+        self._allow(["kms:Decrypt", "kms:GenerateDataKey"], key, via="s3")
+        self._allow(["dynamodb:BatchWriteItem", "dynamodb:PutItem"], table.table.table_arn)
+        table.grant_key(self.role, TABLE_KEY_ACTIONS)
         cfn_bucket = bucket.node.default_child
         assert isinstance(cfn_bucket, cdk.CfnElement)
         arn = f"<{cdk.Stack.of(self).get_logical_id(cfn_bucket)}.Arn>"
         acknowledge(
             self.role,
             "IAM5[Resource::*]",
-            "Lambda in a VPC needs the EC2 network "
-            "interface actions and X-Ray tracing needs PutTraceSegments; both accept "
-            "only Resource '*'.",
+            "X-Ray tracing's PutTraceSegments and PutTelemetryRecords accept only Resource '*'.",
         )
         acknowledge(
             self.role,
@@ -311,22 +255,27 @@ class BucketLoader(Construct):
 
     def _alarm_specs(self) -> list[AlarmSpec]:
         minute = cdk.Duration.minutes(1)
+        dead_letters = self.dead_letters.metric_approximate_number_of_messages_visible(
+            period=minute, statistic="Maximum"
+        )
+        oldest = self.queue.metric_approximate_age_of_oldest_message(
+            period=minute, statistic="Maximum"
+        )
+        errors = self.function.metric_errors(period=FIVE_MINUTES, statistic="Sum")
         return [
             AlarmSpec(
                 "dead-letters",
-                self.dead_letters.metric_approximate_number_of_messages_visible(
-                    period=minute, statistic="Maximum"
-                ),
+                dead_letters,
                 0,
                 GT,
-                f"Uploads to bucket {self.name} failed to load three times and wait in "
-                "the dead-letter queue.",
-                "Read the loader's logs for the object keys; fix the file or the table, "
-                "then redrive the dead-letter queue.",
+                f"Uploads to bucket {self.name} failed to load {MAX_RECEIVES} times and wait "
+                "in the dead-letter queue.",
+                "Read the loader's logs for the object keys; fix the file or the table, then "
+                "redrive the dead-letter queue.",
             ),
             AlarmSpec(
                 "errors",
-                self.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+                errors,
                 0,
                 GT,
                 "The loader function crashed or timed out; the batch will be retried.",
@@ -334,13 +283,11 @@ class BucketLoader(Construct):
             ),
             AlarmSpec(
                 "oldest-message",
-                self.queue.metric_approximate_age_of_oldest_message(
-                    period=minute, statistic="Maximum"
-                ),
+                oldest,
                 OLDEST_MESSAGE_SECONDS,
                 GT,
-                "Uploads wait more than 30 minutes to be loaded: the loader is stuck "
-                "or far behind.",
+                "Uploads wait more than 30 minutes to be loaded: the loader is stuck or far "
+                "behind.",
                 "Check the loader's errors, throttles and concurrency.",
                 periods=3,
             ),

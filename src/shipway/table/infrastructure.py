@@ -1,0 +1,243 @@
+"""A manifest table as DynamoDB: PITR, the environment's KMS key, TTL, indexes, alarms."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
+from shipway.service.wiring import table_variable
+
+if TYPE_CHECKING:
+    from shipway.context import Capability, EnvironmentContext, ServiceRuntime
+    from shipway.manifest import Table
+    from shipway.manifest.data import Index, Key
+
+READ_ACTIONS = (
+    "dynamodb:BatchGetItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+)
+WRITE_ACTIONS = (
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+# DynamoDB uses the table's KMS key on the caller's behalf; ViaService keeps these grants from
+# decrypting anything else the environment key protects.
+KEY_READ_ACTIONS = ("kms:Decrypt", "kms:DescribeKey")
+KEY_WRITE_ACTIONS = ("kms:Encrypt", "kms:GenerateDataKey")
+# An alarm's metric math takes at most 10 metrics: the operations applications call.
+ALARMED_OPERATIONS = (
+    dynamodb.Operation.GET_ITEM,
+    dynamodb.Operation.BATCH_GET_ITEM,
+    dynamodb.Operation.QUERY,
+    dynamodb.Operation.SCAN,
+    dynamodb.Operation.PUT_ITEM,
+    dynamodb.Operation.UPDATE_ITEM,
+    dynamodb.Operation.DELETE_ITEM,
+    dynamodb.Operation.BATCH_WRITE_ITEM,
+)
+AUTOSCALING_TARGET_PERCENT = 70
+KEY_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+
+
+def construct_id(name: str) -> str:
+    """`users` -> `TableUsers`: where build_tables puts a table in the stack."""
+    return "Table" + name.title().replace("-", "")
+
+
+def build_tables(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
+    """Every table of the manifest, for one environment."""
+    return {
+        name: DataTable(scope, construct_id(name), name=name, spec=spec, context=context)
+        for name, spec in context.manifest.application.tables.items()
+    }
+
+
+def table_in(scope: Construct, name: str) -> DataTable:
+    """The table build_tables made for `name` in scope's stack (builders run tables first)."""
+    found = cdk.Stack.of(scope).node.try_find_child(construct_id(name))
+    if not isinstance(found, DataTable):
+        raise LookupError(f"table '{name}' is not built yet: register build_tables first")
+    return found
+
+
+class DataTable(Construct):
+    """One manifest table; services reach it as `TABLE_<NAME>`."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        name: str,
+        spec: Table,
+        context: EnvironmentContext,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.name, self.spec, self.context = name, spec, context
+        provisioned = spec.billing == "provisioned"
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            table_name=context.physical_name(name),
+            partition_key=_attribute(spec.partition_key),
+            sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
+            billing_mode=(
+                dynamodb.BillingMode.PROVISIONED
+                if provisioned
+                else dynamodb.BillingMode.PAY_PER_REQUEST
+            ),
+            read_capacity=spec.read_capacity if provisioned else None,
+            write_capacity=spec.write_capacity if provisioned else None,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=context.key,
+            deletion_protection=context.retain,
+            time_to_live_attribute=spec.ttl_attribute,
+            removal_policy=cdk.RemovalPolicy.RETAIN
+            if context.retain
+            else cdk.RemovalPolicy.DESTROY,
+        )
+        for index in spec.indexes:
+            self._add_index(index)
+        if provisioned:
+            self._autoscale()
+        create_alarms(
+            self, prefix=context.physical_name(name), specs=self._alarm_specs(), topic=context.topic
+        )
+
+    @property
+    def table_name(self) -> str:
+        return self.table.table_name
+
+    @property
+    def index_arns(self) -> list[str]:
+        """Each index by name: grants never need a wildcard."""
+        return [f"{self.table.table_arn}/index/{index.name}" for index in self.spec.indexes]
+
+    def _add_index(self, index: Index) -> None:
+        provisioned = self.spec.billing == "provisioned"
+        self.table.add_global_secondary_index(
+            index_name=index.name,
+            partition_key=_attribute(index.partition_key),
+            sort_key=_attribute(index.sort_key) if index.sort_key else None,
+            projection_type=(
+                dynamodb.ProjectionType.ALL
+                if index.projection == "all"
+                else dynamodb.ProjectionType.KEYS_ONLY
+            ),
+            read_capacity=self.spec.read_capacity if provisioned else None,
+            write_capacity=self.spec.write_capacity if provisioned else None,
+        )
+
+    def _autoscale(self) -> None:
+        spec = self.spec
+        self.table.auto_scale_read_capacity(
+            min_capacity=spec.read_capacity,
+            max_capacity=spec.max_read_capacity,
+        ).scale_on_utilization(target_utilization_percent=AUTOSCALING_TARGET_PERCENT)
+        self.table.auto_scale_write_capacity(
+            min_capacity=spec.write_capacity,
+            max_capacity=spec.max_write_capacity,
+        ).scale_on_utilization(target_utilization_percent=AUTOSCALING_TARGET_PERCENT)
+        for index in spec.indexes:
+            self.table.auto_scale_global_secondary_index_read_capacity(
+                index.name,
+                min_capacity=spec.read_capacity,
+                max_capacity=spec.max_read_capacity,
+            ).scale_on_utilization(target_utilization_percent=AUTOSCALING_TARGET_PERCENT)
+            self.table.auto_scale_global_secondary_index_write_capacity(
+                index.name,
+                min_capacity=spec.write_capacity,
+                max_capacity=spec.max_write_capacity,
+            ).scale_on_utilization(target_utilization_percent=AUTOSCALING_TARGET_PERCENT)
+
+    def _alarm_specs(self) -> list[AlarmSpec]:
+        dimensions = {"TableName": self.table.table_name}
+        throttles = cloudwatch.MathExpression(
+            expression="reads + writes",
+            period=FIVE_MINUTES,
+            label="throttled requests",
+            using_metrics={
+                short: cloudwatch.Metric(
+                    namespace="AWS/DynamoDB",
+                    metric_name=metric,
+                    dimensions_map=dimensions,
+                    statistic="Sum",
+                    period=FIVE_MINUTES,
+                )
+                for short, metric in (
+                    ("reads", "ReadThrottleEvents"),
+                    ("writes", "WriteThrottleEvents"),
+                )
+            },
+        )
+        errors = self.table.metric_system_errors_for_operations(
+            operations=list(ALARMED_OPERATIONS), period=FIVE_MINUTES
+        )
+        return [
+            AlarmSpec(
+                "throttled",
+                throttles,
+                0,
+                GT,
+                "Requests were throttled: callers see errors or retry slowly.",
+                "Find the hot key or burst in the table's CloudWatch Contributor "
+                "Insights or metrics; raise capacity or switch to on-demand.",
+            ),
+            AlarmSpec(
+                "system-errors",
+                errors,
+                0,
+                GT,
+                "DynamoDB itself failed requests (HTTP 500); callers must retry.",
+                "Check the AWS Health Dashboard for DynamoDB in this region; make sure "
+                "callers retry with backoff.",
+            ),
+        ]
+
+    def grant(self, principal: iam.IGrantable, access: str) -> None:
+        """Read (`read`) or read and write (`read_write`) items, indexes included."""
+        write = access != "read"
+        actions = [*READ_ACTIONS, *(WRITE_ACTIONS if write else ())]
+        principal.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(actions=actions, resources=[self.table.table_arn, *self.index_arns])
+        )
+        self.grant_key(principal, KEY_READ_ACTIONS + (KEY_WRITE_ACTIONS if write else ()))
+
+    def grant_key(self, principal: iam.IGrantable, actions: tuple[str, ...]) -> None:
+        """The key actions DynamoDB performs for principal on this table."""
+        region = cdk.Stack.of(self).region
+        principal.grant_principal.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(actions),
+                resources=[self.context.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
+            )
+        )
+
+    def connect(self, service: ServiceRuntime, access: str) -> None:
+        """`TABLE_<NAME>` and read or read/write access to the table and its indexes."""
+        service.add_environment(table_variable(self.name), self.table.table_name)
+        self.grant(service.task_role, access)
+
+
+def _attribute(key: Key) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=key.name, type=KEY_TYPES[key.type])

@@ -14,7 +14,7 @@ from shipway.loader import KeyAttribute, KeySchema, MalformedObjectError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from tests.loader.conftest import LoaderWorld
+    from tests.loader.conftest import LoaderWorld, Pipeline
 
 USERS = [
     {"username": "admin", "salt": "F^S%QljSfV", "role": "admin"},
@@ -242,5 +242,109 @@ def test_a_hundred_thousand_records_load_in_four_thousand_requests(world: Loader
     dynamodb = CountingClient(world.clients.dynamodb)
     summary = world.load("big.json", dynamodb_client=dynamodb)
     assert (summary.loaded, summary.rejected, dynamodb.batch_writes) == (count, 0, count // 25)
-    assert world.items() == [{"username": f"u{index:06d}", "n": Decimal(index)}
-                             for index in range(count)]
+    assert world.exported_items() == [{"username": f"u{index:06d}", "n": Decimal(index)}
+                                      for index in range(count)]
+    world.clients.dynamodb.delete_table(TableName=world.config.table_name)
+
+
+# The Lambda handler, end to end: S3 notification -> SQS (over HTTP) -> handler -> table.
+
+def test_the_test_event_s3_sends_on_setup_is_acknowledged(pipeline: Pipeline) -> None:
+    messages = pipeline.receive()
+    assert [json.loads(message["Body"])["Event"] for message in messages] == ["s3:TestEvent"]
+    assert pipeline.invoke(messages) == []
+    assert pipeline.world.items() == []
+
+
+def test_an_upload_is_loaded_and_the_summary_logged(
+        pipeline: Pipeline, users_json: bytes, loader_logs: Callable[[], list[dict[str, Any]]],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("imports/user data+1.json", users_json)
+    assert pipeline.invoke(pipeline.receive()) == []
+    assert without_passwords(pipeline.world.items()) == USERS
+    [summary] = [line for line in loader_logs() if line["message"] == "object loaded"]
+    assert summary["level"] == "INFO"
+    assert {name: summary.get(name) for name in ("bucket", "key", "loaded", "rejected",
+                                                  "report_key", "malformed")} == {
+        "bucket": pipeline.world.bucket, "key": "imports/user data+1.json", "loaded": 3,
+        "rejected": 0, "report_key": None, "malformed": None}  # Powertools leaves out nulls
+    assert isinstance(summary["seconds"], float)
+    assert summary["function_name"] == "shipway-loader"
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+               if line.startswith("{") and '"_aws"' in line]
+    assert [(metric["RecordsLoaded"], metric["RecordsRejected"]) for metric in metrics
+            if "RecordsLoaded" in metric] == [([3.0], [0.0])]
+
+
+def test_the_loaders_own_reports_are_not_loaded(pipeline: Pipeline) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("users.json", '[{"username": "ada"}, {"role": "admin"}]')
+    assert pipeline.invoke(pipeline.receive()) == []
+    [report_notice] = pipeline.receive()
+    assert "reports%2Fusers.json.rejected.json" in report_notice["Body"]
+    assert pipeline.invoke([report_notice]) == []
+    listing = pipeline.world.clients.s3.list_objects_v2(Bucket=pipeline.world.bucket)
+    assert sorted(entry["Key"] for entry in listing["Contents"]) == [
+        "reports/users.json.rejected.json", "users.json"]
+    assert pipeline.world.items() == [{"username": "ada"}]
+    assert pipeline.receive() == []
+
+
+def test_a_malformed_upload_ends_in_the_dead_letter_queue_with_its_reason_logged(
+        pipeline: Pipeline, loader_logs: Callable[[], list[dict[str, Any]]]) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("empty.json", b"")
+    for _receive in range(3):
+        messages = pipeline.receive()  # with notices of the report, which are let go
+        [upload] = [message for message in messages if "reports%2F" not in message["Body"]]
+        assert pipeline.invoke(messages) == [upload["MessageId"]]
+    assert all("reports%2F" in message["Body"] for message in pipeline.receive())
+    [dead] = pipeline.receive(pipeline.dlq_url)
+    assert dead["Body"] == upload["Body"]
+    errors = [line for line in loader_logs() if line["level"] == "ERROR"]
+    assert len(errors) == 3
+    assert {line["malformed"] for line in errors} == {
+        "empty file: it has no records (or only whitespace)"}
+    assert {line["report_key"] for line in errors} == {"reports/empty.json.rejected.json"}
+    report = pipeline.world.report("empty.json")
+    assert report is not None
+    assert report["malformed"] == "empty file: it has no records (or only whitespace)"
+
+
+def test_one_bad_message_does_not_fail_the_others(pipeline: Pipeline) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("good.jsonl", '{"username": "ada"}\n')
+    pipeline.world.upload("binary.bin", bytes(range(256)))
+    messages = pipeline.receive(count=2)
+    bad = [message["MessageId"] for message in messages if "binary.bin" in message["Body"]]
+    assert pipeline.invoke(messages) == bad
+    assert pipeline.world.items() == [{"username": "ada"}]
+
+
+def test_a_redelivered_message_does_no_harm(pipeline: Pipeline) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("users.json", '[{"username": "ada"}, {"nope": 1}]')
+    [message] = pipeline.receive()
+    assert pipeline.invoke([message]) == []
+    items, report = pipeline.world.items(), pipeline.world.report("users.json")
+    assert pipeline.invoke([message]) == []  # at-least-once delivery: the same message again
+    assert (pipeline.world.items(), pipeline.world.report("users.json")) == (items, report)
+
+
+def test_a_message_that_is_no_s3_notification_fails(pipeline: Pipeline) -> None:
+    sqs = pipeline.world.clients.sqs
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    sqs.send_message(QueueUrl=pipeline.queue_url, MessageBody="hello")
+    [message] = pipeline.receive()
+    assert pipeline.invoke([message]) == [message["MessageId"]]
+
+
+def test_the_handler_refuses_to_start_without_its_environment(
+        monkeypatch: pytest.MonkeyPatch, lambda_context: Any) -> None:
+    from shipway.loader import LoaderConfigError, handler
+
+    monkeypatch.delenv("TABLE_NAME", raising=False)
+    monkeypatch.delenv("KEY_SCHEMA", raising=False)
+    with pytest.raises(LoaderConfigError, match="lacks TABLE_NAME, KEY_SCHEMA"):
+        handler({"Records": []}, lambda_context)

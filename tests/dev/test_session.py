@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import subprocess
@@ -182,5 +183,33 @@ def test_without_redis_server_on_path_the_embedded_redis_serves(start: Any) -> N
     assert session["redis"] == "embedded"
     assert "embedded Python Redis server" in dev.output
     assert [get_json(f"{api}/cache")["hits"] for _ in range(2)] == [1, 2]
+    assert dev.stop(signal.SIGTERM) == 0, dev.output
+    assert dev.leftovers() == []
+
+
+def test_a_service_that_exits_later_stops_everything_with_exit_1(start: Any) -> None:
+    dev = start("""
+        services:
+          api: {image: {build: {context: .}}}
+    """)
+    api = dev.wait_ready()["services"]["api"]["url"]
+    with contextlib.suppress(OSError):
+        get_json(f"{api}/exit")
+    assert dev.wait_exit() == 1
+    assert "exiting on request" in dev.output
+    assert "service 'api' exited with status 4" in dev.output
+    assert not dev.dev_json.exists()
+    assert dev.leftovers() == []
+
+
+def test_sigterm_while_starting_stops_cleanly(start: Any) -> None:
+    dev = start("""
+        services:
+          api:
+            image: {build: {context: .}}
+            local: {command: [python, service.py, unhealthy]}
+            health_check: {grace_period: 60}
+    """)
+    wait_until(lambda: "listening on" in dev.output, timeout=30, message="api never started")
     assert dev.stop(signal.SIGTERM) == 0, dev.output
     assert dev.leftovers() == []

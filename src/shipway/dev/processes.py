@@ -8,6 +8,7 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipway.dev.errors import DevConfigurationError, ServiceFailedError
@@ -16,10 +17,10 @@ from shipway.dev.logs import LogPrinter, LogTail
 if TYPE_CHECKING:
     import threading
     from collections.abc import Mapping, Sequence
-    from pathlib import Path
 
 HEALTH_POLL_SECONDS = 0.05
 HEALTH_REQUEST_TIMEOUT = 2.0
+GROUP_GONE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -113,18 +114,43 @@ class ServiceProcess:
         self._signal_group(signal.SIGTERM)
 
     def kill(self) -> None:
-        """Send SIGKILL to the whole process group, even if its leader already exited."""
+        """SIGKILL the whole process group, even if its leader exited; wait until it is gone."""
         self._signal_group(signal.SIGKILL)
         if self.process is not None:
             self.process.wait()
+            deadline = time.monotonic() + GROUP_GONE_SECONDS
+            # Orphaned members die asynchronously: wait until none runs (zombies are dead).
+            while group_running(self.process.pid) and time.monotonic() < deadline:
+                time.sleep(0.01)
 
-    def _signal_group(self, number: signal.Signals) -> None:
+    def _signal_group(self, number: int) -> bool:
+        """Signal the group; False if it no longer exists."""
         if self.process is None:
-            return
+            return False
         try:
             os.killpg(self.process.pid, number)
         except (ProcessLookupError, PermissionError):
-            pass  # the group is gone already
+            return False  # the group is gone already
+        return True
+
+
+def group_running(group: int) -> bool:
+    """True while a process of the group runs; on systems without /proc, while it exists."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(group, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # exited meanwhile
+        if fields[2] == str(group) and fields[0] != "Z":
+            return True
+    return False
 
 
 def stop_all(processes: Sequence[ServiceProcess], grace_seconds: float) -> None:

@@ -1,7 +1,8 @@
 """A tiny service for `shipway dev` tests (stdlib only, starts in a blink).
 
 GET /health, /env (its wiring), /items/<id> (DynamoDB via TABLE_ITEMS), /cache (INCR in
-REDIS_URL), /upstream (GET SERVICE_API_URL/health), /child (pid of a child it spawned).
+REDIS_URL), /upstream (GET SERVICE_API_URL/health), /child (pid of a child it spawned),
+/exit (exits with status 4).
 Modes (first argument): `crash` exits at start, `unhealthy` answers /health with 503.
 """
 
@@ -23,7 +24,7 @@ CHILD = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         routes = {"/health": self.health, "/env": self.env, "/cache": self.cache,
-                  "/upstream": self.upstream, "/child": self.child}
+                  "/upstream": self.upstream, "/child": self.child, "/exit": self.exit}
         if self.path.startswith("/items/"):
             self.item(self.path.removeprefix("/items/"))
         elif self.path in routes:
@@ -56,6 +57,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def child(self) -> None:
         self.reply(200, {"pid": CHILD.pid})
+
+    def exit(self) -> None:
+        print("exiting on request", flush=True)
+        os._exit(4)
 
     def reply(self, status: int, body: object) -> None:
         data = json.dumps(body).encode()

@@ -24,9 +24,9 @@ from botocore.exceptions import ClientError
 from shipway.loader.clients import default_dynamodb_client, default_s3_client
 from shipway.loader.config import KeyAttribute, KeySchema, LoaderConfig
 from shipway.loader.errors import InvalidRecordError, LoaderConfigError, MalformedObjectError
-from shipway.loader.formats import RecordStream, open_records
+from shipway.loader.formats import open_records
 from shipway.loader.notifications import ObjectRef, objects_in_message
-from shipway.loader.records import Item, to_item
+from shipway.loader.records import to_item
 from shipway.loader.report import RejectionReport, Source, publish
 from shipway.loader.writer import TableWriter
 
@@ -34,10 +34,9 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
+    from botocore.response import StreamingBody
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
-
-    from shipway.loader.formats import Position
 
 __all__ = [
     "KeyAttribute",
@@ -84,24 +83,13 @@ def load_object(
     s3 = s3_client or default_s3_client()
     response = s3.get_object(Bucket=bucket, Key=key)
     report = RejectionReport()
-
-    def reject(position: Position, item: Item, reason: str) -> None:
-        report.add(position, reason, item)
-
     writer = TableWriter(
         dynamodb_client or default_dynamodb_client(),
         config.table_name,
         config.key_schema,
-        on_failure=reject,
+        on_failure=lambda position, item, reason: report.add(position, reason, item),
     )
-    malformed = None
-    try:
-        _load_records(open_records(response["Body"], config.format), config, writer, report)
-    except MalformedObjectError as error:
-        malformed = error.reason  # records read before the fault are still written below
-    finally:
-        response["Body"].close()
-    writer.flush()
+    malformed = _load_body(response["Body"], config, writer, report)
     source = Source(bucket, key, response.get("ETag", "").strip('"'))
     report_key = _publish_report(s3, config, source, report, writer.loaded, malformed)
     summary = LoadSummary(
@@ -118,19 +106,29 @@ def load_object(
     return summary
 
 
-def _load_records(
-    stream: RecordStream, config: LoaderConfig, writer: TableWriter, report: RejectionReport
-) -> None:
-    for record in stream.records:
-        if record.error is not None:
-            report.add(record.position, record.error, record.value, raw=True)
-            continue
-        try:
-            item, item_key = to_item(record.value, config.key_schema, typed=stream.typed)
-        except InvalidRecordError as error:
-            report.add(record.position, error.reason, record.value)
-            continue
-        writer.put(record.position, item_key, item)
+def _load_body(
+    body: StreamingBody, config: LoaderConfig, writer: TableWriter, report: RejectionReport
+) -> str | None:
+    """Stream every record into the writer; return why the object is malformed, if it is."""
+    malformed = None
+    try:
+        stream = open_records(body, config.format)
+        for record in stream.records:
+            if record.error is not None:
+                report.add(record.position, record.error, record.value, raw=True)
+                continue
+            try:
+                item, item_key = to_item(record.value, config.key_schema, typed=stream.typed)
+            except InvalidRecordError as error:
+                report.add(record.position, error.reason, record.value)
+                continue
+            writer.put(record.position, item_key, item)
+    except MalformedObjectError as error:
+        malformed = error.reason  # records read before the fault are still written below
+    finally:
+        body.close()
+    writer.flush()
+    return malformed
 
 
 def _publish_report(

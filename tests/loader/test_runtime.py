@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
+import tracemalloc
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -247,6 +249,63 @@ def test_a_hundred_thousand_records_load_in_four_thousand_requests(world: Loader
     world.clients.dynamodb.delete_table(TableName=world.config.table_name)
 
 
+class GeneratedUpload:
+    """A large JSON array produced as it is read, so only the loader's own memory counts."""
+
+    def __init__(self, count: int, padding: int) -> None:
+        self.size = 0
+        self._pending = b""
+        self._parts = itertools.chain([b"["], (
+            b'%s{"username": "u%07d", "bio": "%s"}' % (b"," if index else b"", index,
+                                                       b"x" * padding)
+            for index in range(count)), [b"]"])
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        wanted = size if size is not None and size > 0 else 1 << 62
+        while len(self._pending) < wanted and (part := next(self._parts, None)) is not None:
+            self._pending += part
+        chunk, self._pending = self._pending[:wanted], self._pending[wanted:]
+        self.size += len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        pass
+
+
+class OneObjectS3:
+    def __init__(self, body: GeneratedUpload) -> None:
+        self.body = body
+
+    def get_object(self, **_: Any) -> dict[str, Any]:
+        return {"Body": self.body, "ETag": '"generated"'}
+
+    def delete_object(self, **_: Any) -> dict[str, Any]:
+        return {}
+
+
+class AcceptingDynamoDB:
+    def batch_write_item(self, **_: Any) -> dict[str, Any]:
+        return {}
+
+
+def test_a_large_upload_is_loaded_in_constant_memory() -> None:
+    from shipway.loader import LoaderConfig, load_object
+
+    upload = GeneratedUpload(count=10_000, padding=4_000)
+    config = LoaderConfig("users", KeySchema(KeyAttribute("username", "S")))
+    tracemalloc.start()
+    try:
+        summary = load_object(bucket="b", key="big.json", config=config,
+                              s3_client=OneObjectS3(upload),  # type: ignore[arg-type]
+                              dynamodb_client=AcceptingDynamoDB())  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (summary.loaded, summary.rejected) == (10_000, 0)
+    assert upload.size > 40_000_000
+    assert peak < 2 * 1024 * 1024, f"peak {peak:,} bytes for a {upload.size:,}-byte upload"
+
+
 # The Lambda handler, end to end: S3 notification -> SQS (over HTTP) -> handler -> table.
 
 def test_the_test_event_s3_sends_on_setup_is_acknowledged(pipeline: Pipeline) -> None:
@@ -304,6 +363,7 @@ def test_a_malformed_upload_ends_in_the_dead_letter_queue_with_its_reason_logged
     assert dead["Body"] == upload["Body"]
     errors = [line for line in loader_logs() if line["level"] == "ERROR"]
     assert len(errors) == 3
+    assert all(line["message"].startswith("malformed object; the message fails") for line in errors)
     assert {line["malformed"] for line in errors} == {
         "empty file: it has no records (or only whitespace)"}
     assert {line["report_key"] for line in errors} == {"reports/empty.json.rejected.json"}
@@ -332,12 +392,37 @@ def test_a_redelivered_message_does_no_harm(pipeline: Pipeline) -> None:
     assert (pipeline.world.items(), pipeline.world.report("users.json")) == (items, report)
 
 
-def test_a_message_that_is_no_s3_notification_fails(pipeline: Pipeline) -> None:
+def test_a_message_that_is_no_s3_notification_fails_with_its_reason_logged(
+        pipeline: Pipeline, loader_logs: Callable[[], list[dict[str, Any]]]) -> None:
     sqs = pipeline.world.clients.sqs
     pipeline.invoke(pipeline.receive())  # s3:TestEvent
     sqs.send_message(QueueUrl=pipeline.queue_url, MessageBody="hello")
     [message] = pipeline.receive()
     assert pipeline.invoke([message]) == [message["MessageId"]]
+    [error] = [line for line in loader_logs() if line["level"] == "ERROR"]
+    assert error["message"].startswith("not an S3 event notification; the message fails")
+    assert error["reason"].startswith("the SQS message is not JSON")
+
+
+def test_an_outage_fails_the_message_for_a_retry(
+        pipeline: Pipeline, loader_logs: Callable[[], list[dict[str, Any]]]) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("users.json", '[{"username": "ada"}]')
+    pipeline.world.clients.dynamodb.delete_table(TableName=pipeline.world.config.table_name)
+    [message] = pipeline.receive()
+    assert pipeline.invoke([message]) == [message["MessageId"]]
+    [error] = [line for line in loader_logs() if line["level"] == "ERROR"]
+    assert (error["message"], error["key"]) == (
+        "loading failed; the message will be retried", "users.json")
+    assert "ResourceNotFoundException" in error["exception"]
+
+
+def test_an_object_deleted_before_its_message_arrives_is_skipped(pipeline: Pipeline) -> None:
+    pipeline.invoke(pipeline.receive())  # s3:TestEvent
+    pipeline.world.upload("users.json", '[{"username": "ada"}]')
+    pipeline.world.clients.s3.delete_object(Bucket=pipeline.world.bucket, Key="users.json")
+    assert pipeline.invoke(pipeline.receive()) == []
+    assert pipeline.world.items() == []
 
 
 def test_the_handler_refuses_to_start_without_its_environment(

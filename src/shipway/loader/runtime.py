@@ -23,7 +23,12 @@ from botocore.exceptions import ClientError
 
 from shipway.loader.clients import default_dynamodb_client, default_s3_client
 from shipway.loader.config import KeyAttribute, KeySchema, LoaderConfig
-from shipway.loader.errors import InvalidRecordError, LoaderConfigError, MalformedObjectError
+from shipway.loader.errors import (
+    InvalidMessageError,
+    InvalidRecordError,
+    LoaderConfigError,
+    MalformedObjectError,
+)
 from shipway.loader.formats import open_records
 from shipway.loader.notifications import ObjectRef, objects_in_message
 from shipway.loader.records import to_item
@@ -51,6 +56,9 @@ __all__ = [
 ]
 
 LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], "PartialItemFailureResponse"]
+DEAD_LETTER_NOTE = (
+    "the message fails and, after the queue's retries, moves to the dead-letter queue"
+)
 LOADER_VARIABLES = ("TABLE_NAME", "KEY_SCHEMA", "LOADER_FORMAT", "REPORT_PREFIX")
 
 logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME") or "shipway-loader")
@@ -193,33 +201,51 @@ def _process_message(
     dynamodb_client: DynamoDBClient | None,
 ) -> None:
     """Load every object one message names; fail the message if any of them failed."""
-    failures: list[str] = []
-    for ref in objects_in_message(body):
+    try:
+        refs = objects_in_message(body)
+    except InvalidMessageError as error:
+        logger.error(
+            f"not an S3 event notification; {DEAD_LETTER_NOTE}", extra={"reason": str(error)}
+        )
+        raise
+    failures = []
+    for ref in refs:
         if config.is_report_key(ref.key):
             continue  # the loader's own report: loading it would loop
-        try:
-            summary = load_object(
-                bucket=ref.bucket,
-                key=ref.key,
-                config=config,
-                s3_client=s3_client,
-                dynamodb_client=dynamodb_client,
-            )
-        except MalformedObjectError as error:
-            _log_malformed(ref, error)
-            failures.append(f"s3://{ref.bucket}/{ref.key}: {error.reason}")
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "NoSuchKey":
-                logger.exception("loading failed", extra={"bucket": ref.bucket, "key": ref.key})
-                raise
-            logger.warning(
-                "the object was deleted before it could be loaded",
-                extra={"bucket": ref.bucket, "key": ref.key},
-            )
-        else:
-            _log_loaded(summary)
+        failure = _load_one(ref, config, s3_client, dynamodb_client)
+        if failure is not None:
+            failures.append(failure)
     if failures:
         raise MalformedObjectError("; ".join(failures))
+
+
+def _load_one(
+    ref: ObjectRef,
+    config: LoaderConfig,
+    s3_client: S3Client | None,
+    dynamodb_client: DynamoDBClient | None,
+) -> str | None:
+    """Load one object and log the outcome; return why it is malformed, if it is."""
+    where = {"bucket": ref.bucket, "key": ref.key}
+    try:
+        summary = load_object(
+            bucket=ref.bucket,
+            key=ref.key,
+            config=config,
+            s3_client=s3_client,
+            dynamodb_client=dynamodb_client,
+        )
+    except MalformedObjectError as error:
+        _log_malformed(ref, error)
+        return f"s3://{ref.bucket}/{ref.key}: {error.reason}"
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchKey":
+            logger.exception("loading failed; the message will be retried", extra=where)
+            raise
+        logger.warning("the object was deleted before it could be loaded", extra=where)
+        return None
+    _log_loaded(summary)
+    return None
 
 
 def _log_loaded(summary: LoadSummary) -> None:
@@ -232,9 +258,7 @@ def _log_loaded(summary: LoadSummary) -> None:
 def _log_malformed(ref: ObjectRef, error: MalformedObjectError) -> None:
     details = asdict(error.summary) if error.summary else {"bucket": ref.bucket, "key": ref.key}
     logger.error(
-        "malformed object: the message fails and, after the queue's retries, moves to "
-        "the dead-letter queue",
-        extra={**details, "malformed": error.reason},
+        f"malformed object; {DEAD_LETTER_NOTE}", extra={**details, "malformed": error.reason}
     )
     metrics.add_metric(name="ObjectsMalformed", unit=MetricUnit.Count, value=1)
     if error.summary:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -23,6 +24,7 @@ class DevRun:
         self.output_path = manifest.parent / "dev-output.txt"
         # Every descendant inherits the marker, so leftovers can be found even without a pid.
         self.marker = uuid.uuid4().hex
+        self.recorded_pids: set[int] = set()
         env = {**os.environ, "COLUMNS": "200", **(environment or {}),
                "DEVTEST_MARKER": self.marker}
         with self.output_path.open("wb") as output:
@@ -39,7 +41,11 @@ class DevRun:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.dev_json.exists():
-                return dict(json.loads(self.dev_json.read_text(encoding="utf-8")))
+                session = dict(json.loads(self.dev_json.read_text(encoding="utf-8")))
+                self.recorded_pids = {pid for pid in [
+                    *session["pids"].values(),
+                    *(service["pid"] for service in session["services"].values())] if pid}
+                return session
             if self.process.poll() is not None:
                 raise AssertionError(f"shipway dev exited ({self.process.returncode}):\n"
                                      f"{self.output}")
@@ -66,8 +72,11 @@ class DevRun:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        for line in self.leftovers():
-            os.kill(int(line.split()[0]), signal.SIGKILL)
+        # redis-server rewrites its environment, so it is found by its recorded pid only
+        for pid in process_ids(self.leftovers()) | {pid for pid in self.recorded_pids
+                                                    if alive(pid)}:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def marked_processes(marker: str) -> list[str]:

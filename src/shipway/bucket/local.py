@@ -31,26 +31,32 @@ def create_bucket(client: S3Client, name: str, bucket: Bucket) -> None:
     """Create the bucket, versioned if the manifest says so."""
     client.create_bucket(Bucket=name)
     if bucket.versioned:
-        client.put_bucket_versioning(Bucket=name,
-                                     VersioningConfiguration={"Status": "Enabled"})
+        client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 def create_loader_queue(sqs: SQSClient, name: str) -> LoaderQueue:
     """A queue with a redrive policy to its dead-letter queue `<name>-dlq`."""
     dead_letter_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
     dead_letter_arn = _arn(sqs, dead_letter_url)
-    redrive = {"deadLetterTargetArn": dead_letter_arn,
-               "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
-    url = sqs.create_queue(QueueName=name, Attributes={
-        "RedrivePolicy": json.dumps(redrive),
-        "VisibilityTimeout": str(VISIBILITY_TIMEOUT_SECONDS)})["QueueUrl"]
+    redrive = {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
+    url = sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "RedrivePolicy": json.dumps(redrive),
+            "VisibilityTimeout": str(VISIBILITY_TIMEOUT_SECONDS),
+        },
+    )["QueueUrl"]
     return LoaderQueue(url=url, arn=_arn(sqs, url), dead_letter_url=dead_letter_url)
 
 
 def notify_loader(client: S3Client, bucket_name: str, queue: LoaderQueue) -> None:
     """Send every created object's notification to the loader's queue."""
-    client.put_bucket_notification_configuration(Bucket=bucket_name, NotificationConfiguration={
-        "QueueConfigurations": [{"QueueArn": queue.arn, "Events": ["s3:ObjectCreated:*"]}]})
+    client.put_bucket_notification_configuration(
+        Bucket=bucket_name,
+        NotificationConfiguration={
+            "QueueConfigurations": [{"QueueArn": queue.arn, "Events": ["s3:ObjectCreated:*"]}]
+        },
+    )
 
 
 def _arn(sqs: SQSClient, url: str) -> str:

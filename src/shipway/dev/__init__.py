@@ -26,9 +26,19 @@ if TYPE_CHECKING:
     from shipway.manifest import Manifest
 
 __all__ = [
-    "DevAlreadyRunningError", "DevConfigurationError", "DevNotRunningError", "DevSession",
-    "LoadFailedError", "LoadRequestError", "MissingSecretError", "PortTakenError", "SeedError",
-    "ServiceFailedError", "load_file", "plan_dev", "run_dev",
+    "DevAlreadyRunningError",
+    "DevConfigurationError",
+    "DevNotRunningError",
+    "DevSession",
+    "LoadFailedError",
+    "LoadRequestError",
+    "MissingSecretError",
+    "PortTakenError",
+    "SeedError",
+    "ServiceFailedError",
+    "load_file",
+    "plan_dev",
+    "run_dev",
 ]
 
 

@@ -58,8 +58,9 @@ def command_argv(arguments: str) -> list[str]:
     return shlex.split(arguments)
 
 
-def image_command(text: str, *, target: str | None = None,
-                  build_args: Mapping[str, str] | None = None) -> list[str]:
+def image_command(
+    text: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None
+) -> list[str]:
     """ENTRYPOINT + CMD of the target stage, else the final one (Docker's rules), or []."""
     stages: dict[str, _Stage] = {}
     current: _Stage | None = None

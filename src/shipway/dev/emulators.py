@@ -27,8 +27,14 @@ STOP_SECONDS = 5.0
 class EmulatorProcess:
     """A server process started in a new session, stopped by SIGTERM then SIGKILL."""
 
-    def __init__(self, name: str, argv: list[str], port: int, log_path: Path,
-                 environment: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: list[str],
+        port: int,
+        log_path: Path,
+        environment: dict[str, str] | None = None,
+    ) -> None:
         self.name = name
         self.argv = argv
         self.port = port
@@ -41,16 +47,25 @@ class EmulatorProcess:
         with open(self.log_path, "ab") as log:  # the child keeps its own descriptor
             self.process = self._popen(log)
         try:
-            wait_for_port(self.port, timeout=30, alive=lambda: self.process is not None
-                          and self.process.poll() is None)
+            wait_for_port(
+                self.port,
+                timeout=30,
+                alive=lambda: self.process is not None and self.process.poll() is None,
+            )
         except PortNeverOpenedError as error:
-            raise RuntimeError(f"{self.name} did not start ({error}); "
-                               f"see {self.log_path}") from None
+            raise RuntimeError(
+                f"{self.name} did not start ({error}); see {self.log_path}"
+            ) from None
 
     def _popen(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
         return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env=self.environment, start_new_session=True)
+            self.argv,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.environment,
+            start_new_session=True,
+        )
 
     @property
     def pid(self) -> int | None:
@@ -74,8 +89,13 @@ def moto_process(log_folder: Path) -> EmulatorProcess:
     port = free_port()
     executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
     command = [executable] if executable else [sys.executable, "-m", "moto.server"]
-    return EmulatorProcess("moto server", [*command, "-H", "127.0.0.1", "-p", str(port)], port,
-                           log_folder / "moto.log", {**os.environ, **FAKE_CREDENTIALS})
+    return EmulatorProcess(
+        "moto server",
+        [*command, "-H", "127.0.0.1", "-p", str(port)],
+        port,
+        log_folder / "moto.log",
+        {**os.environ, **FAKE_CREDENTIALS},
+    )
 
 
 @dataclass
@@ -119,10 +139,20 @@ def local_redis(log_folder: Path) -> LocalRedis:
     executable = shutil.which("redis-server")
     if executable is None:
         return LocalRedis(port, embedded=RedisServer(port, prefer="embedded"))
-    argv = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "no"]
-    return LocalRedis(port, process=EmulatorProcess("redis-server", argv, port,
-                                                    log_folder / "redis.log"))
+    argv = [
+        executable,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    return LocalRedis(
+        port, process=EmulatorProcess("redis-server", argv, port, log_folder / "redis.log")
+    )
 
 
 # The moto server imports a service's backend on its first request (DynamoDB: half a second,
@@ -141,23 +171,28 @@ def warm_up(endpoint_url: str, services: Iterable[str]) -> None:
     """Send each service's first request in a daemon thread; answers do not matter."""
     for service in services:
         if service in WARM_UP_REQUESTS:
-            threading.Thread(target=_first_request, args=(endpoint_url, service), daemon=True,
-                             name=f"warm-{service}").start()
+            threading.Thread(
+                target=_first_request,
+                args=(endpoint_url, service),
+                daemon=True,
+                name=f"warm-{service}",
+            ).start()
 
 
 def _first_request(endpoint_url: str, service: str) -> None:
     method, target = WARM_UP_REQUESTS[service]
     host, _, port = endpoint_url.removeprefix("http://").partition(":")
-    headers = {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
-               f"{FAKE_CREDENTIALS['AWS_DEFAULT_REGION']}/{service}/aws4_request, "
-               "SignedHeaders=host, Signature=0",
-               "Content-Type": "application/x-amz-json-1.0"}
+    headers = {
+        "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
+        f"{FAKE_CREDENTIALS['AWS_DEFAULT_REGION']}/{service}/aws4_request, "
+        "SignedHeaders=host, Signature=0",
+        "Content-Type": "application/x-amz-json-1.0",
+    }
     if target:
         headers["X-Amz-Target"] = target
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, "/", body=b"{}" if method == "POST" else None,
-                           headers=headers)
+        connection.request(method, "/", body=b"{}" if method == "POST" else None, headers=headers)
         connection.getresponse().read()
     except (OSError, http.client.HTTPException):
         pass  # only a head start; provisioning reports real failures
@@ -186,8 +221,7 @@ class Emulators:
         self.moto.stop()
 
 
-def start_emulators(log_folder: Path, *, with_redis: bool,
-                    warm: Iterable[str] = ()) -> Emulators:
+def start_emulators(log_folder: Path, *, with_redis: bool, warm: Iterable[str] = ()) -> Emulators:
     """Start moto and (if any cache) Redis in parallel; stop both if either fails.
 
     ``warm`` names moto services (`dynamodb`, `s3`, ...) to load as soon as moto listens.

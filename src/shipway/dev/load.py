@@ -26,7 +26,8 @@ def running_session(manifest: Manifest) -> dict[str, Any]:
     if document is None or not process_alive(document.get("pid")):
         raise DevNotRunningError(
             f"no 'shipway dev' is running for {manifest.path} (no live {paths.dev_json}); "
-            f"start it first: shipway dev -f {manifest.path}")
+            f"start it first: shipway dev -f {manifest.path}"
+        )
     return document
 
 
@@ -38,22 +39,31 @@ def check_request(manifest: Manifest, bucket: str, file: Path) -> None:
         raise LoadRequestError(f"bucket '{bucket}' is not in {manifest.path} (buckets: {listing})")
     if buckets[bucket].loader is None:
         with_loader = ", ".join(sorted(name for name, item in buckets.items() if item.loader))
-        raise LoadRequestError(f"bucket '{bucket}' has no loader, so nothing would load the file "
-                               f"(buckets with a loader: {with_loader or 'none'})")
+        raise LoadRequestError(
+            f"bucket '{bucket}' has no loader, so nothing would load the file "
+            f"(buckets with a loader: {with_loader or 'none'})"
+        )
     if not file.is_file():
         raise LoadRequestError(f"{file} does not exist or is not a file")
 
 
-def load_file(manifest: Manifest, bucket: str, file: Path, *, console: Console,
-              timeout: float = DEFAULT_TIMEOUT_SECONDS) -> LoadRecord:
+def load_file(
+    manifest: Manifest,
+    bucket: str,
+    file: Path,
+    *,
+    console: Console,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> LoadRecord:
     """Upload file under its name, wait for the loader's outcome; raise LoadFailedError."""
     check_request(manifest, bucket, file)
     session = running_session(manifest)
     record_path = DevPaths.beside(manifest.path).load_record(bucket, file.name)
     record_path.unlink(missing_ok=True)  # an earlier upload's outcome must not answer this one
     etag = _upload(session, bucket, file)
-    console.print(f"uploaded {file} to s3://{session['buckets'][bucket]}/{file.name}",
-                  highlight=False)
+    console.print(
+        f"uploaded {file} to s3://{session['buckets'][bucket]}/{file.name}", highlight=False
+    )
     started = time.monotonic()
     with console.status("waiting for the loader ...") as status:
         while (waited := time.monotonic() - started) < timeout:
@@ -62,8 +72,10 @@ def load_file(manifest: Manifest, bucket: str, file: Path, *, console: Console,
                 return record
             status.update(f"waiting for the loader ... {waited:.0f} s")
             time.sleep(POLL_SECONDS)  # polling a file another process writes
-    raise LoadFailedError(f"the loader did not report on {file.name} within {timeout:g} s; "
-                          "see the 'shipway dev' output")
+    raise LoadFailedError(
+        f"the loader did not report on {file.name} within {timeout:g} s; "
+        "see the 'shipway dev' output"
+    )
 
 
 def _upload(session: dict[str, Any], bucket: str, file: Path) -> str:

@@ -37,8 +37,9 @@ class LoadBoard:
     def record(self, bucket: str, outcome: LoadRecord) -> None:
         """Note, print and publish one outcome."""
         write_load_record(self.paths.load_record(bucket, outcome.key), outcome)
-        self.printer.line("loader", f"{bucket}/{outcome.describe()}",
-                          style="red" if outcome.malformed else "")
+        self.printer.line(
+            "loader", f"{bucket}/{outcome.describe()}", style="red" if outcome.malformed else ""
+        )
         with self._changed:
             self._outcomes[(bucket, outcome.key)] = outcome
             self._changed.notify_all()
@@ -46,8 +47,9 @@ class LoadBoard:
     def warn(self, bucket: str, message: str) -> None:
         self.printer.line("loader", f"{bucket}: {message}", style="yellow")
 
-    def wait_for(self, bucket: str, key: str, etag: str, *, timeout: float,
-                 stopping: threading.Event) -> LoadRecord | None:
+    def wait_for(
+        self, bucket: str, key: str, etag: str, *, timeout: float, stopping: threading.Event
+    ) -> LoadRecord | None:
         """The outcome of the object with this ETag, or None after timeout."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -61,8 +63,9 @@ class LoadBoard:
         return None
 
 
-def start_pollers(plan: DevPlan, provisioned: Provisioned, endpoint_url: str,
-                  board: LoadBoard) -> list[LoaderPoller]:
+def start_pollers(
+    plan: DevPlan, provisioned: Provisioned, endpoint_url: str, board: LoadBoard
+) -> list[LoaderPoller]:
     """One polling thread per bucket with a loader, each with its own clients."""
     from shipway.loader import KeySchema, LoaderConfig
 
@@ -72,29 +75,47 @@ def start_pollers(plan: DevPlan, provisioned: Provisioned, endpoint_url: str,
         loader = application.buckets[name].loader
         assert loader is not None
         table = application.tables[loader.table]
-        config = LoaderConfig(table_name=provisioned.tables[loader.table],
-                              key_schema=KeySchema.from_json(wiring.key_schema_json(table)),
-                              format=loader.format)
+        config = LoaderConfig(
+            table_name=provisioned.tables[loader.table],
+            key_schema=KeySchema.from_json(wiring.key_schema_json(table)),
+            format=loader.format,
+        )
         clients = aws_clients(endpoint_url)
-        pollers.append(LoaderPoller(
-            name, queue.url, config, LoaderClients(clients.sqs, clients.s3, clients.dynamodb),
-            board.record, functools.partial(board.warn, name)).start())
+        pollers.append(
+            LoaderPoller(
+                name,
+                queue.url,
+                config,
+                LoaderClients(clients.sqs, clients.s3, clients.dynamodb),
+                board.record,
+                functools.partial(board.warn, name),
+            ).start()
+        )
     return pollers
 
 
-def load_seeds(plan: DevPlan, provisioned: Provisioned, s3: S3Client, board: LoadBoard,
-               stopping: threading.Event) -> None:
+def load_seeds(
+    plan: DevPlan,
+    provisioned: Provisioned,
+    s3: S3Client,
+    board: LoadBoard,
+    stopping: threading.Event,
+) -> None:
     """Upload every seed file and wait until the loader has processed each."""
-    uploaded = [(bucket, path, upload(s3, provisioned.buckets[bucket], path))
-                for bucket, path in plan.seeds]
+    uploaded = [
+        (bucket, path, upload(s3, provisioned.buckets[bucket], path)) for bucket, path in plan.seeds
+    ]
     for bucket, path, etag in uploaded:
         outcome = board.wait_for(bucket, path.name, etag, timeout=SEED_SECONDS, stopping=stopping)
         if outcome is None:
-            raise SeedError(f"seed {path.name}: the loader of bucket '{bucket}' did not report "
-                            f"within {SEED_SECONDS:g} s")
+            raise SeedError(
+                f"seed {path.name}: the loader of bucket '{bucket}' did not report "
+                f"within {SEED_SECONDS:g} s"
+            )
         if outcome.malformed:
-            raise SeedError(f"seed {path}: the loader found it malformed ({outcome.malformed}); "
-                            "fix the file")
+            raise SeedError(
+                f"seed {path}: the loader found it malformed ({outcome.malformed}); fix the file"
+            )
 
 
 def upload(s3: S3Client, bucket_name: str, path: Path) -> str:

@@ -13,8 +13,18 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "bright_red", "bright_cyan",
-           "bright_magenta", "bright_green", "bright_yellow")
+COLOURS = (
+    "cyan",
+    "magenta",
+    "green",
+    "yellow",
+    "blue",
+    "bright_red",
+    "bright_cyan",
+    "bright_magenta",
+    "bright_green",
+    "bright_yellow",
+)
 KEPT_LINES = 50
 
 
@@ -50,8 +60,9 @@ class LogTail:
 
     def follow(self, stream: IO[bytes]) -> threading.Thread:
         """Start a daemon thread that reads stream until it closes."""
-        thread = threading.Thread(target=self._pump, args=(stream,), daemon=True,
-                                  name=f"logs-{self.name}")
+        thread = threading.Thread(
+            target=self._pump, args=(stream,), daemon=True, name=f"logs-{self.name}"
+        )
         thread.start()
         return thread
 

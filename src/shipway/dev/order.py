@@ -16,15 +16,18 @@ def start_waves(dependencies: Mapping[str, Sequence[str]]) -> list[list[str]]:
     ``dependencies`` maps each service to the services it uses; names that are not services
     are ignored. Raise DevConfigurationError naming a cycle if there is one.
     """
-    pending = {name: {used for used in uses if used in dependencies and used != name}
-               for name, uses in dependencies.items()}
+    pending = {
+        name: {used for used in uses if used in dependencies and used != name}
+        for name, uses in dependencies.items()
+    }
     waves: list[list[str]] = []
     while pending:
         ready = sorted(name for name, uses in pending.items() if not uses)
         if not ready:
             raise DevConfigurationError(
                 f"services use each other in a cycle ({' -> '.join(find_cycle(pending))}); "
-                "shipway dev cannot tell which to start first: remove one of these 'uses'")
+                "shipway dev cannot tell which to start first: remove one of these 'uses'"
+            )
         waves.append(ready)
         for name in ready:
             del pending[name]
@@ -40,5 +43,5 @@ def find_cycle(pending: Mapping[str, set[str]]) -> list[str]:
     while True:
         following = min(pending[path[-1]])
         if following in path:
-            return [*path[path.index(following):], following]
+            return [*path[path.index(following) :], following]
         path.append(following)

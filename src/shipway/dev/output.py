@@ -20,25 +20,40 @@ SHOWN_LINES = 20
 
 def print_emulators(console: Console, emulators: Emulators) -> None:
     """The endpoints services are wired to, and which Redis runs."""
-    console.print(f"[bold]moto server[/]  {emulators.aws_endpoint_url}  "
-                  "DynamoDB, S3, SQS, Secrets Manager, SSM", highlight=False, soft_wrap=True)
+    console.print(
+        f"[bold]moto server[/]  {emulators.aws_endpoint_url}  "
+        "DynamoDB, S3, SQS, Secrets Manager, SSM",
+        highlight=False,
+        soft_wrap=True,
+    )
     if emulators.redis is not None:
-        console.print(f"[bold]redis[/]        redis://127.0.0.1:{emulators.redis.port}  "
-                      f"{emulators.redis.description}", highlight=False, soft_wrap=True)
+        console.print(
+            f"[bold]redis[/]        redis://127.0.0.1:{emulators.redis.port}  "
+            f"{emulators.redis.description}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
-def print_provisioned(console: Console, provisioned: Provisioned,
-                      loader_tables: dict[str, str]) -> None:
+def print_provisioned(
+    console: Console, provisioned: Provisioned, loader_tables: dict[str, str]
+) -> None:
     """One line per kind of resource created."""
-    for kind, names in (("tables", provisioned.tables), ("buckets", provisioned.buckets),
-                        ("secrets", provisioned.secret_ids)):
+    for kind, names in (
+        ("tables", provisioned.tables),
+        ("buckets", provisioned.buckets),
+        ("secrets", provisioned.secret_ids),
+    ):
         if names:
             listing = ", ".join(f"{name} → {physical}" for name, physical in names.items())
             console.print(f"[bold]{kind:<12}[/] {listing}", highlight=False, soft_wrap=True)
     for bucket, table in loader_tables.items():
-        console.print(f"[bold]{'loader':<12}[/] {bucket} → queue {provisioned.buckets[bucket]}"
-                      f"-loader (+ DLQ) → table {provisioned.tables[table]}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"[bold]{'loader':<12}[/] {bucket} → queue {provisioned.buckets[bucket]}"
+            f"-loader (+ DLQ) → table {provisioned.tables[table]}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
@@ -48,14 +63,19 @@ def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
         table.add_column(column)
     for name in (name for wave in plan.waves for name in wave):
         service = plan.services[name]
-        table.add_row(name, service.spec.type, service.url,
-                      Text(f"healthy (GET {service.gate.path})", style="green"))
+        table.add_row(
+            name,
+            service.spec.type,
+            service.url,
+            Text(f"healthy (GET {service.gate.path})", style="green"),
+        )
     if plan.services:
         console.print(table)
     else:
         console.print(f"[bold]{plan.app}[/]: ready in {seconds:.1f} s (no services)")
-    console.print(f"wrote {plan.paths.dev_json}; Ctrl-C stops everything", highlight=False,
-                  soft_wrap=True)
+    console.print(
+        f"wrote {plan.paths.dev_json}; Ctrl-C stops everything", highlight=False, soft_wrap=True
+    )
 
 
 def print_failure(console: Console, failure: ServiceFailedError) -> None:
@@ -64,5 +84,10 @@ def print_failure(console: Console, failure: ServiceFailedError) -> None:
         console.print(f"[bold red]last lines of {failure.service}:[/]")
         for line in failure.last_lines[-SHOWN_LINES:]:
             console.print(Text(f"  {line}"), soft_wrap=True)
-    console.print(Text(f"error: service '{failure.service}' {failure.reason}; stopped the rest",
-                       style="bold red"), soft_wrap=True)
+    console.print(
+        Text(
+            f"error: service '{failure.service}' {failure.reason}; stopped the rest",
+            style="bold red",
+        ),
+        soft_wrap=True,
+    )

@@ -55,10 +55,13 @@ class DevPlan:
     def aws_services(self) -> list[str]:
         """The moto services provisioning will call."""
         application = self.manifest.application
-        needed = {"dynamodb": application.tables, "s3": application.buckets,
-                  "sqs": any(bucket.loader for bucket in application.buckets.values()),
-                  "secretsmanager": application.secrets or self.secrets.referenced,
-                  "ssm": any(ref.startswith("ssm:") for ref in self.secrets.referenced)}
+        needed = {
+            "dynamodb": application.tables,
+            "s3": application.buckets,
+            "sqs": any(bucket.loader for bucket in application.buckets.values()),
+            "secretsmanager": application.secrets or self.secrets.referenced,
+            "ssm": any(ref.startswith("ssm:") for ref in self.secrets.referenced),
+        }
         return [service for service, used in needed.items() if used]
 
     def physical_name(self, name: str) -> str:
@@ -78,15 +81,26 @@ def plan_dev(manifest: Manifest) -> DevPlan:
     paths = DevPaths.beside(manifest.path)
     specs = dev_services(manifest)
     application = manifest.application
-    waves = start_waves({name: [use for use in spec.uses if isinstance(use, str)]
-                         for name, spec in specs.items()})
+    waves = start_waves(
+        {name: [use for use in spec.uses if isinstance(use, str)] for name, spec in specs.items()}
+    )
     ports = assign_ports(specs)
-    services = {name: ServicePlan(
-        name=name, spec=spec, argv=service_command(name, spec, manifest.directory),
-        cwd=service_directory(spec, manifest.directory), port=ports[name],
-        gate=health_gate(spec)) for name, spec in specs.items()}
-    references = [(name, variable, reference) for name, spec in specs.items()
-                  for variable, reference in spec.secrets.items()]
+    services = {
+        name: ServicePlan(
+            name=name,
+            spec=spec,
+            argv=service_command(name, spec, manifest.directory),
+            cwd=service_directory(spec, manifest.directory),
+            port=ports[name],
+            gate=health_gate(spec),
+        )
+        for name, spec in specs.items()
+    }
+    references = [
+        (name, variable, reference)
+        for name, spec in specs.items()
+        for variable, reference in spec.secrets.items()
+    ]
     secrets = local_secrets(application, references, paths.secrets_env)
     return DevPlan(manifest, paths, services, waves, secrets, seed_files(manifest))
 
@@ -95,9 +109,11 @@ def health_gate(spec: ServiceSpec) -> HealthGate:
     """The manifest's health check; its grace period if set, else 30 s, bounds the wait."""
     check = spec.health_check
     explicit = "grace_period" in check.model_fields_set and check.grace_period > 0
-    return HealthGate(path=check.path, healthy_codes=check.healthy_codes,
-                      deadline_seconds=float(check.grace_period) if explicit
-                      else DEFAULT_HEALTH_SECONDS)
+    return HealthGate(
+        path=check.path,
+        healthy_codes=check.healthy_codes,
+        deadline_seconds=float(check.grace_period) if explicit else DEFAULT_HEALTH_SECONDS,
+    )
 
 
 def assign_ports(specs: dict[str, ServiceSpec]) -> dict[str, int]:
@@ -110,7 +126,8 @@ def assign_ports(specs: dict[str, ServiceSpec]) -> dict[str, int]:
         if fixed in ports.values() or not port_is_free(fixed):
             raise PortTakenError(
                 f"service '{name}': port {fixed} (local.port) is already in use; stop what "
-                "listens there or change local.port (omit it for a free port)")
+                "listens there or change local.port (omit it for a free port)"
+            )
         ports[name] = fixed
     for name in specs:
         while name not in ports:
@@ -137,8 +154,9 @@ def seed_files(manifest: Manifest) -> list[tuple[str, Path]]:
     for seed in manifest.application.seed:
         path = (manifest.directory / seed.file).resolve()
         if not path.is_file():
-            raise SeedError(f"seed file {seed.file} (bucket {seed.bucket}) does not exist "
-                            f"beside {manifest.path.name}; fix 'seed:' or add the file")
+            raise SeedError(
+                f"seed file {seed.file} (bucket {seed.bucket}) does not exist "
+                f"beside {manifest.path.name}; fix 'seed:' or add the file"
+            )
         seeds.append((seed.bucket, path))
     return seeds
-

@@ -63,12 +63,19 @@ class ServiceProcess:
             raise DevConfigurationError(f"service '{self.name}': folder {cwd} does not exist")
         try:
             self.process = subprocess.Popen(  # noqa: S603 - argv from the user's own manifest
-                list(argv), cwd=cwd, env=dict(environment), stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                list(argv),
+                cwd=cwd,
+                env=dict(environment),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         except OSError as error:
             raise DevConfigurationError(
                 f"service '{self.name}': cannot run {argv[0]} ({error.strerror}); fix "
-                "local.command or the Dockerfile's CMD") from None
+                "local.command or the Dockerfile's CMD"
+            ) from None
         assert self.process.stdout is not None
         self.tail.follow(self.process.stdout)
 
@@ -90,17 +97,20 @@ class ServiceProcess:
             last = f"last answer: HTTP {status}" if status is not None else last
             stopping.wait(HEALTH_POLL_SECONDS)
         if not stopping.is_set():
-            raise self.failure(f"failed its health check GET {gate.path} for "
-                               f"{gate.deadline_seconds:g} s ({last}; healthy: "
-                               f"{gate.healthy_codes})")
+            raise self.failure(
+                f"failed its health check GET {gate.path} for "
+                f"{gate.deadline_seconds:g} s ({last}; healthy: "
+                f"{gate.healthy_codes})"
+            )
 
     def failure(self, reason: str) -> ServiceFailedError:
         """A failure carrying the service's last output lines."""
         return ServiceFailedError(self.name, reason, list(self.tail.lines))
 
     def _health_status(self, path: str) -> int | None:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port,
-                                                timeout=HEALTH_REQUEST_TIMEOUT)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=HEALTH_REQUEST_TIMEOUT
+        )
         try:
             connection.request("GET", path)
             return connection.getresponse().status

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from shipway.dev.plan import DevPlan
 
 # The moto server is on this machine: fail fast rather than retry for a minute.
-LOCAL_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2,
-                      read_timeout=30)
+LOCAL_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=30
+)
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,17 @@ def aws_clients(endpoint_url: str) -> AwsClients:
     session = boto3.session.Session(
         aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        region_name=FAKE_CREDENTIALS["AWS_DEFAULT_REGION"])
+        region_name=FAKE_CREDENTIALS["AWS_DEFAULT_REGION"],
+    )
     return AwsClients(
         dynamodb=session.client("dynamodb", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
         s3=session.client("s3", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
         sqs=session.client("sqs", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
-        secretsmanager=session.client("secretsmanager", endpoint_url=endpoint_url,
-                                      config=LOCAL_CONFIG),
-        ssm=session.client("ssm", endpoint_url=endpoint_url, config=LOCAL_CONFIG))
+        secretsmanager=session.client(
+            "secretsmanager", endpoint_url=endpoint_url, config=LOCAL_CONFIG
+        ),
+        ssm=session.client("ssm", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
     done = Provisioned(
         tables={name: plan.physical_name(name) for name in application.tables},
         buckets={name: plan.physical_name(name) for name in application.buckets},
-        secret_ids={name: plan.physical_name(name) for name in application.secrets})
+        secret_ids={name: plan.physical_name(name) for name in application.secrets},
+    )
     for name, table in application.tables.items():
         create_table(clients.dynamodb, done.tables[name], table)
     for name, bucket in application.buckets.items():
@@ -78,10 +83,15 @@ def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
             queue = create_loader_queue(clients.sqs, f"{done.buckets[name]}-loader")
             notify_loader(clients.s3, done.buckets[name], queue)
             done.loader_queues[name] = queue
-    external = {reference: value for reference, value in plan.secrets.referenced.items()
-                if reference not in application.secrets}
-    create_secrets(clients.secretsmanager, clients.ssm,
-                   named={done.secret_ids[name]: value
-                          for name, value in plan.secrets.values.items()},
-                   referenced=external)
+    external = {
+        reference: value
+        for reference, value in plan.secrets.referenced.items()
+        if reference not in application.secrets
+    }
+    create_secrets(
+        clients.secretsmanager,
+        clients.ssm,
+        named={done.secret_ids[name]: value for name, value in plan.secrets.values.items()},
+        referenced=external,
+    )
     return done

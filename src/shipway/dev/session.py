@@ -33,11 +33,13 @@ STOP_GRACE_SECONDS = 10.0
 @contextlib.contextmanager
 def stop_signals(stopping: threading.Event) -> Iterator[None]:
     """While inside, SIGINT and SIGTERM only set `stopping`; the session stops in order."""
+
     def request_stop(signum: int, frame: object) -> None:
         stopping.set()
 
-    previous = {number: signal.signal(number, request_stop)
-                for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, request_stop) for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -83,22 +85,33 @@ class DevSession:
         started = time.monotonic()
         plan = self.plan
         with ThreadPoolExecutor(max_workers=1) as pool:
-            emulators = pool.submit(start_emulators, plan.paths.logs,
-                                    with_redis=bool(plan.manifest.application.caches),
-                                    warm=plan.aws_services)
+            emulators = pool.submit(
+                start_emulators,
+                plan.paths.logs,
+                with_redis=bool(plan.manifest.application.caches),
+                warm=plan.aws_services,
+            )
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
             from shipway.dev import loads, provision
+
             self.emulators = emulators.result()
         print_emulators(self.console, self.emulators)
         self.check()
         clients = provision.aws_clients(self.emulators.aws_endpoint_url)
         provisioned = provision.provision(plan, clients)
-        print_provisioned(self.console, provisioned, {
-            name: bucket.loader.table for name, bucket in plan.manifest.application.buckets.items()
-            if bucket.loader is not None})
+        print_provisioned(
+            self.console,
+            provisioned,
+            {
+                name: bucket.loader.table
+                for name, bucket in plan.manifest.application.buckets.items()
+                if bucket.loader is not None
+            },
+        )
         board = loads.LoadBoard(plan.paths, self.printer)
-        self.pollers = loads.start_pollers(plan, provisioned, self.emulators.aws_endpoint_url,
-                                           board)
+        self.pollers = loads.start_pollers(
+            plan, provisioned, self.emulators.aws_endpoint_url, board
+        )
         loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
         resources = self.resources(provisioned)
         for wave in plan.waves:
@@ -112,14 +125,23 @@ class DevSession:
         redis = self.emulators.redis
         from shipway.cache.local import cache_urls
 
-        caches = cache_urls(self.plan.manifest.application.caches, "127.0.0.1",
-                            redis.port) if redis else {}
+        caches = (
+            cache_urls(self.plan.manifest.application.caches, "127.0.0.1", redis.port)
+            if redis
+            else {}
+        )
         return LocalResources(
-            app=self.plan.app, environment=ENVIRONMENT, aws=self.emulators.aws_environment(),
-            tables=provisioned.tables, buckets=provisioned.buckets, cache_urls=caches,
-            secret_values=self.plan.secrets.values, secret_ids=provisioned.secret_ids,
+            app=self.plan.app,
+            environment=ENVIRONMENT,
+            aws=self.emulators.aws_environment(),
+            tables=provisioned.tables,
+            buckets=provisioned.buckets,
+            cache_urls=caches,
+            secret_values=self.plan.secrets.values,
+            secret_ids=provisioned.secret_ids,
             referenced_secrets=self.plan.secrets.referenced,
-            service_urls={name: service.url for name, service in self.plan.services.items()})
+            service_urls={name: service.url for name, service in self.plan.services.items()},
+        )
 
     def start_wave(self, wave: list[str], resources: LocalResources) -> None:
         """Start services that need nothing not yet healthy; wait until each is healthy."""
@@ -128,12 +150,17 @@ class DevSession:
             service_plan = self.plan.services[name]
             service = ServiceProcess(name, service_plan.port, self.printer)
             self.services.append(service)
-            variables = service_environment(name, service_plan.spec,
-                                            self.plan.manifest.application, resources,
-                                            service_plan.port)
+            variables = service_environment(
+                name,
+                service_plan.spec,
+                self.plan.manifest.application,
+                resources,
+                service_plan.port,
+            )
             service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
-            threading.Thread(target=self.watch, args=(service,), daemon=True,
-                             name=f"watch-{name}").start()
+            threading.Thread(
+                target=self.watch, args=(service,), daemon=True, name=f"watch-{name}"
+            ).start()
             started.append(service)
         for service in started:
             service.wait_healthy(self.plan.services[service.name].gate, self.stopping)
@@ -184,15 +211,19 @@ class DevSession:
             "application": self.plan.app,
             "manifest": str(self.plan.manifest.path.resolve()),
             "pid": os.getpid(),
-            "services": {service.name: {"url": service.url, "port": service.port,
-                                        "pid": service.pid} for service in self.services},
+            "services": {
+                service.name: {"url": service.url, "port": service.port, "pid": service.pid}
+                for service in self.services
+            },
             "aws_endpoint_url": self.emulators.aws_endpoint_url,
             "redis_url": f"redis://127.0.0.1:{redis.port}/0" if redis else None,
             "redis": redis.kind if redis else None,
             "tables": provisioned.tables,
             "buckets": provisioned.buckets,
-            "queues": {name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
-                       for name, queue in provisioned.loader_queues.items()},
+            "queues": {
+                name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                for name, queue in provisioned.loader_queues.items()
+            },
             "secrets": provisioned.secret_ids,
             "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
         }

@@ -76,16 +76,19 @@ class LoadRecord:
         if self.report_key:
             text += f" (report {self.report_key})"
         if self.malformed:
-            text += (f"; malformed: {self.malformed} (attempt {self.attempt}; after 3 the "
-                     "message goes to the dead-letter queue)")
+            text += (
+                f"; malformed: {self.malformed} (attempt {self.attempt}; after 3 the "
+                "message goes to the dead-letter queue)"
+            )
         return text
 
 
 def write_json(path: Path, document: dict[str, Any]) -> None:
     """Write atomically, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                     prefix=f".{path.name}.", suffix=".tmp") as stream:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+    ) as stream:
         json.dump(document, stream, indent=2)
         stream.write("\n")
     os.replace(stream.name, path)
@@ -111,7 +114,8 @@ def claim(paths: DevPaths) -> None:
     if document is not None and process_alive(document.get("pid")):
         raise DevAlreadyRunningError(
             f"'shipway dev' already runs this manifest (pid {document['pid']}, "
-            f"{paths.dev_json}); stop it first")
+            f"{paths.dev_json}); stop it first"
+        )
     paths.dev_json.unlink(missing_ok=True)
     shutil.rmtree(paths.loads, ignore_errors=True)
 

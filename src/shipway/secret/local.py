@@ -54,8 +54,9 @@ def random_value(length: int) -> str:
     return "".join(random_source.choice(ALPHABET) for _ in range(length))
 
 
-def manifest_secret_value(name: str, secret: Secret, known: Mapping[str, str],
-                          env_file: Path) -> str:
+def manifest_secret_value(
+    name: str, secret: Secret, known: Mapping[str, str], env_file: Path
+) -> str:
     """The local value of a manifest secret: from the file, else random if generated."""
     for key in (name, secret.existing):
         if key is not None and key in known:
@@ -64,15 +65,19 @@ def manifest_secret_value(name: str, secret: Secret, known: Mapping[str, str],
         return random_value(secret.generate.length)
     raise MissingSecretError(
         f"secret '{name}' is an existing secret ({secret.existing}) with no local value: "
-        f"add the line '{name}=<value>' to {env_file}")
+        f"add the line '{name}=<value>' to {env_file}"
+    )
 
 
-def local_secrets(application: Application, references: Iterable[tuple[str, str, str]],
-                  env_file: Path) -> LocalSecrets:
+def local_secrets(
+    application: Application, references: Iterable[tuple[str, str, str]], env_file: Path
+) -> LocalSecrets:
     """Resolve manifest secrets and services' (service, VAR, reference) entries, or fail."""
     known = read_secrets_env(env_file)
-    values = {name: manifest_secret_value(name, secret, known, env_file)
-              for name, secret in application.secrets.items()}
+    values = {
+        name: manifest_secret_value(name, secret, known, env_file)
+        for name, secret in application.secrets.items()
+    }
     referenced: dict[str, str] = {}
     for service, variable, reference in references:
         if reference in values:
@@ -82,18 +87,25 @@ def local_secrets(application: Application, references: Iterable[tuple[str, str,
         else:
             raise MissingSecretError(
                 f"service '{service}' needs secret '{reference}' (secrets.{variable}) and it "
-                f"has no local value: add the line '{reference}=<value>' to {env_file}")
+                f"has no local value: add the line '{reference}=<value>' to {env_file}"
+            )
     return LocalSecrets(values, referenced)
 
 
-def create_secrets(client: SecretsManagerClient, ssm: SSMClient, *,
-                   named: Mapping[str, str], referenced: Mapping[str, str]) -> None:
+def create_secrets(
+    client: SecretsManagerClient,
+    ssm: SSMClient,
+    *,
+    named: Mapping[str, str],
+    referenced: Mapping[str, str],
+) -> None:
     """Create each secret in the moto server, so code can re-read it by id as in the cloud."""
     for secret_id, value in named.items():
         client.create_secret(Name=secret_id, SecretString=value)
     for reference, value in referenced.items():
         if reference.startswith(SSM_PREFIX):
-            ssm.put_parameter(Name=reference[len(SSM_PREFIX):], Value=value,
-                              Type="SecureString", Overwrite=True)
+            ssm.put_parameter(
+                Name=reference[len(SSM_PREFIX) :], Value=value, Type="SecureString", Overwrite=True
+            )
         elif not reference.startswith("arn:"):
             client.create_secret(Name=reference, SecretString=value)

@@ -41,37 +41,54 @@ class LocalResources:
     service_urls: Mapping[str, str] = field(default_factory=dict)
 
 
-def service_environment(name: str, spec: ServiceSpec, application: Application,
-                        resources: LocalResources, port: int) -> dict[str, str]:
+def service_environment(
+    name: str, spec: ServiceSpec, application: Application, resources: LocalResources, port: int
+) -> dict[str, str]:
     """The variables the cloud injects, with local values (docs/wiring.md)."""
     uses = wiring.service_uses(application, spec)
-    variables = {**resources.aws,
-                 "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
-                 **wiring.identity_variables(resources.app, resources.environment, name)}
-    variables.update({wiring.table_variable(table): resources.tables[table]
-                      for table in uses.tables})
-    variables.update({wiring.bucket_variable(bucket): resources.buckets[bucket]
-                      for bucket in uses.buckets})
-    variables.update({wiring.cache_url_variable(cache): resources.cache_urls[cache]
-                      for cache in uses.caches})
+    variables = {
+        **resources.aws,
+        "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
+        **wiring.identity_variables(resources.app, resources.environment, name),
+    }
+    variables.update(
+        {wiring.table_variable(table): resources.tables[table] for table in uses.tables}
+    )
+    variables.update(
+        {wiring.bucket_variable(bucket): resources.buckets[bucket] for bucket in uses.buckets}
+    )
+    variables.update(
+        {wiring.cache_url_variable(cache): resources.cache_urls[cache] for cache in uses.caches}
+    )
     if uses.redis_url_cache is not None:
         variables[wiring.REDIS_URL_VARIABLE] = resources.cache_urls[uses.redis_url_cache]
     for secret in uses.secrets:
         variables[wiring.secret_variable(secret)] = resources.secret_values[secret]
         variables[wiring.secret_id_variable(secret)] = resources.secret_ids[secret]
-    variables.update({wiring.service_url_variable(other): resources.service_urls[other]
-                      for other in uses.services})
+    variables.update(
+        {
+            wiring.service_url_variable(other): resources.service_urls[other]
+            for other in uses.services
+        }
+    )
     variables.update(spec.environment)
-    variables.update({variable: resources.referenced_secrets[reference]
-                      for variable, reference in spec.secrets.items()})
+    variables.update(
+        {
+            variable: resources.referenced_secrets[reference]
+            for variable, reference in spec.secrets.items()
+        }
+    )
     variables[wiring.PORT_VARIABLE] = str(port)
     return variables
 
 
 def process_environment(variables: Mapping[str, str]) -> dict[str, str]:
     """This process's environment without AWS settings, plus the service's variables."""
-    inherited = {key: value for key, value in os.environ.items()
-                 if not AWS_OVERRIDES.match(key) and not key.startswith("SHIPWAY_")}
+    inherited = {
+        key: value
+        for key, value in os.environ.items()
+        if not AWS_OVERRIDES.match(key) and not key.startswith("SHIPWAY_")
+    }
     return {**inherited, "PYTHONUNBUFFERED": "1", **variables}
 
 
@@ -83,12 +100,14 @@ def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[st
     else:
         build = spec.image.build
         text = _dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8")
-        argv = image_command(text, target=build.target if build else None,
-                             build_args=build.args if build else None)
+        argv = image_command(
+            text, target=build.target if build else None, build_args=build.args if build else None
+        )
         if not argv:
             raise DevConfigurationError(
                 f"service '{name}': its Dockerfile has no CMD or ENTRYPOINT; add "
-                "'local: {command: ...}' to say how to run it")
+                "'local: {command: ...}' to say how to run it"
+            )
     if not argv:
         raise DevConfigurationError(f"service '{name}': local.command is empty")
     return [local_executable(argv[0]), *argv[1:]]
@@ -119,10 +138,12 @@ def _dockerfile(name: str, spec: ServiceSpec, manifest_dir: Path) -> Path:
     if build is None:
         raise DevConfigurationError(
             f"service '{name}' runs a prebuilt image ({spec.image.uri}); add "
-            "'local: {command: [...], port: ...}' to say how to run it without Docker")
+            "'local: {command: [...], port: ...}' to say how to run it without Docker"
+        )
     path = manifest_dir / build.context / build.dockerfile
     if not path.is_file():
         raise DevConfigurationError(
             f"service '{name}': {path} does not exist; fix image.build or add "
-            "'local: {command: ...}'")
+            "'local: {command: ...}'"
+        )
     return path

@@ -124,13 +124,20 @@ def service_uses(application: Application, spec: ServiceSpec) -> ServiceUses:
 
 def key_schema_json(table: Table) -> str:
     """The loader's `KEY_SCHEMA` value for a table."""
+
     def key(value: Key | None) -> dict[str, str] | None:
         return None if value is None else {"name": value.name, "type": value.type}
+
     return json.dumps({"partition_key": key(table.partition_key), "sort_key": key(table.sort_key)})
 
 
-def loader_variables(*, table_name: str, table: Table, format: str,
-                     report_prefix: str = "reports/") -> dict[str, str]:
+def loader_variables(
+    *, table_name: str, table: Table, format: str, report_prefix: str = "reports/"
+) -> dict[str, str]:
     """The loader's `TABLE_NAME`, `KEY_SCHEMA`, `LOADER_FORMAT` and `REPORT_PREFIX`."""
-    return {"TABLE_NAME": table_name, "KEY_SCHEMA": key_schema_json(table),
-            "LOADER_FORMAT": format, "REPORT_PREFIX": report_prefix}
+    return {
+        "TABLE_NAME": table_name,
+        "KEY_SCHEMA": key_schema_json(table),
+        "LOADER_FORMAT": format,
+        "REPORT_PREFIX": report_prefix,
+    }

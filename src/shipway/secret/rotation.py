@@ -92,13 +92,6 @@ class RandomValueRotation(Construct):
             "secretsmanager:GetRandomPassword and X-Ray's "
             "PutTraceSegments accept only Resource '*'.",
         )
-        for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
-            acknowledge(
-                role,
-                f"IAM5[Action::{action}]",
-                "CDK's rotation schedule grants the "
-                "key's encrypt/decrypt set, limited to Secrets Manager by kms:ViaService.",
-            )
         skip_checkov(
             self.function,
             "CKV_AWS_117",

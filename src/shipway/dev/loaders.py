@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
@@ -19,25 +18,14 @@ from botocore.exceptions import BotoCoreError, ClientError
 from shipway.dev.state import LoadRecord
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_s3 import S3Client
-    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
+    from shipway.dev.provision import AwsClients
     from shipway.loader import LoaderConfig, LoadSummary
 
 WAIT_SECONDS = 1  # long poll: an upload is picked up at once, a stop within a second
 Reporter = Callable[[str, LoadRecord], None]
 """Called with the bucket's manifest name and the outcome of each load."""
-
-
-@dataclass(frozen=True)
-class LoaderClients:
-    """The AWS clients a loader thread uses (aimed at the moto server)."""
-
-    sqs: "SQSClient"
-    s3: "S3Client"
-    dynamodb: "DynamoDBClient"
 
 
 class LoaderPoller:
@@ -48,7 +36,7 @@ class LoaderPoller:
         bucket: str,
         queue_url: str,
         config: LoaderConfig,
-        clients: LoaderClients,
+        clients: AwsClients,
         report: Reporter,
         warn: Callable[[str], None],
     ) -> None:

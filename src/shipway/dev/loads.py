@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from shipway.dev.errors import SeedError, StopRequested
-from shipway.dev.loaders import LoaderClients, LoaderPoller
+from shipway.dev.loaders import LoaderPoller
 from shipway.dev.provision import aws_clients
 from shipway.dev.state import DevPaths, LoadRecord, write_load_record
 from shipway.service import wiring
@@ -86,7 +86,7 @@ def start_pollers(
                 name,
                 queue.url,
                 config,
-                LoaderClients(clients.sqs, clients.s3, clients.dynamodb),
+                clients,  # made in the poller's thread, on first use
                 board.record,
                 functools.partial(board.warn, name),
             ).start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,33 +29,46 @@ LOCAL_CONFIG = Config(
 )
 
 
-@dataclass(frozen=True)
 class AwsClients:
-    """Clients aimed at the moto server, with its fake credentials."""
+    """Clients aimed at the moto server, with its fake credentials, each made on first use.
 
-    dynamodb: "DynamoDBClient"
-    s3: "S3Client"
-    sqs: "SQSClient"
-    secretsmanager: "SecretsManagerClient"
-    ssm: "SSMClient"
+    One set per thread: boto3 sessions are not thread-safe (clients are).
+    """
+
+    def __init__(self, endpoint_url: str) -> None:
+        self.endpoint_url = endpoint_url
+        self._session = boto3.session.Session(
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=FAKE_CREDENTIALS["AWS_DEFAULT_REGION"],
+        )
+
+    @functools.cached_property
+    def dynamodb(self) -> DynamoDBClient:
+        return self._session.client("dynamodb", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
+
+    @functools.cached_property
+    def s3(self) -> S3Client:
+        return self._session.client("s3", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
+
+    @functools.cached_property
+    def sqs(self) -> SQSClient:
+        return self._session.client("sqs", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
+
+    @functools.cached_property
+    def secretsmanager(self) -> SecretsManagerClient:
+        return self._session.client(
+            "secretsmanager", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG
+        )
+
+    @functools.cached_property
+    def ssm(self) -> SSMClient:
+        return self._session.client("ssm", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
 
 
 def aws_clients(endpoint_url: str) -> AwsClients:
-    """A fresh set of clients (one boto3 session each set: sessions are not thread-safe)."""
-    session = boto3.session.Session(
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        region_name=FAKE_CREDENTIALS["AWS_DEFAULT_REGION"],
-    )
-    return AwsClients(
-        dynamodb=session.client("dynamodb", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
-        s3=session.client("s3", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
-        sqs=session.client("sqs", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
-        secretsmanager=session.client(
-            "secretsmanager", endpoint_url=endpoint_url, config=LOCAL_CONFIG
-        ),
-        ssm=session.client("ssm", endpoint_url=endpoint_url, config=LOCAL_CONFIG),
-    )
+    """A fresh set of clients for one thread."""
+    return AwsClients(endpoint_url)
 
 
 @dataclass(frozen=True)
@@ -88,10 +102,11 @@ def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
         for reference, value in plan.secrets.referenced.items()
         if reference not in application.secrets
     }
-    create_secrets(
-        clients.secretsmanager,
-        clients.ssm,
-        named={done.secret_ids[name]: value for name, value in plan.secrets.values.items()},
-        referenced=external,
-    )
+    if plan.secrets.values or external:
+        create_secrets(
+            clients.secretsmanager,
+            clients.ssm,
+            named={done.secret_ids[name]: value for name, value in plan.secrets.values.items()},
+            referenced=external,
+        )
     return done

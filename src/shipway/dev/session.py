@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import signal
 import threading
@@ -93,6 +94,9 @@ class DevSession:
             )
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
             from shipway.dev import loads, provision
+
+            if "sqs" in plan.aws_services:  # a loader will run
+                importlib.import_module("shipway.loader")
 
             self.emulators = emulators.result()
         print_emulators(self.console, self.emulators)

@@ -93,7 +93,7 @@ def test_cache_lives_in_the_isolated_subnets(synth: SynthResult) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cache", "users"), [("session", {"Api", "Worker"}), ("scratch", {"Worker"})]
+    ("cache", "users"), [("session", {"Api", "Worker", "Admin"}), ("scratch", {"Worker"})]
 )
 def test_only_the_services_that_use_a_cache_may_connect(
     synth: SynthResult, cache: str, users: set[str]
@@ -153,6 +153,17 @@ def test_service_with_two_caches_gets_one_url_each_and_no_redis_url(synth: Synth
     assert plain["CACHE_SCRATCH_HOST"] == {"Fn::GetAtt": [scratch, "PrimaryEndPoint.Address"]}
     assert plain["CACHE_SCRATCH_PORT"] == {"Fn::GetAtt": [scratch, "PrimaryEndPoint.Port"]}
     assert not any("URL" in name or "TOKEN" in name for name in plain)
+
+
+def test_express_service_gets_the_same_secrets_by_arn(synth: SynthResult) -> None:
+    service = resource("test", "AWS::ECS::ExpressGatewayService", "ServiceAdmin")
+    secrets = {
+        entry["Name"]: entry["ValueFrom"]
+        for entry in service["Properties"]["PrimaryContainer"]["Secrets"]
+    }
+    url = {"Ref": logical_id("test", SECRET, "CacheSessionUrl")}
+    assert (secrets["REDIS_URL"], secrets["CACHE_SESSION_URL"]) == (url, url)
+    assert "CACHE_SESSION_AUTH_TOKEN" in secrets
 
 
 def test_execution_role_may_read_the_url_and_token_secrets(synth: SynthResult) -> None:

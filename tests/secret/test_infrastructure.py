@@ -103,6 +103,21 @@ def test_value_is_an_ecs_secret_and_the_arn_a_plain_variable(synth: SynthResult)
     assert "JWT_KEY" not in secrets_of("test", "worker")
 
 
+def test_express_service_reads_its_secret_through_its_execution_role(synth: SynthResult) -> None:
+    service = resource("test", "AWS::ECS::ExpressGatewayService", "ServiceAdmin")["Properties"]
+    secrets = {
+        entry["Name"]: entry["ValueFrom"] for entry in service["PrimaryContainer"]["Secrets"]
+    }
+    jwt = {"Ref": logical_id("test", SECRET, "SecretJwtKeySecret")}
+    assert secrets["JWT_KEY"] == jwt
+    readable = [
+        s["Resource"]
+        for s in role_statements("test", "ServiceAdminTaskDefinitionExecutionRole")
+        if "secretsmanager:GetSecretValue" in s["Action"]
+    ]
+    assert jwt in readable
+
+
 def test_task_role_may_only_read_the_secrets_it_uses(synth: SynthResult) -> None:
     statements = role_statements("test", "ServiceApiTaskDefinitionTaskRole")
     reading = [s for s in statements if "secretsmanager:" in json.dumps(s["Action"])]

@@ -1,4 +1,13 @@
-"""A manifest cache as an ElastiCache replication group (Valkey or Redis OSS), TLS and AUTH."""
+"""A manifest cache as an ElastiCache replication group (Valkey or Redis OSS), TLS and AUTH.
+
+The URL services receive (`CACHE_<NAME>_URL`, and `REDIS_URL` for a service's only cache) is a
+second Secrets Manager secret whose SecretString CloudFormation builds with Fn::Join from
+`rediss://:`, a `{{resolve:secretsmanager:<token secret>:SecretString:token::}}` dynamic
+reference, `@`, the primary endpoint's address and port, and `/0`. Dynamic references are
+resolved in any resource property, inside a joined string too, and never stored or logged by
+CloudFormation, so the template holds only the reference. The URL follows the token when the
+stack is next updated; the token is not rotated automatically (see the SMG4 acknowledgement).
+"""
 
 from __future__ import annotations
 

@@ -170,6 +170,8 @@ class EnvironmentStack(cdk.Stack):
                 log_retention=self.context.log_retention,
                 image_tag=image_tag,
                 retain=self.context.retain,
+                application=self.manifest.name,
+                environment=self.environment_name,
             )
             kind = ExpressService if spec.compute == "express" else ContainerService
             service = kind(

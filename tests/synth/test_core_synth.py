@@ -180,6 +180,13 @@ def test_task_runs_non_root_read_only_with_logs_and_secrets(test_env: Template) 
         entry["Name"] not in {"STRIPE_KEY", "SIGNING_KEY"} for entry in container["Environment"]
     )
     assert {"Name": "SERVICE_API_URL", "Value": "http://api:8000"} in container["Environment"]
+    for variable, value in (
+        ("PORT", "8080"),
+        ("SHIPWAY_APP", "storefront"),
+        ("SHIPWAY_ENV", "test"),
+        ("SHIPWAY_SERVICE", "web"),
+    ):
+        assert {"Name": variable, "Value": value} in container["Environment"]
     test_env.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
 
 

@@ -244,12 +244,6 @@ class Service(ServiceSpec):
         default_factory=dict, description="env name: fields whose value differs there"
     )
 
-    def spec(self) -> ServiceSpec:
-        """The service without overrides."""
-        return ServiceSpec.model_validate(
-            self.model_dump(exclude_unset=True, exclude={"environments"})
-        )
-
     def override_for(self, environment: str) -> dict[str, object]:
         """The fields this service sets for environment, as written."""
         override = self.environments.get(environment)

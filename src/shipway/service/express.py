@@ -14,7 +14,7 @@ from shipway.observability.alarms import create_alarms, service_alarm_specs
 from shipway.service.image import ServiceImage
 from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
-from shipway.service.variables import service_url_variable
+from shipway.service.wiring import service_url_variable
 
 if TYPE_CHECKING:
     from shipway.context import ServiceRuntime
@@ -69,6 +69,8 @@ class ExpressService(Construct):
         self._secrets: dict[str, str] = {}
         self.service = self._service()
         add_manifest_secrets(self, self, spec.secrets)
+        for variable, value in placement.runtime_variables(name, spec.port).items():
+            self.add_environment(variable, value)
         if spec.alarms.enabled:
             create_alarms(
                 self,

@@ -27,7 +27,7 @@ from shipway.service.image import ServiceImage
 from shipway.service.routing import web_target_group
 from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
-from shipway.service.variables import service_url_variable
+from shipway.service.wiring import PORT_VARIABLE, identity_variables, service_url_variable
 
 if TYPE_CHECKING:
     from shipway.context import ServiceRuntime
@@ -47,6 +47,15 @@ class ServicePlacement:
     log_retention: logs.RetentionDays
     image_tag: str
     retain: bool
+    application: str
+    environment: str
+
+    def runtime_variables(self, service: str, port: int) -> dict[str, str]:
+        """The identity and port every service receives (docs/wiring.md)."""
+        return {
+            PORT_VARIABLE: str(port),
+            **identity_variables(self.application, self.environment, service),
+        }
 
 
 class ContainerService(Construct):
@@ -93,6 +102,8 @@ class ContainerService(Construct):
         self.service = self._service()
         self._route_and_scale()
         add_manifest_secrets(self, self, spec.secrets)
+        for variable, value in placement.runtime_variables(name, spec.port).items():
+            self.add_environment(variable, value)
         self._alarms()
 
     @property

@@ -94,6 +94,9 @@ def test_alarms_on_throttles_and_system_errors_say_why_and_what_first(
 def test_system_errors_alarm_covers_the_listed_operations(synth: SynthResult) -> None:
     alarm = alarms("test", "ledger-test-users-system-errors")["ledger-test-users-system-errors"]
     assert len(alarm["Metrics"]) == len(ALARMED_OPERATIONS) + 1  # the metrics and their sum
+    expression = next(m["Expression"] for m in alarm["Metrics"] if "Expression" in m)
+    # DynamoDB publishes errors and throttles only when they happen: gaps count as zero.
+    assert expression.startswith("SUM([FILL(") and expression.count("FILL(") == 8
 
 
 @pytest.mark.parametrize("service", ["api", "worker"])

@@ -111,19 +111,6 @@ class DataBucket(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.name, self.spec, self.context = name, spec, context
-        lifecycle = [
-            s3.LifecycleRule(
-                id="abort-incomplete-uploads",
-                abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
-            )
-        ]
-        if spec.versioned:
-            lifecycle.append(
-                s3.LifecycleRule(
-                    id="expire-noncurrent-versions",
-                    noncurrent_version_expiration=cdk.Duration.days(spec.expire_noncurrent_days),
-                )
-            )
         self.physical_name = bucket_name(context, name)
         self.bucket = s3.Bucket(
             self,
@@ -138,7 +125,7 @@ class DataBucket(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix=f"{name}/",
-            lifecycle_rules=lifecycle,
+            lifecycle_rules=_lifecycle(spec),
             removal_policy=cdk.RemovalPolicy.RETAIN
             if context.retain
             else cdk.RemovalPolicy.DESTROY,
@@ -147,21 +134,23 @@ class DataBucket(Construct):
             skip_checkov(
                 self.bucket,
                 "CKV_AWS_21",
-                f"The manifest turns versioning off for "
-                f"bucket {name} (buckets.{name}.versioned: false).",
+                f"The manifest turns versioning off for bucket {name} "
+                f"(buckets.{name}.versioned: false).",
             )
-        self.loader: BucketLoader | None = None
-        if spec.loader is not None:
-            self.loader = BucketLoader(
-                self,
-                "Loader",
-                name=name,
-                bucket=self.bucket,
-                physical_bucket_name=self.physical_name,
-                spec=spec.loader,
-                table=table_in(self, spec.loader.table),
-                context=context,
-            )
+        self.loader = self._loader() if spec.loader is not None else None
+
+    def _loader(self) -> BucketLoader:
+        assert self.spec.loader is not None
+        return BucketLoader(
+            self,
+            "Loader",
+            name=self.name,
+            bucket=self.bucket,
+            physical_bucket_name=self.physical_name,
+            spec=self.spec.loader,
+            table=table_in(self, self.spec.loader.table),
+            context=self.context,
+        )
 
     @property
     def objects_arn(self) -> str:
@@ -212,3 +201,20 @@ class DataBucket(Construct):
             f"objects under any key of bucket {self.name}, which only it and the "
             "loader use; object ARNs need the '/*'.",
         )
+
+
+def _lifecycle(spec: Bucket) -> list[s3.LifecycleRule]:
+    rules = [
+        s3.LifecycleRule(
+            id="abort-incomplete-uploads",
+            abort_incomplete_multipart_upload_after=cdk.Duration.days(7),
+        )
+    ]
+    if spec.versioned:
+        rules.append(
+            s3.LifecycleRule(
+                id="expire-noncurrent-versions",
+                noncurrent_version_expiration=cdk.Duration.days(spec.expire_noncurrent_days),
+            )
+        )
+    return rules

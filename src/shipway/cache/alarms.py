@@ -77,16 +77,17 @@ def cache_alarm_specs(replication_group_id: str, spec: Cache) -> list[AlarmSpec]
             "Set TTLs on keys that lack them; then choose a larger node_type.",
         ),
     ]
-    if spec.replicas:
-        specs.append(
-            AlarmSpec(
-                "replication-lag",
-                _across("ReplicationLag", nodes[1:], "MAX", "Maximum"),
-                REPLICATION_LAG_SECONDS,
-                GT,
-                "Replicas trail the primary: a failover now would lose the latest writes.",
-                "Check the primary's write rate and network metrics; a larger node_type helps.",
-                periods=3,
-            )
-        )
-    return specs
+    return [*specs, _replication_lag(nodes)] if spec.replicas else specs
+
+
+def _replication_lag(nodes: list[str]) -> AlarmSpec:
+    # Only replicas publish ReplicationLag; after a failover any node may be one.
+    return AlarmSpec(
+        "replication-lag",
+        _across("ReplicationLag", nodes, "MAX", "Maximum"),
+        REPLICATION_LAG_SECONDS,
+        GT,
+        "Replicas trail the primary: a failover now would lose the latest writes.",
+        "Check the primary's write rate and network metrics; a larger node_type helps.",
+        periods=3,
+    )

@@ -146,25 +146,6 @@ class BucketLoader(Construct):
             encryption_key=context.key,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        # In the VPC's private subnets: S3 and DynamoDB are reached through its gateway
-        # endpoints, and the security group lets nothing in and only HTTPS out.
-        security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=network.vpc,
-            allow_all_outbound=False,
-            description=f"loader of bucket {self.name}: HTTPS out to AWS APIs only",
-        )
-        security_group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS")
-        environment = loader_variables(
-            table_name=table.table_name,
-            table=table.spec,
-            format=spec.format,
-            report_prefix=REPORT_PREFIX,
-        ) | {
-            "POWERTOOLS_SERVICE_NAME": context.physical_name(f"{self.name}-loader"),
-            "POWERTOOLS_METRICS_NAMESPACE": f"shipway/{context.manifest.name}",
-        }
         function = lambda_.Function(
             self,
             "Function",
@@ -178,12 +159,12 @@ class BucketLoader(Construct):
             memory_size=512,
             reserved_concurrent_executions=RESERVED_CONCURRENCY,
             tracing=lambda_.Tracing.ACTIVE,
-            environment=environment,
+            environment=self._environment(table, spec),
             environment_encryption=context.key,
             log_group=self.log_group,
             vpc=network.vpc,
             vpc_subnets=network.service_subnets,
-            security_groups=[security_group],
+            security_groups=[self._security_group()],
         )
         function.node.add_dependency(self._network_interfaces())
         skip_checkov(
@@ -193,6 +174,31 @@ class BucketLoader(Construct):
             "keep failing go to the queue's dead-letter queue, so an async DLQ stays empty.",
         )
         return function
+
+    def _security_group(self) -> ec2.SecurityGroup:
+        # In the VPC's private subnets: S3 and DynamoDB are reached through its gateway
+        # endpoints, and the security group lets nothing in and only HTTPS out.
+        security_group = ec2.SecurityGroup(
+            self,
+            "SecurityGroup",
+            vpc=self.context.network.vpc,
+            allow_all_outbound=False,
+            description=f"loader of bucket {self.name}: HTTPS out to AWS APIs only",
+        )
+        security_group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to AWS")
+        return security_group
+
+    def _environment(self, table: DataTable, spec: Loader) -> dict[str, str]:
+        """The loader's variables (docs/wiring.md) and Powertools' names."""
+        return loader_variables(
+            table_name=table.table_name,
+            table=table.spec,
+            format=spec.format,
+            report_prefix=REPORT_PREFIX,
+        ) | {
+            "POWERTOOLS_SERVICE_NAME": self.context.physical_name(f"{self.name}-loader"),
+            "POWERTOOLS_METRICS_NAMESPACE": f"shipway/{self.context.manifest.name}",
+        }
 
     def _network_interfaces(self) -> iam.Policy:
         # A policy of its own, so the one finding it has stays with it.

@@ -53,6 +53,18 @@ class RandomValueRotation(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="rotates one generated secret",
         )
+        self.function = self._function(role, length, context)
+        secret.add_rotation_schedule(
+            "Schedule", rotation_lambda=self.function, automatically_after=cdk.Duration.days(days)
+        )
+        for child in self.function.node.children:  # the invoke permission the schedule added
+            if isinstance(child, lambda_.CfnPermission):
+                child.source_arn = secret.secret_arn
+        self._reasons(role)
+
+    def _function(
+        self, role: iam.Role, length: int, context: EnvironmentContext
+    ) -> lambda_.Function:
         log_group = logs.LogGroup(
             self,
             "Logs",
@@ -61,7 +73,7 @@ class RandomValueRotation(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         log_group.grant_write(role)
-        self.function = lambda_.Function(
+        return lambda_.Function(
             self,
             "Function",
             runtime=lambda_.Runtime.PYTHON_3_14,
@@ -77,13 +89,6 @@ class RandomValueRotation(Construct):
             environment_encryption=context.key,
             log_group=log_group,
         )
-        secret.add_rotation_schedule(
-            "Schedule", rotation_lambda=self.function, automatically_after=cdk.Duration.days(days)
-        )
-        for child in self.function.node.children:  # the invoke permission the schedule added
-            if isinstance(child, lambda_.CfnPermission):
-                child.source_arn = secret.secret_arn
-        self._reasons(role)
 
     def _reasons(self, role: iam.Role) -> None:
         acknowledge(

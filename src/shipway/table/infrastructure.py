@@ -90,11 +90,22 @@ class DataTable(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.name, self.spec, self.context = name, spec, context
+        self.table = self._table()
+        for index in spec.indexes:
+            self._add_index(index)
+        if spec.billing == "provisioned":
+            self._autoscale()
+        create_alarms(
+            self, prefix=context.physical_name(name), specs=self._alarm_specs(), topic=context.topic
+        )
+
+    def _table(self) -> dynamodb.Table:
+        spec, context = self.spec, self.context
         provisioned = spec.billing == "provisioned"
-        self.table = dynamodb.Table(
+        return dynamodb.Table(
             self,
             "Table",
-            table_name=context.physical_name(name),
+            table_name=context.physical_name(self.name),
             partition_key=_attribute(spec.partition_key),
             sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
             billing_mode=(
@@ -114,13 +125,6 @@ class DataTable(Construct):
             removal_policy=cdk.RemovalPolicy.RETAIN
             if context.retain
             else cdk.RemovalPolicy.DESTROY,
-        )
-        for index in spec.indexes:
-            self._add_index(index)
-        if provisioned:
-            self._autoscale()
-        create_alarms(
-            self, prefix=context.physical_name(name), specs=self._alarm_specs(), topic=context.topic
         )
 
     @property
@@ -170,28 +174,8 @@ class DataTable(Construct):
             ).scale_on_utilization(target_utilization_percent=AUTOSCALING_TARGET_PERCENT)
 
     def _alarm_specs(self) -> list[AlarmSpec]:
-        dimensions = {"TableName": self.table.table_name}
-        throttles = cloudwatch.MathExpression(
-            expression="reads + writes",
-            period=FIVE_MINUTES,
-            label="throttled requests",
-            using_metrics={
-                short: cloudwatch.Metric(
-                    namespace="AWS/DynamoDB",
-                    metric_name=metric,
-                    dimensions_map=dimensions,
-                    statistic="Sum",
-                    period=FIVE_MINUTES,
-                )
-                for short, metric in (
-                    ("reads", "ReadThrottleEvents"),
-                    ("writes", "WriteThrottleEvents"),
-                )
-            },
-        )
-        errors = self.table.metric_system_errors_for_operations(
-            operations=list(ALARMED_OPERATIONS), period=FIVE_MINUTES
-        )
+        throttles = _throttles(self.table.table_name)
+        errors = _system_errors(self.table.table_name)
         return [
             AlarmSpec(
                 "throttled",
@@ -199,8 +183,8 @@ class DataTable(Construct):
                 0,
                 GT,
                 "Requests were throttled: callers see errors or retry slowly.",
-                "Find the hot key or burst in the table's CloudWatch Contributor "
-                "Insights or metrics; raise capacity or switch to on-demand.",
+                "Look for a hot partition key or a burst in the table's metrics; raise "
+                "the capacity (provisioned) or spread the keys.",
             ),
             AlarmSpec(
                 "system-errors",
@@ -241,3 +225,47 @@ class DataTable(Construct):
 
 def _attribute(key: Key) -> dynamodb.Attribute:
     return dynamodb.Attribute(name=key.name, type=KEY_TYPES[key.type])
+
+
+def _throttles(table_name: str) -> cloudwatch.IMetric:
+    return _sum_of(
+        "throttled requests",
+        {
+            short: _metric(metric, {"TableName": table_name})
+            for short, metric in (
+                ("reads", "ReadThrottleEvents"),
+                ("writes", "WriteThrottleEvents"),
+            )
+        },
+    )
+
+
+def _system_errors(table_name: str) -> cloudwatch.IMetric:
+    return _sum_of(
+        "system errors",
+        {
+            operation.value.lower(): _metric(
+                "SystemErrors", {"TableName": table_name, "Operation": operation.value}
+            )
+            for operation in ALARMED_OPERATIONS
+        },
+    )
+
+
+def _metric(name: str, dimensions: dict[str, str]) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace="AWS/DynamoDB",
+        metric_name=name,
+        dimensions_map=dimensions,
+        statistic="Sum",
+        period=FIVE_MINUTES,
+    )
+
+
+def _sum_of(label: str, metrics: dict[str, cloudwatch.Metric]) -> cloudwatch.IMetric:
+    # DynamoDB publishes these only when they happen: a plain `a + b` would be empty whenever
+    # one of them is, so fill the gaps with zero before adding.
+    filled = ", ".join(f"FILL({name}, 0)" for name in metrics)
+    return cloudwatch.MathExpression(
+        expression=f"SUM([{filled}])", using_metrics=metrics, period=FIVE_MINUTES, label=label
+    )

@@ -17,7 +17,7 @@ from typing import Any
 import ijson
 
 from shipway.loader import KeyAttribute, KeySchema, LoaderConfig, load_object
-from shipway.loader import formats as loader_formats
+from shipway.loader import arrays as loader_arrays
 
 ITEMS = 100_000
 GOAL_REQUESTS_PER_1000 = 40
@@ -93,7 +93,7 @@ def requests_per_thousand() -> float:
 
 
 def items_per_second(format: str, backend: str) -> float:
-    loader_formats.ijson = ijson.get_backend(backend)
+    loader_arrays.ijson = ijson.get_backend(backend)
     body = encode(users(ITEMS), format)
     run(encode(users(2_000), format))  # warm up: imports, caches
     _, seconds, loaded = run(body)

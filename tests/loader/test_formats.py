@@ -211,6 +211,25 @@ def test_looks_typed(value: object, typed: bool) -> None:
 def test_the_pure_python_parser_fails_the_same_way(
         monkeypatch: pytest.MonkeyPatch, data: bytes, reason: str) -> None:
     # A Lambda asset copied without ijson's C extension falls back to this backend.
-    monkeypatch.setattr("shipway.loader.formats.ijson", ijson.get_backend("python"))
+    monkeypatch.setattr("shipway.loader.arrays.ijson", ijson.get_backend("python"))
     assert records(PLAIN)[0] == "json"
     assert malformed(data).startswith(reason)
+
+
+def test_the_upload_is_read_in_bounded_chunks() -> None:
+    sizes: list[int] = []
+
+    class Recording(io.BytesIO):
+        def read(self, size: int | None = -1, /) -> bytes:
+            chunk = super().read(size)
+            sizes.append(len(chunk))
+            return chunk
+
+    stream = open_records(Recording(LINES * 10_000))
+    assert sum(1 for _ in stream.records) == 20_000
+    assert max(sizes) <= CHUNK_BYTES
+
+
+def test_a_line_nested_too_deeply_is_one_bad_record() -> None:
+    _, found = records(b"[" * 100_000 + b"]" * 100_000 + b'\n{"username": "ada"}\n', "jsonl")
+    assert [r.error for r in found] == ["not JSON this loader reads: nested too deeply", None]

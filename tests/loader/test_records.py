@@ -82,6 +82,7 @@ def test_a_binary_key_arrives_as_base64_text_in_plain_json() -> None:
      "attribute tiny: the number has more than 38 significant digits or is outside DynamoDB's "
      "range"),
     ({"username": "ada", "bad": "\ud800"}, "a string is not valid Unicode (a lone surrogate)"),
+    ({"username": "\ud800"}, "a string is not valid Unicode (a lone surrogate)"),
 ])
 def test_a_plain_record_is_refused_with_a_reason(record: object, reason: str) -> None:
     assert rejection(record) == reason
@@ -164,3 +165,12 @@ def test_number_sizes_are_estimated_from_above() -> None:
     # DynamoDB: about one byte per two significant digits, plus one.
     assert item_size({"n": {"N": "12345678901234567890"}}) >= 1 + 11
     assert item_size({"n": {"NS": ["1", "22"]}}) >= 1 + 2 + 2
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_absurdly_deep_nesting_is_refused_not_a_crash(typed: bool) -> None:
+    value: object = {"S": "bottom"} if typed else "bottom"
+    for _ in range(100_000):
+        value = {"L": [value]} if typed else [value]
+    assert rejection({"username": {"S": "ada"} if typed else "ada", "deep": value},
+                     typed=typed) == "the record nests deeper than DynamoDB's 32 levels"

@@ -60,3 +60,10 @@ def test_publish_writes_then_a_clean_load_deletes(world) -> None:  # type: ignor
     publish(s3, bucket=world.bucket, report_key=key, document=None)
     assert s3.list_objects_v2(Bucket=world.bucket).get("KeyCount") == 0
     publish(s3, bucket=world.bucket, report_key=key, document=None)  # nothing to delete: fine
+
+
+def test_a_record_too_deep_to_print_is_described() -> None:
+    value: object = "bottom"
+    for _ in range(100_000):
+        value = [value]
+    assert shorten(value) == "(nested too deeply to show)"

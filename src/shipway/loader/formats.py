@@ -14,9 +14,9 @@ from decimal import Decimal
 from itertools import chain
 from typing import TYPE_CHECKING, Literal, Protocol
 
-import ijson  # type: ignore[import-untyped]  # ships no type information
-from ijson import JSONError
+from ijson import JSONError  # type: ignore[import-untyped]  # ships no type information
 
+from shipway.loader.arrays import array_elements
 from shipway.loader.errors import MalformedObjectError
 
 if TYPE_CHECKING:
@@ -143,10 +143,11 @@ class _Peeked:
     def read(self, size: int | None = -1, /) -> bytes:
         if size == 0:
             return b""
-        if self._buffer:
-            data, self._buffer = self._buffer, b""
-            return data
-        return self._stream.read(size if size is not None and size >= 0 else None)
+        if not self._buffer:
+            return self._stream.read(size if size is not None and size >= 0 else None)
+        cut = len(self._buffer) if size is None or size < 0 else size
+        data, self._buffer = self._buffer[:cut], self._buffer[cut:]
+        return data
 
 
 def _check_encoding(head: bytes) -> bytes:
@@ -177,13 +178,17 @@ def _check_encoding(head: bytes) -> bytes:
 
 
 def _array_records(stream: _Peeked) -> Iterator[SourceRecord]:
-    index = 0
+    delivered = 0
     try:
-        for value in ijson.items(stream, "item", buf_size=CHUNK_BYTES):
-            yield SourceRecord(Position("index", index), value)
-            index += 1
+        for value, refused in array_elements(stream, CHUNK_BYTES):
+            position = Position("index", delivered)
+            delivered += 1
+            if refused is None:
+                yield SourceRecord(position, value)
+            else:
+                yield SourceRecord(position, "(not shown)", refused)
     except (JSONError, UnicodeDecodeError) as error:
-        where = f"after element {index - 1}" if index else "before the first element"
+        where = f"after element {delivered - 1}" if delivered else "before the first element"
         raise MalformedObjectError(f"invalid JSON {where}: {_first_line(error)}") from None
 
 
@@ -237,6 +242,8 @@ def _parse_line(position: Position, line: bytes | None) -> SourceRecord:
         )
     except ValueError as error:
         return SourceRecord(position, text, f"not JSON: {error}")
+    except RecursionError:
+        return SourceRecord(position, text, "not JSON this loader reads: nested too deeply")
 
 
 def _refuse_constant(name: str) -> object:

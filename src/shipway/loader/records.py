@@ -45,14 +45,16 @@ def to_item(value: object, schema: KeySchema, *, typed: bool) -> tuple[Item, Ite
         raise InvalidRecordError("the record is an empty object")
     if "" in value:
         raise InvalidRecordError("an attribute name is empty; DynamoDB needs one character or more")
-    item = typed_item(value) if typed else plain_item(value, schema)
-    key = item_key(item, schema)
-    size = item_size(item)
+    try:
+        item = typed_item(value) if typed else plain_item(value, schema)
+    except RecursionError:
+        raise InvalidRecordError("the record nests deeper than DynamoDB's 32 levels") from None
+    size = item_size(item)  # first: it also finds text that cannot be encoded
     if size > MAX_ITEM_BYTES:
         raise InvalidRecordError(
             f"the item is about {size // 1024} KB; DynamoDB stores at most 400 KB per item"
         )
-    return item, key
+    return item, item_key(item, schema)
 
 
 def plain_item(record: dict[str, Any], schema: KeySchema) -> Item:

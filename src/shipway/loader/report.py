@@ -53,7 +53,11 @@ class RejectionReport:
 
 def shorten(record: object) -> str:
     """The record as compact JSON text, clipped."""
-    return clip(json.dumps(record, default=_plain, ensure_ascii=False, separators=(",", ":")))
+    try:
+        text = json.dumps(record, default=_plain, ensure_ascii=False, separators=(",", ":"))
+    except RecursionError:
+        text = "(nested too deeply to show)"
+    return clip(text)
 
 
 def clip(text: str) -> str:

@@ -1,7 +1,7 @@
 """Recognise the uploaded file's format and stream its records, each with where it came from.
 
-Nothing here holds more than one record (plus a read buffer) in memory: JSON arrays are parsed
-incrementally with ijson, JSON Lines line by line.
+Nothing here holds more than one record (plus a 64 KiB read buffer) in memory: JSON arrays are
+parsed incrementally with ijson (``arrays.py``), JSON Lines line by line.
 """
 
 from __future__ import annotations

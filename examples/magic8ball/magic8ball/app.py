@@ -1,0 +1,123 @@
+"""The Starlette application: the 8-ball, liveness, readiness and the FizzBuzz writer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from magic8ball.access_log import AccessLog
+from magic8ball.answers import shake
+from magic8ball.backoff import Backoff
+from magic8ball.fizzbuzz import FizzBuzzWriter
+from magic8ball.logs import SERVICE
+from magic8ball.openapi import OPENAPI
+from magic8ball.redis_connection import connect, is_ready
+from magic8ball.request_context import RequestContextMiddleware
+from magic8ball.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Coroutine
+    from contextlib import AbstractAsyncContextManager
+
+    from starlette.requests import Request
+
+logger = logging.getLogger(__name__)
+
+TEXT = "text/plain; charset=utf-8"
+MISSING_Q = "Missing `q` in query string"
+
+
+async def ask(request: Request) -> Response:
+    """An answer when some `q` is non-empty; 400 when `q` is missing or every `q` is empty."""
+    if not any(request.query_params.getlist("q")):
+        return PlainTextResponse(MISSING_Q, status_code=400)
+    return Response(shake(), media_type=TEXT)
+
+
+async def health(request: Request) -> Response:
+    """Liveness: the process serves; Redis is not consulted."""
+    return PlainTextResponse("OK")
+
+
+async def ready(request: Request) -> Response:
+    """Readiness: 200 when Redis answers PING within REDIS_TIMEOUT_SECONDS, else 503."""
+    settings: Settings = request.app.state.settings
+    if await is_ready(request.app.state.redis, settings.redis_timeout_seconds):
+        return PlainTextResponse("ready")
+    return PlainTextResponse("redis unavailable", status_code=503)
+
+
+async def openapi(request: Request) -> Response:
+    """The OpenAPI document."""
+    return Response(orjson.dumps(OPENAPI), media_type="application/json")
+
+
+def internal_error(request_id: str) -> tuple[bytes, bytes]:
+    """The body of a 500: plain text, no traceback (the logs have it)."""
+    return TEXT.encode(), b"Internal Server Error"
+
+
+async def stop(task: asyncio.Task[None]) -> None:
+    """Cancel a background task and wait until it has finished."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def lifespan_for(settings: Settings, access_log: AccessLog | None,
+                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Open Redis, run the FizzBuzz writer and the access-log flusher; undo it at shutdown."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        redis = connect(settings)
+        app.state.redis = redis
+        writer = FizzBuzzWriter(redis, counter_key=settings.fizzbuzz_counter_key,
+                                ttl_seconds=settings.fizzbuzz_ttl_seconds)
+        backoff = Backoff(settings.backoff_initial_seconds, settings.backoff_max_seconds)
+        jobs: list[Coroutine[None, None, None]] = [
+            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff)]
+        if access_log is not None:
+            jobs.append(access_log.run_flusher())
+        tasks = [asyncio.create_task(job) for job in jobs]
+        logger.info("fizzbuzz writer started",
+                    extra={"interval_s": settings.fizzbuzz_interval_seconds})
+        try:
+            yield
+        finally:
+            for task in tasks:
+                await stop(task)
+            await redis.aclose()
+            logger.info("fizzbuzz writer stopped")
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI application from settings (read from the environment when omitted)."""
+    settings = settings or load_settings()
+    access_log = AccessLog(service=SERVICE, logger="magic8ball.access") \
+        if settings.access_log else None
+    routes = [
+        Route("/", ask, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
+                               access_log=access_log)],
+        lifespan=lifespan_for(settings, access_log),
+    )
+    app.state.settings = settings
+    app.state.access_log = access_log
+    return app

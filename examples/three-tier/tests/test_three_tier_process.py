@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from three_tier_runtime.healthcheck import probe
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -118,7 +119,9 @@ def test_web_is_down_for_the_page_but_healthy_without_the_api(
 
     assert httpx.get(f"{web.url}/", timeout=10).status_code == 503
     assert httpx.get(f"{web.url}/healthz", timeout=10).status_code == 200
+    assert probe(web.port) is True  # the container health check command
     assert web.terminate() == 0
+    assert probe(web.port, timeout=1) is False
 
 
 @pytest.mark.parametrize(("module", "variable"), [("three_tier_api", "TABLE_ITEMS"),

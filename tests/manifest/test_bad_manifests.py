@@ -184,3 +184,51 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", "-f", str(tmp_path / "nope.yml")])
     assert result.exit_code == 2
     assert "file not found" in result.stderr
+
+
+def test_cache_and_table_values_differ_per_environment(tmp_path: Path) -> None:
+    from shipway.manifest import load_manifest
+
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(
+        HEAD.replace(
+            "  test:", "  prod:\n    account: '123456789012'\n    region: us-east-1\n  test:"
+        )
+        + "caches:\n  session:\n    replicas: 2\n    environments:\n      test: {replicas: 0}\n"
+        + "tables:\n  users:\n    partition_key: id\n    environments:\n"
+        + "      prod: {billing: provisioned}\n",
+        encoding="utf-8",
+    )
+    application = load_manifest(manifest).application
+    assert application.caches["session"].in_environment("test").replicas == 0
+    assert application.caches["session"].in_environment("prod").replicas == 2
+    assert application.tables["users"].in_environment("prod").billing == "provisioned"
+    assert application.tables["users"].in_environment("test").billing == "on_demand"
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "words"),
+    [
+        (
+            "caches:\n  session:\n    environments:\n      staging: {replicas: 0}\n",
+            9,
+            ["caches.session.environments.staging", "environment 'staging' is not defined"],
+        ),
+        (
+            "caches:\n  session:\n    environments:\n      test: {replicas: 9}\n",
+            9,
+            ["caches.session.environments.test.replicas", "less than or equal to 5"],
+        ),
+    ],
+)
+def test_data_overrides_are_checked(
+    tmp_path: Path, extra: str, line: int, words: list[str]
+) -> None:
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(HEAD + extra, encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "-f", str(manifest)])
+    assert result.exit_code == 2
+    lines = [entry for entry in result.stderr.splitlines() if entry.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"{manifest}:{line}:"), lines
+    for word in words:
+        assert word in lines[0]

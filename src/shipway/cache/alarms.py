@@ -10,7 +10,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec
 
 if TYPE_CHECKING:
-    from shipway.manifest import Cache
+    from shipway.manifest.data import CacheSpec as Cache
 
 CPU_PERCENT = 80
 MEMORY_PERCENT = 80

@@ -34,7 +34,7 @@ from shipway.service.wiring import (
 
 if TYPE_CHECKING:
     from shipway.context import Capability, EnvironmentContext, ServiceRuntime
-    from shipway.manifest import Cache
+    from shipway.manifest.data import CacheSpec as Cache
 
 PORT = 6379
 ENGINE_VERSIONS = {"valkey": "8.0", "redis": "7.1"}
@@ -46,9 +46,13 @@ def build_caches(scope: Construct, context: EnvironmentContext) -> dict[str, Cap
     """Every cache of the manifest, for one environment."""
     return {
         name: ReplicatedCache(
-            scope, "Cache" + name.title().replace("-", ""), name=name, spec=spec, context=context
+            scope,
+            "Cache" + name.title().replace("-", ""),
+            name=name,
+            spec=cache.in_environment(context.name),
+            context=context,
         )
-        for name, spec in context.manifest.application.caches.items()
+        for name, cache in context.manifest.application.caches.items()
     }
 
 

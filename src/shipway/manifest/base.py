@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints, create_model
 
 NAME_PATTERN = r"^[a-z][a-z0-9-]{0,27}[a-z0-9]$|^[a-z]$"
 Name = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
@@ -17,4 +17,15 @@ class ManifestModel(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid", frozen=True, strict=False, validate_default=True, populate_by_name=True
+    )
+
+
+def override_model(model: type[BaseModel], name: str) -> Any:
+    """A model with every field of model optional: the values one environment changes."""
+    fields: dict[str, Any] = {
+        field_name: (field.annotation | None, None)  # type: ignore[operator]
+        for field_name, field in model.model_fields.items()
+    }
+    return create_model(
+        name, __base__=ManifestModel, __doc__="Values that differ in one environment.", **fields
     )

@@ -20,8 +20,8 @@ Problem = tuple[Location, str, bool]
 def cross_reference_problems(app: Application) -> Iterator[Problem]:
     """Every reference to a name the manifest does not define, and every clash."""
     yield from _name_clashes(app)
+    yield from _override_environments(app)
     for name, service in app.services.items():
-        yield from _service_environments(app, name, service)
         yield from _service_uses(app, name, service)
     for name, bucket in app.buckets.items():
         if bucket.loader and bucket.loader.table not in app.tables:
@@ -55,14 +55,16 @@ def _name_clashes(app: Application) -> Iterator[Problem]:
             seen.setdefault(name, section)
 
 
-def _service_environments(app: Application, name: str, service: Service) -> Iterator[Problem]:
-    for environment in service.environments:
-        if environment not in app.environments:
-            yield (
-                ("services", name, "environments", environment),
-                _unknown("environment", environment, app.environments),
-                True,
-            )
+def _override_environments(app: Application) -> Iterator[Problem]:
+    for section in ("services", "tables", "caches"):
+        for name, model in getattr(app, section).items():
+            for environment in model.environments:
+                if environment not in app.environments:
+                    yield (
+                        (section, name, "environments", environment),
+                        _unknown("environment", environment, app.environments),
+                        True,
+                    )
 
 
 def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from shipway.manifest.base import ManifestModel
+from shipway.manifest.base import ManifestModel, override_model
 
 AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 KeyType = Literal["S", "N", "B"]
@@ -42,8 +42,8 @@ class Index(ManifestModel):
         return data
 
 
-class Table(ManifestModel):
-    """A DynamoDB table."""
+class TableSpec(ManifestModel):
+    """A DynamoDB table, as it is in one environment."""
 
     partition_key: Key
     sort_key: Key | None = None
@@ -74,8 +74,23 @@ class Table(ManifestModel):
         return self
 
 
-class Cache(ManifestModel):
-    """An ElastiCache replication group (Valkey or Redis OSS)."""
+TableOverride = override_model(TableSpec, "TableOverride")
+
+
+class Table(TableSpec):
+    """A table with per-environment values (e.g. provisioned capacity only in prod)."""
+
+    environments: dict[str, TableOverride] = Field(  # type: ignore[valid-type]  # built by override_model
+        default_factory=dict, description="env name: fields whose value differs there"
+    )
+
+    def in_environment(self, environment: str) -> TableSpec:
+        """The table with environment's values applied."""
+        return TableSpec.model_validate(with_override(self, environment))
+
+
+class CacheSpec(ManifestModel):
+    """An ElastiCache replication group (Valkey or Redis OSS), as it is in one environment."""
 
     engine: Literal["valkey", "redis"] = "valkey"
     node_type: Annotated[str, StringConstraints(pattern=r"^cache\.[a-z0-9]+\.[a-z0-9]+$")] = (
@@ -86,6 +101,28 @@ class Cache(ManifestModel):
     maintenance_window: str = Field(
         "sun:05:00-sun:06:00", pattern=r"^[a-z]{3}:\d{2}:\d{2}-[a-z]{3}:\d{2}:\d{2}$"
     )
+
+
+CacheOverride = override_model(CacheSpec, "CacheOverride")
+
+
+class Cache(CacheSpec):
+    """A cache with per-environment values (e.g. no replica in test, failover in prod)."""
+
+    environments: dict[str, CacheOverride] = Field(  # type: ignore[valid-type]  # built by override_model
+        default_factory=dict, description="env name: fields whose value differs there"
+    )
+
+    def in_environment(self, environment: str) -> CacheSpec:
+        """The cache with environment's values applied."""
+        return CacheSpec.model_validate(with_override(self, environment))
+
+
+def with_override(model: BaseModel, environment: str) -> dict[str, object]:
+    """model's fields as written, with one environment's override on top."""
+    base = model.model_dump(exclude_unset=True, exclude={"environments"})
+    override = getattr(model, "environments", {}).get(environment)
+    return {**base, **(override.model_dump(exclude_unset=True) if override else {})}
 
 
 class Loader(ManifestModel):

@@ -6,15 +6,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from shipway.manifest.application import Application
 from shipway.manifest.checks import cross_reference_problems
+from shipway.manifest.data import CacheSpec, TableSpec
 from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue, did_you_mean
 from shipway.manifest.pydantic_errors import issues_from
 from shipway.manifest.service import ServiceSpec
 from shipway.manifest.yaml_source import Positions, YamlDocument, read_yaml
+
+SECTION_MODELS: dict[str, type[BaseModel]] = {
+    "services": ServiceSpec,
+    "tables": TableSpec,
+    "caches": CacheSpec,
+}
 
 
 class UnknownEnvironmentError(ValueError):
@@ -92,6 +99,7 @@ def manifest_from(document: YamlDocument) -> Manifest:
         for where, message, at_key in cross_reference_problems(application)
     ]
     resolved, override_issues = _resolve(application, document)
+    override_issues += _data_override_issues(application, document)
     if issues or override_issues:
         raise ManifestError(issues + override_issues)
     return Manifest(application=application, path=document.path, resolved=resolved)
@@ -116,40 +124,48 @@ def _resolve(
     return resolved, issues
 
 
+def _data_override_issues(application: Application, document: YamlDocument) -> list[ManifestIssue]:
+    """Tables and caches must be valid in every environment once its values apply."""
+    issues: list[ManifestIssue] = []
+    for section in ("tables", "caches"):
+        for name, model in getattr(application, section).items():
+            for environment in application.environments:
+                try:
+                    model.in_environment(environment)
+                except ValidationError as error:
+                    raw = document.data[section][name]
+                    override = (raw.get("environments") or {}).get(environment) or {}
+                    issues += _override_issues(
+                        error, document, name, environment, raw, override, section=section
+                    )
+    return issues
+
+
 def _override_issues(
     error: ValidationError,
     document: YamlDocument,
-    service: str,
+    name: str,
     environment: str,
     merged: dict[str, Any],
     override: dict[str, Any],
+    *,
+    section: str = "services",
 ) -> list[ManifestIssue]:
     found = []
     for detail in error.errors():
         in_override = bool(detail["loc"]) and detail["loc"][0] in override
-        base = (
-            ("services", service, "environments", environment)
-            if in_override
-            else ("services", service)
-        )
+        base = (section, name, "environments", environment) if in_override else (section, name)
         subset = ValidationError.from_exception_data(error.title, [detail])  # type: ignore[list-item]
         for issue in issues_from(
             subset,
             file=document.path,
             positions=document.positions,
-            model=ServiceSpec,
+            model=SECTION_MODELS[section],
             base=base,
             data=override if in_override else merged,
         ):
-            found.append(
-                ManifestIssue(
-                    issue.file,
-                    issue.line,
-                    issue.column,
-                    issue.path,
-                    f"{issue.message} (in environment '{environment}')",
-                )
-            )
+            message = f"{issue.message} (in environment '{environment}')"
+            found.append(ManifestIssue(issue.file, issue.line, issue.column, issue.path, message))
     return found
 
 

@@ -9,12 +9,11 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
-    create_model,
     field_validator,
     model_validator,
 )
 
-from shipway.manifest.base import ManifestModel
+from shipway.manifest.base import ManifestModel, override_model
 from shipway.manifest.fargate import cpu_problem, memory_problem
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -222,25 +221,13 @@ class ServiceSpec(ManifestModel):
         return self.autoscaling.min if self.autoscaling else self.count
 
 
-def _optional_fields() -> dict[str, tuple[object, None]]:
-    return {
-        name: (field.annotation | None, None)  # type: ignore[operator]
-        for name, field in ServiceSpec.model_fields.items()
-    }
-
-
-ServiceOverride = create_model(  # type: ignore[call-overload]
-    "ServiceOverride",
-    __base__=ManifestModel,
-    __doc__="Values that differ in one environment.",
-    **_optional_fields(),
-)
+ServiceOverride = override_model(ServiceSpec, "ServiceOverride")
 
 
 class Service(ServiceSpec):
     """A service with per-environment overrides of any of its fields."""
 
-    environments: dict[str, ServiceOverride] = Field(
+    environments: dict[str, ServiceOverride] = Field(  # type: ignore[valid-type]  # built by override_model
         default_factory=dict, description="env name: fields whose value differs there"
     )
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from shipway.manifest.service import BucketUse, TableUse
 
 if TYPE_CHECKING:
-    from shipway.manifest import Application, ServiceSpec, Table
-    from shipway.manifest.data import Key
+    from shipway.manifest import Application, ServiceSpec
+    from shipway.manifest.data import Key, TableSpec
 
 PORT_VARIABLE = "PORT"
 REDIS_URL_VARIABLE = "REDIS_URL"
@@ -122,7 +122,7 @@ def service_uses(application: Application, spec: ServiceSpec) -> ServiceUses:
     return ServiceUses(tables, buckets, tuple(caches), tuple(secrets), tuple(services))
 
 
-def key_schema_json(table: Table) -> str:
+def key_schema_json(table: TableSpec) -> str:
     """The loader's `KEY_SCHEMA` value for a table."""
 
     def key(value: Key | None) -> dict[str, str] | None:
@@ -132,7 +132,7 @@ def key_schema_json(table: Table) -> str:
 
 
 def loader_variables(
-    *, table_name: str, table: Table, format: str, report_prefix: str = "reports/"
+    *, table_name: str, table: TableSpec, format: str, report_prefix: str = "reports/"
 ) -> dict[str, str]:
     """The loader's `TABLE_NAME`, `KEY_SCHEMA`, `LOADER_FORMAT` and `REPORT_PREFIX`."""
     return {

@@ -15,8 +15,8 @@ from shipway.service.wiring import table_variable
 
 if TYPE_CHECKING:
     from shipway.context import Capability, EnvironmentContext, ServiceRuntime
-    from shipway.manifest import Table
     from shipway.manifest.data import Index, Key
+    from shipway.manifest.data import TableSpec as Table
 
 READ_ACTIONS = (
     "dynamodb:BatchGetItem",
@@ -63,8 +63,14 @@ def construct_id(name: str) -> str:
 def build_tables(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
     """Every table of the manifest, for one environment."""
     return {
-        name: DataTable(scope, construct_id(name), name=name, spec=spec, context=context)
-        for name, spec in context.manifest.application.tables.items()
+        name: DataTable(
+            scope,
+            construct_id(name),
+            name=name,
+            spec=table.in_environment(context.name),
+            context=context,
+        )
+        for name, table in context.manifest.application.tables.items()
     }
 
 

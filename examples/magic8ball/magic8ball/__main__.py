@@ -19,8 +19,9 @@ def environment_help() -> str:
     width = max(map(len, names.values())) + 2
     lines = ["environment variables:"]
     for name, field in Settings.model_fields.items():
-        default = field.get_default(call_default_factory=True)
-        text = f"{field.description} Default: {default}."
+        default = "Required." if field.is_required() else \
+            f"Default: {field.get_default(call_default_factory=True)}."
+        text = f"{field.description} {default}"
         lines.extend(textwrap.wrap(text, width=100, initial_indent=f"  {names[name]:<{width}}",
                                    subsequent_indent=" " * (width + 2)))
     return "\n".join(lines)

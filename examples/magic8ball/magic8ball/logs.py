@@ -51,8 +51,12 @@ def logging_config(level: str) -> dict[str, Any]:
         "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
                                 "stream": "ext://sys.stdout"}},
         "root": {"handlers": ["stdout"], "level": level},
-        "loggers": {name: {"handlers": [], "propagate": True} for name in (
-            "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            **{name: {"handlers": [], "propagate": True} for name in (
+                "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")},
+            # Chatty at INFO ("Found credentials in environment variables") on every start.
+            **{name: {"level": "WARNING"} for name in ("botocore", "boto3", "urllib3")},
+        },
     }
 
 

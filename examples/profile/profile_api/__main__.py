@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from pydantic import ValidationError
 
@@ -13,11 +14,16 @@ from profile_api.settings import Settings, load_settings
 
 
 def environment_help() -> str:
-    """One line per environment variable the service reads, with its default."""
+    """One entry per environment variable the service reads, with its default."""
+    names = {name: name.upper() for name in Settings.model_fields}
+    width = max(map(len, names.values())) + 2
     lines = ["environment variables:"]
     for name, field in Settings.model_fields.items():
-        default = field.get_default(call_default_factory=True)
-        lines.append(f"  {name.upper():<18} {field.description} (default: {default})")
+        default = "Required." if field.is_required() else \
+            f"Default: {field.get_default(call_default_factory=True)}."
+        text = f"{field.description} {default}"
+        lines.extend(textwrap.wrap(text, width=100, initial_indent=f"  {names[name]:<{width}}",
+                                   subsequent_indent=" " * (width + 2)))
     return "\n".join(lines)
 
 

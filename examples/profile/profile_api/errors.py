@@ -1,4 +1,8 @@
-"""JSON error bodies for every failure, including ones the framework raises (404, 405, 500)."""
+"""JSON error bodies for every failure, including ones the framework raises (404, 405, 500).
+
+The body is `{"error": message}`; the request id travels in the X-Request-Id header, so two
+answers to the same mistake are byte-for-byte equal.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import TYPE_CHECKING
 import orjson
 from starlette.exceptions import HTTPException
 
-from profile_api.logs import REQUEST_ID
 from profile_api.responses import OrjsonResponse
 
 if TYPE_CHECKING:
@@ -16,8 +19,8 @@ if TYPE_CHECKING:
 
 
 def error_response(status: int, message: str) -> OrjsonResponse:
-    """A JSON error: {"error": message, "request_id": ...}."""
-    return OrjsonResponse({"error": message, "request_id": REQUEST_ID.get()}, status_code=status)
+    """A JSON error: {"error": message}."""
+    return OrjsonResponse({"error": message}, status_code=status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -30,8 +33,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 def internal_error(request_id: str) -> tuple[bytes, bytes]:
     """The body of a 500: JSON without the traceback (the logs have it)."""
-    return b"application/json", orjson.dumps({"error": "internal error",
-                                              "request_id": request_id})
+    return b"application/json", orjson.dumps({"error": "internal error"})
 
 
 EXCEPTION_HANDLERS = {HTTPException: http_error}

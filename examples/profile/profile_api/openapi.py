@@ -39,6 +39,6 @@ OPENAPI: dict[str, Any] = {
             "Hobbies": {"type": "array", "items": {"type": "string"},
                         "example": ["AWS", "Kubernetes"]}}},
         "Error": {"type": "object", "required": ["error"], "properties": {
-            "error": {"type": "string"}, "request_id": {"type": ["string", "null"]}}},
+            "error": {"type": "string"}}},
     }},
 }

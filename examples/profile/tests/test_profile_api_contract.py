@@ -63,9 +63,9 @@ async def test_errors_are_json(client: httpx.AsyncClient, method: str, path: str
 
     assert response.status_code == status
     assert response.headers["content-type"] == "application/json"
-    body = response.json()
-    assert body["error"]
-    assert body["request_id"] == response.headers["x-request-id"]
+    assert set(response.json()) == {"error"}
+    assert response.json()["error"]
+    assert response.headers["x-request-id"]
 
 
 async def test_wrong_method_names_the_allowed_ones(client: httpx.AsyncClient) -> None:
@@ -121,7 +121,7 @@ async def test_an_unexpected_error_is_a_json_500_without_traceback(
         response = await client.get("/boom", headers={"X-Request-Id": "err-1"})
 
     assert response.status_code == 500
-    assert response.json() == {"error": "internal error", "request_id": "err-1"}
+    assert response.json() == {"error": "internal error"}
     assert response.headers["x-request-id"] == "err-1"
     assert "secret internals" not in response.text
     logged = [r for r in caplog.records if r.levelname == "ERROR"]

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import httpx
 import orjson
 
 from shipway.emulators.ports import port_is_open
 
-from .conftest import ServiceProcess
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-StartService = Callable[..., ServiceProcess]
+    from .conftest import ServiceProcess
 
 
-def test_serves_the_contract_and_logs_json(service_process: StartService) -> None:
+def test_serves_the_contract_and_logs_json(service_process: Callable[..., ServiceProcess]) -> None:
     service = service_process({"PROFILE_NAME": "Grace", "PROFILE_HOBBIES": "COBOL,Navy"})
 
     response = httpx.get(f"{service.url}/", headers={"X-Request-Id": "proc-1"})
@@ -30,7 +31,7 @@ def test_serves_the_contract_and_logs_json(service_process: StartService) -> Non
 
 
 def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
-        service_process: StartService) -> None:
+        service_process: Callable[..., ServiceProcess]) -> None:
     service = service_process()
     # GIVEN a request whose bytes are still arriving
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:

@@ -1,0 +1,58 @@
+"""The access log: one JSON line per request, written to stdout in batches.
+
+Routing every request through `logging` (record, formatter, a flush per line) cost more than
+half the throughput of the hot path. Like nginx's `access_log ... buffer= flush=`, lines are
+rendered with orjson, kept in memory and written together: when the batch is full, every
+`flush_interval` seconds (`run_flusher`, started by the app's lifespan) and at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from typing import BinaryIO
+
+import orjson
+
+
+class AccessLog:
+    """Collect access lines and write them to a binary stream in batches."""
+
+    def __init__(self, *, service: str, logger: str, stream: BinaryIO | None = None,
+                 max_lines: int = 256, flush_interval: float = 0.5) -> None:
+        self.stream = stream
+        self.max_lines = max_lines
+        self.flush_interval = flush_interval
+        self._static = {"level": "INFO", "logger": logger, "message": "request",
+                        "service": service}
+        self._lines: list[bytes] = []
+
+    def record(self, *, request_id: str, method: str, path: str, status: int,
+               duration_ms: float) -> None:
+        """Add one request's line; write the batch when it is full."""
+        timestamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+        self._lines.append(orjson.dumps(
+            {"timestamp": timestamp, **self._static, "request_id": request_id,
+             "method": method, "path": path, "status": status, "duration_ms": duration_ms},
+            option=orjson.OPT_APPEND_NEWLINE))
+        if len(self._lines) >= self.max_lines:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the pending lines in one call."""
+        if not self._lines:
+            return
+        lines, self._lines = self._lines, []
+        stream = self.stream or sys.stdout.buffer
+        stream.write(b"".join(lines))
+        stream.flush()
+
+    async def run_flusher(self) -> None:
+        """Flush every flush_interval seconds until cancelled, then flush what is left."""
+        try:
+            while True:
+                await asyncio.sleep(self.flush_interval)
+                self.flush()
+        finally:
+            self.flush()

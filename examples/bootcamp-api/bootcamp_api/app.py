@@ -1,0 +1,139 @@
+"""The Starlette application: login, the two conversions, health and the OpenAPI document."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+import anyio.to_thread
+from botocore.exceptions import BotoCoreError, ClientError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from bootcamp_api.access_log import AccessLog
+from bootcamp_api.auth import authenticated_claims
+from bootcamp_api.credentials import read_credentials
+from bootcamp_api.errors import EXCEPTION_HANDLERS, error_response, internal_error
+from bootcamp_api.logs import SERVICE
+from bootcamp_api.netmask import cidr_to_mask, mask_to_cidr
+from bootcamp_api.openapi import OPENAPI
+from bootcamp_api.request_context import RequestContextMiddleware
+from bootcamp_api.responses import OrjsonResponse
+from bootcamp_api.services import Services, build_services
+from bootcamp_api.settings import Settings, load_settings
+from bootcamp_api.signing_keys import SigningKeyUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+    from contextlib import AbstractAsyncContextManager
+
+    from starlette.requests import Request
+
+logger = logging.getLogger(__name__)
+
+INVALID_CREDENTIALS = "invalid username or password"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+async def ok(request: Request) -> Response:
+    """Liveness: `OK`."""
+    return PlainTextResponse("OK")
+
+
+async def login(request: Request) -> Response:
+    """Exchange a username and password for a token."""
+    username, password = await read_credentials(request)
+    services: Services = request.app.state.services
+    try:
+        user = await anyio.to_thread.run_sync(services.logins.authenticate, username, password,
+                                              limiter=services.login_limiter)
+    except (BotoCoreError, ClientError) as error:
+        logger.error("user table unavailable", extra={"error": str(error)})
+        raise HTTPException(503, "the user store is unavailable, try again later") from None
+    if user is None:
+        logger.info("login refused", extra={"username": username})
+        raise HTTPException(401, INVALID_CREDENTIALS)
+    logger.info("login", extra={"username": user.username, "role": user.role})
+    return OrjsonResponse({"data": await services.tokens.issue(user)}, headers=NO_STORE)
+
+
+def conversion(function: str, convert: Callable[[str], str]) -> Callable[..., object]:
+    """An authenticated endpoint applying convert to the `value` query parameter."""
+
+    async def endpoint(request: Request) -> Response:
+        await authenticated_claims(request, request.app.state.services.tokens)
+        value = request.query_params.get("value")
+        if value is None:
+            raise HTTPException(400, "missing query parameter: value")
+        return OrjsonResponse({"function": function, "input": value, "output": convert(value)})
+
+    endpoint.__doc__ = f"{function}: authenticated conversion of `value`."
+    return endpoint
+
+
+async def openapi(request: Request) -> Response:
+    """The OpenAPI document."""
+    return OrjsonResponse(OPENAPI)
+
+
+async def key_unavailable(request: Request, exc: Exception) -> Response:
+    """No signing key: the service cannot issue or check tokens right now."""
+    logger.error("jwt signing key unavailable", extra={"error": str(exc)})
+    return error_response(503, "the signing key is unavailable, try again later")
+
+
+def lifespan_for(services: Services, access_log: AccessLog | None,
+                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Read the signing key before serving (fail to start without one); flush the access log."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await services.keys.prime()
+        except SigningKeyUnavailableError as error:
+            logger.critical("cannot start without a JWT signing key", extra={"error": str(error)})
+            raise
+        flusher = asyncio.create_task(access_log.run_flusher()) if access_log else None
+        try:
+            yield
+        finally:
+            if flusher is not None:
+                flusher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await flusher
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, *, services: Services | None = None,
+               ) -> Starlette:
+    """Build the ASGI application (settings from the environment and AWS clients by default)."""
+    settings = settings or load_settings()
+    services = services or build_services(settings)
+    access_log = AccessLog(service=SERVICE, logger="bootcamp_api.access") \
+        if settings.access_log else None
+    routes = [
+        Route("/", ok, methods=["GET"]),
+        Route("/_health", ok, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/cidr-to-mask", conversion("cidrToMask", cidr_to_mask), methods=["GET"]),
+        Route("/mask-to-cidr", conversion("maskToCidr", mask_to_cidr), methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
+                               access_log=access_log)],
+        exception_handlers={**EXCEPTION_HANDLERS,  # type: ignore[dict-item]
+                            SigningKeyUnavailableError: key_unavailable},
+        lifespan=lifespan_for(services, access_log),
+    )
+    app.state.settings = settings
+    app.state.services = services
+    app.state.access_log = access_log
+    return app

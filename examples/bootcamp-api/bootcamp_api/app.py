@@ -8,6 +8,7 @@ import logging
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
+import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -17,6 +18,7 @@ from starlette.routing import Route
 
 from bootcamp_api.access_log import AccessLog
 from bootcamp_api.auth import authenticated_claims
+from bootcamp_api.bare_asgi import header, query_value, send_json
 from bootcamp_api.credentials import read_credentials
 from bootcamp_api.errors import EXCEPTION_HANDLERS, error_response, internal_error
 from bootcamp_api.logs import SERVICE
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
     from starlette.requests import Request
+    from starlette.types import Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -62,18 +65,25 @@ async def login(request: Request) -> Response:
     return OrjsonResponse({"data": await services.tokens.issue(user)}, headers=NO_STORE)
 
 
-def conversion(function: str, convert: Callable[[str], str]) -> Callable[..., object]:
-    """An authenticated endpoint applying convert to the `value` query parameter."""
+class Conversion:
+    """GET /cidr-to-mask and /mask-to-cidr: authenticate, then convert the `value` parameter.
 
-    async def endpoint(request: Request) -> Response:
-        await authenticated_claims(request, request.app.state.services.tokens)
-        value = request.query_params.get("value")
+    A bare ASGI endpoint (no Request or Response objects): these are the hot paths. Being an
+    instance rather than a function is what tells Starlette's Route to call it as ASGI.
+    """
+
+    def __init__(self, function: str, convert: Callable[[str], str]) -> None:
+        self.function = function
+        self.convert = convert
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        services: Services = scope["app"].state.services
+        await authenticated_claims(header(scope, b"authorization"), services.tokens)
+        value = query_value(scope, "value")
         if value is None:
             raise HTTPException(400, "missing query parameter: value")
-        return OrjsonResponse({"function": function, "input": value, "output": convert(value)})
-
-    endpoint.__doc__ = f"{function}: authenticated conversion of `value`."
-    return endpoint
+        await send_json(scope, send, orjson.dumps(
+            {"function": self.function, "input": value, "output": self.convert(value)}))
 
 
 async def openapi(request: Request) -> Response:
@@ -117,12 +127,12 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     services = services or build_services(settings)
     access_log = AccessLog(service=SERVICE, logger="bootcamp_api.access") \
         if settings.access_log else None
-    routes = [
+    routes = [  # hot paths first: the router tries routes in order
+        Route("/cidr-to-mask", Conversion("cidrToMask", cidr_to_mask), methods=["GET"]),
+        Route("/mask-to-cidr", Conversion("maskToCidr", mask_to_cidr), methods=["GET"]),
         Route("/", ok, methods=["GET"]),
         Route("/_health", ok, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
-        Route("/cidr-to-mask", conversion("cidrToMask", cidr_to_mask), methods=["GET"]),
-        Route("/mask-to-cidr", conversion("maskToCidr", mask_to_cidr), methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
     app = Starlette(

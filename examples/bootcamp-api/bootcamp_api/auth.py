@@ -9,8 +9,6 @@ import jwt
 from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
-
     from bootcamp_api.tokens import TokenService
 
 logger = logging.getLogger(__name__)
@@ -19,9 +17,8 @@ _CHALLENGE = {"WWW-Authenticate": "Bearer"}
 _INVALID = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 
 
-def bearer_token(request: Request) -> str:
-    """The token of `Authorization: Bearer <token>` (HTTPException 401 when absent)."""
-    header = request.headers.get("authorization")
+def bearer_token(header: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header (HTTPException 401 otherwise)."""
     if header is None:
         raise HTTPException(401, "missing Authorization: Bearer <token>", headers=_CHALLENGE)
     scheme, _, token = header.partition(" ")
@@ -30,9 +27,10 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def authenticated_claims(request: Request, tokens: TokenService) -> dict[str, Any]:
-    """The claims of the request's valid token (HTTPException 401 otherwise)."""
-    token = bearer_token(request)
+async def authenticated_claims(authorization: str | None,
+                               tokens: TokenService) -> dict[str, Any]:
+    """The claims of the valid token in an Authorization header (HTTPException 401 otherwise)."""
+    token = bearer_token(authorization)
     try:
         return await tokens.verify(token)
     except jwt.InvalidTokenError as error:

@@ -103,12 +103,15 @@ async def test_a_token_signed_before_rotation_stops_verifying_after_it(
     services.keys.clock = clock  # type: ignore[attr-defined]
     async with running(create_app(from_secret, services=services)) as client:
         old_token = await token_for(client)
+        before = await client.get("/cidr-to-mask?value=8",
+                                  headers={"Authorization": f"Bearer {old_token}"})
         new_value = rotate(name)
         clock.now += from_secret.jwt_key_max_age_seconds + 1
         old = await client.get("/cidr-to-mask?value=8",
                                headers={"Authorization": f"Bearer {old_token}"})
         new_token = await token_for(client)
 
+    assert before.status_code == 200  # verified, and remembered as verified, with the old key
     assert old.status_code == 401
     assert jwt.decode(new_token, new_value, algorithms=["HS256"])["sub"] == "bob"
 

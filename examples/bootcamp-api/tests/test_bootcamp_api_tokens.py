@@ -10,6 +10,7 @@ import jwt
 import orjson
 import pytest
 from bootcamp_api.app import create_app
+from bootcamp_api.tokens import CLOCK_SKEW_SECONDS, VerifiedTokens
 
 from .conftest import running, token_for
 
@@ -120,3 +121,39 @@ async def test_the_lifetime_is_configurable(settings: Settings, jwt_key: str) ->
     decoded = jwt.decode(token, jwt_key, algorithms=["HS256"])
     assert decoded["exp"] - decoded["iat"] == 120
     assert abs(decoded["iat"] - time.time()) < 10
+
+
+def test_verified_tokens_forget_expired_tokens_and_other_keys() -> None:
+    cache = VerifiedTokens(capacity=2)
+    cache.put("t1", "key-a", {"exp": 1000})
+
+    assert cache.get("t1", "key-a", now=1000 + CLOCK_SKEW_SECONDS - 1) == {"exp": 1000}
+    assert cache.get("t1", "key-b", now=900) is None          # the key changed
+    assert cache.get("t1", "key-a", now=900) is None          # and the entry is gone
+    cache.put("t2", "key-a", {"exp": 1000})
+    assert cache.get("t2", "key-a", now=1000 + CLOCK_SKEW_SECONDS) is None   # expired
+    assert cache.get("unknown", "key-a", now=0) is None
+
+
+def test_verified_tokens_drop_the_oldest_beyond_capacity() -> None:
+    cache = VerifiedTokens(capacity=2)
+    for name in ("t1", "t2", "t3"):
+        cache.put(name, "k", {"exp": 10**10})
+
+    assert cache.get("t1", "k", now=0) is None
+    assert cache.get("t2", "k", now=0) is not None
+    assert cache.get("t3", "k", now=0) is not None
+
+
+async def test_a_token_is_accepted_again_from_the_cache_but_never_a_tampered_one(
+        client: httpx.AsyncClient, jwt_key: str) -> None:
+    token = jwt.encode(claims(role="viewer"), jwt_key, algorithm="HS256")
+    headers = {"Authorization": f"Bearer {token}"}
+    head, payload, signature = token.split(".")
+    tampered = f"{head}.{b64(orjson.dumps(claims(role='admin')))}.{signature}"
+
+    first = await client.get(PROTECTED[0], headers=headers)
+    second = await client.get(PROTECTED[0], headers=headers)
+    forged = await client.get(PROTECTED[0], headers={"Authorization": f"Bearer {tampered}"})
+
+    assert (first.status_code, second.status_code, forged.status_code) == (200, 200, 401)

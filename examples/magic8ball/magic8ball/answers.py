@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from urllib.parse import unquote_plus
 
 ANSWERS = (
     # affirmative
@@ -23,3 +24,17 @@ BODIES = tuple(f"Magic 8-ball says: {answer}".encode() for answer in ANSWERS)
 def shake() -> bytes:
     """One answer, uniformly at random (not a security decision, so `random` is right)."""
     return random.choice(BODIES)
+
+
+def has_question(query_string: bytes) -> bool:
+    """True when some `q` parameter has a non-empty value (`q=`, `q` alone do not count).
+
+    Reads the raw query string rather than parsing it into a multidict: this is the hot path.
+    A non-empty raw value never decodes to an empty one, so only names need decoding, and only
+    when they are not literally `q` (e.g. `%71`).
+    """
+    for pair in query_string.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if value and (name == b"q" or unquote_plus(name.decode("latin-1")) == "q"):
+            return True
+    return False

@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from magic8ball.access_log import AccessLog
-from magic8ball.answers import shake
+from magic8ball.answers import has_question, shake
 from magic8ball.backoff import Backoff
 from magic8ball.fizzbuzz import FizzBuzzWriter
 from magic8ball.logs import SERVICE
@@ -28,18 +28,32 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
     from starlette.requests import Request
+    from starlette.types import Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
 TEXT = "text/plain; charset=utf-8"
+TEXT_BYTES = TEXT.encode()
 MISSING_Q = "Missing `q` in query string"
+MISSING_Q_BODY = MISSING_Q.encode()
 
 
-async def ask(request: Request) -> Response:
-    """An answer when some `q` is non-empty; 400 when `q` is missing or every `q` is empty."""
-    if not any(request.query_params.getlist("q")):
-        return PlainTextResponse(MISSING_Q, status_code=400)
-    return Response(shake(), media_type=TEXT)
+class EightBall:
+    """GET /: an answer when some `q` is non-empty; 400 when `q` is missing or every `q` empty.
+
+    A bare ASGI endpoint (no Request or Response objects): it is the hot path. Being an
+    instance rather than a function is what tells Starlette's Route to call it as ASGI.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if has_question(scope["query_string"]):
+            status, body = 200, shake()
+        else:
+            status, body = 400, MISSING_Q_BODY
+        await send({"type": "http.response.start", "status": status, "headers": [
+            (b"content-type", TEXT_BYTES), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body",
+                    "body": b"" if scope["method"] == "HEAD" else body})
 
 
 async def health(request: Request) -> Response:
@@ -107,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     access_log = AccessLog(service=SERVICE, logger="magic8ball.access") \
         if settings.access_log else None
     routes = [
-        Route("/", ask, methods=["GET"]),
+        Route("/", EightBall(), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 import pytest
-from magic8ball.answers import ANSWERS, BODIES
+from magic8ball.answers import ANSWERS, BODIES, has_question
 from magic8ball.app import MISSING_Q, create_app
 
 from .conftest import fast_settings, running
@@ -96,3 +96,20 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
     assert set(document["paths"]) == routes == {"/", "/health", "/ready", "/openapi.json"}
     answers = document["paths"]["/"]["get"]["responses"]["200"]["content"]["text/plain"]
     assert answers["schema"]["enum"] == [body.decode() for body in BODIES]
+
+
+@pytest.mark.parametrize(("query_string", "expected"), [
+    (b"q=x", True), (b"a=1&q=x", True), (b"q=&q=x", True), (b"%71=x", True), (b"q=%20", True),
+    (b"q=+", True), (b"", False), (b"q", False), (b"q=", False), (b"q=&q=", False),
+    (b"qq=x", False), (b"xq=1", False), (b"Q=x", False), (b"q%3Dx", False), (b"a=q", False),
+])
+def test_has_question_reads_the_raw_query_string(query_string: bytes, expected: bool) -> None:
+    assert has_question(query_string) is expected
+
+
+async def test_head_sends_the_headers_without_the_answer(client: httpx.AsyncClient) -> None:
+    response = await client.head("/?q=x")
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response.headers["content-length"]) > len("Magic 8-ball says: ")

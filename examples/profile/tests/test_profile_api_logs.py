@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import sys
+from datetime import datetime, timedelta
 
 import anyio
 import httpx
@@ -107,3 +109,17 @@ async def test_access_log_can_be_switched_off() -> None:
     app = create_app(Settings(access_log=False))
 
     assert app.state.access_log is None
+
+
+def test_access_lines_and_log_records_share_one_timestamp_format() -> None:
+    stream = io.BytesIO()
+    log = AccessLog(service="profile", logger="access", stream=stream)
+    log.record(request_id="r", method="GET", path="/", status=200, duration_ms=0.1)
+    log.flush()
+    formatted = orjson.loads(JsonFormatter().format(record("x")))["timestamp"]
+
+    access = lines_of(stream)[0]["timestamp"]
+    pattern = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+00:00"
+    assert re.fullmatch(pattern, access) and re.fullmatch(pattern, formatted)
+    assert abs(datetime.fromisoformat(access) - datetime.fromisoformat(formatted)) < timedelta(
+        seconds=5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,6 @@ from aws_cdk import aws_logs as logs
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from shipway.bucket.infrastructure import build_buckets
-from shipway.cache.infrastructure import build_caches
 from shipway.cluster.infrastructure import Cluster
 from shipway.context import Capability, EnvironmentContext
 from shipway.encryption.infrastructure import EnvironmentKey
@@ -20,10 +19,8 @@ from shipway.manifest.service import BucketUse, TableUse
 from shipway.network.infrastructure import Network
 from shipway.observability.alarms import create_alarms, load_balancer_alarm_specs
 from shipway.observability.topic import AlarmTopic
-from shipway.secret.infrastructure import build_secrets
 from shipway.service.express import ExpressService
 from shipway.service.infrastructure import ContainerService, ServicePlacement
-from shipway.table.infrastructure import build_tables
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,14 +28,25 @@ if TYPE_CHECKING:
     from shipway.manifest import Manifest, ServiceSpec
 
 CapabilityBuilder = Callable[[Construct, EnvironmentContext], dict[str, Capability]]
-# Data capabilities register here; each builds its manifest section for one environment.
+# Data capabilities register here as (manifest section, module, builder): each builds its section
+# for one environment. A module is imported only when its section is used, because importing
+# the CDK modules behind it costs seconds (the Lambda bundling, ElastiCache, ...).
 # Tables come before buckets: a bucket's loader writes to its table.
-CAPABILITY_BUILDERS: list[CapabilityBuilder] = [
-    build_tables,
-    build_caches,
-    build_secrets,
-    build_buckets,
+CAPABILITY_BUILDERS: list[tuple[str, str, str]] = [
+    ("tables", "shipway.table.infrastructure", "build_tables"),
+    ("caches", "shipway.cache.infrastructure", "build_caches"),
+    ("secrets", "shipway.secret.infrastructure", "build_secrets"),
+    ("buckets", "shipway.bucket.infrastructure", "build_buckets"),
 ]
+
+
+def capability_builders(manifest: Manifest) -> list[CapabilityBuilder]:
+    """The builders for the sections this manifest uses, in build order."""
+    builders: list[CapabilityBuilder] = []
+    for section, module, function in CAPABILITY_BUILDERS:
+        if getattr(manifest.application, section):
+            builders.append(getattr(importlib.import_module(module), function))
+    return builders
 
 
 def build_app(
@@ -111,7 +119,7 @@ class EnvironmentStack(cdk.Stack):
         )
         self.load_balancer = self._load_balancer()
         self.capabilities: dict[str, Capability] = {}
-        for build in CAPABILITY_BUILDERS:
+        for build in capability_builders(manifest):
             self.capabilities.update(build(self, self.context))
         self.services = self._services(image_tag)
         self._connect()

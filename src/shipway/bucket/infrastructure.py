@@ -11,7 +11,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.encryption.infrastructure import grant_key_through
 from shipway.loader.infrastructure import BucketLoader
+from shipway.observability.log_bucket import LogBucket
 from shipway.service.wiring import bucket_variable
 from shipway.table.infrastructure import table_in
 
@@ -30,7 +32,9 @@ def build_buckets(scope: Construct, context: EnvironmentContext) -> dict[str, Ca
     buckets = context.manifest.application.buckets
     if not buckets:
         return {}
-    access_logs = AccessLogBucket(scope, "BucketAccessLogs", retain=context.retain)
+    access_logs = LogBucket(
+        scope, "BucketAccessLogs", retain=context.retain, retention_days=ACCESS_LOG_DAYS
+    )
     return {
         name: DataBucket(
             scope,
@@ -54,46 +58,6 @@ def bucket_name(context: EnvironmentContext, name: str) -> str:
     digest = hashlib.sha256(full.encode()).hexdigest()[:8]
     head = context.physical_name(name).lower()[: MAX_NAME - len(suffix) - len(digest) - 1]
     return f"{head.rstrip('-')}-{digest}{suffix}"
-
-
-class AccessLogBucket(Construct):
-    """Where every bucket of the environment writes its server access logs."""
-
-    def __init__(self, scope: Construct, construct_id: str, *, retain: bool) -> None:
-        super().__init__(scope, construct_id)
-        # Log delivery through a bucket policy, not the LogDeliveryWrite ACL that owner-enforced
-        # object ownership forbids (CDK's recommended value of this flag).
-        self.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
-        # S3 server access logging writes only to buckets encrypted with SSE-S3.
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(ACCESS_LOG_DAYS),
-                    noncurrent_version_expiration=cdk.Duration.days(7),
-                )
-            ],
-            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
-        )
-        # cdk-nag sees that the other buckets log here; checkov does not.
-        skip_checkov(
-            self.bucket,
-            "CKV_AWS_18",
-            "This bucket is the destination of server "
-            "access logs; logging its own access would log the log writes.",
-        )
-        skip_checkov(
-            self.bucket,
-            "CKV_AWS_145",
-            "S3 server access logging delivers only to "
-            "buckets encrypted with SSE-S3 (AES256), not SSE-KMS.",
-        )
 
 
 class DataBucket(Construct):
@@ -181,14 +145,7 @@ class DataBucket(Construct):
 
     def grant_key(self, principal: iam.IGrantable, actions: tuple[str, ...]) -> None:
         """The key actions S3 performs for principal on this bucket's objects."""
-        region = cdk.Stack.of(self).region
-        principal.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=list(actions),
-                resources=[self.context.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
-            )
-        )
+        grant_key_through(principal, self.context.key, "s3", actions)
 
     def connect(self, service: ServiceRuntime, access: str) -> None:
         """`BUCKET_<NAME>` and read or read/write access to its objects."""

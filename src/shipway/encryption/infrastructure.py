@@ -56,3 +56,17 @@ class EnvironmentKey(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
             )
         )
+
+
+def grant_key_through(
+    principal: iam.IGrantable, key: kms.IKey, service: str, actions: tuple[str, ...]
+) -> None:
+    """Let principal use key only when an AWS service (e.g. `s3`, `dynamodb`) calls for it."""
+    region = cdk.Stack.of(key).region
+    principal.grant_principal.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=list(actions),
+            resources=[key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
+        )
+    )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aws_cdk as cdk
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -16,6 +15,7 @@ from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
 from shipway.ingress.firewall import WebFirewall
+from shipway.observability.log_bucket import LogBucket
 
 if TYPE_CHECKING:
     from shipway.manifest.environment import Domain
@@ -72,31 +72,9 @@ class PublicLoadBalancer(Construct):
             return f"https://{self.domain.record_name}"
         return f"http://{self.load_balancer.load_balancer_dns_name}"
 
-    def _access_log_bucket(self, retention_days: int, retain: bool) -> s3.Bucket:
-        # ALB log delivery supports only SSE-S3 encryption, not KMS.
-        bucket = s3.Bucket(
-            self,
-            "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(retention_days),
-                    noncurrent_version_expiration=cdk.Duration.days(7),
-                )
-            ],
-            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
-        )
-        reason = (
-            "This bucket is the destination of access logs; logging its own access "
-            "would log the log writes."
-        )
-        acknowledge(bucket, "S1", reason)
-        skip_checkov(bucket, "CKV_AWS_18", reason)
-        return bucket
+    def _access_log_bucket(self, retention_days: int, retain: bool) -> s3.IBucket:
+        logs = LogBucket(self, "AccessLogs", retain=retain, retention_days=retention_days)
+        return logs.bucket
 
     def _listeners(self) -> elbv2.ApplicationListener:
         not_found = elbv2.ListenerAction.fixed_response(

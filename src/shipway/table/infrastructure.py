@@ -10,6 +10,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from shipway.encryption.infrastructure import grant_key_through
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.service.wiring import table_variable
 
@@ -214,14 +215,7 @@ class DataTable(Construct):
 
     def grant_key(self, principal: iam.IGrantable, actions: tuple[str, ...]) -> None:
         """The key actions DynamoDB performs for principal on this table."""
-        region = cdk.Stack.of(self).region
-        principal.grant_principal.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=list(actions),
-                resources=[self.context.key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{region}.amazonaws.com"}},
-            )
-        )
+        grant_key_through(principal, self.context.key, "dynamodb", actions)
 
     def connect(self, service: ServiceRuntime, access: str) -> None:
         """`TABLE_<NAME>` and read or read/write access to the table and its indexes."""

@@ -7,12 +7,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from shipway.emulators.ports import free_port, wait_for_port
-
-if TYPE_CHECKING:
-    from types import TracebackType
+from shipway.emulators.process import LocalServer
 
 # moto signs nothing, but boto3 insists on credentials and a region being present.
 FAKE_CREDENTIALS = {
@@ -22,7 +19,7 @@ FAKE_CREDENTIALS = {
 }
 
 
-class MotoServer:
+class MotoServer(LocalServer):
     """Start ``moto_server`` on a free loopback port; stop it on exit."""
 
     def __init__(self, port: int | None = None, *, log_path: Path | None = None) -> None:
@@ -55,27 +52,3 @@ class MotoServer:
         )
         return self
 
-    def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    def __enter__(self) -> MotoServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -8,15 +8,15 @@ import threading
 from typing import TYPE_CHECKING, Literal
 
 from shipway.emulators.ports import free_port, wait_for_port
+from shipway.emulators.process import LocalServer
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from types import TracebackType
 
 RedisKind = Literal["redis-server", "embedded"]
 
 
-class RedisServer:
+class RedisServer(LocalServer):
     """Start a Redis-protocol server on a free loopback port; stop it on exit."""
 
     def __init__(
@@ -80,30 +80,8 @@ class RedisServer:
         wait_for_port(self.port)
 
     def stop(self) -> None:
-        if self._process and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
-        self._process = None
+        super().stop()
         if self._embedded is not None:
             self._embedded.shutdown()  # type: ignore[attr-defined]
             self._embedded.server_close()  # type: ignore[attr-defined]
             self._embedded = None
-
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
-    def __enter__(self) -> RedisServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

@@ -20,7 +20,8 @@ from shipway.network.infrastructure import Network
 from shipway.observability.alarms import create_alarms, load_balancer_alarm_specs
 from shipway.observability.topic import AlarmTopic
 from shipway.service.express import ExpressService
-from shipway.service.infrastructure import ContainerService, ServicePlacement
+from shipway.service.foundation import ServicePlacement
+from shipway.service.infrastructure import ContainerService
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
-from constructs import Construct
 
 from shipway.compliance import acknowledge
 from shipway.observability.alarms import create_alarms, service_alarm_specs
-from shipway.service.image import ServiceImage
-from shipway.service.secrets import add_manifest_secrets
-from shipway.service.task import ServiceTask
+from shipway.service.foundation import ServiceFoundation
 from shipway.service.wiring import service_url_variable
 
 if TYPE_CHECKING:
+    from constructs import Construct
+
     from shipway.context import ServiceRuntime
     from shipway.manifest import ServiceSpec
-    from shipway.service.infrastructure import ServicePlacement
+    from shipway.service.foundation import ServicePlacement
 
 INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices"
 
 
-class ExpressService(Construct):
+class ExpressService(ServiceFoundation):
     """Express Mode provisions its own load balancer, target group and scaling policies."""
 
     def __init__(
@@ -36,41 +34,21 @@ class ExpressService(Construct):
         spec: ServiceSpec,
         placement: ServicePlacement,
     ) -> None:
-        super().__init__(scope, construct_id)
-        self.name, self.spec, self.placement = name, spec, placement
-        self.target_group = None
-        self.image = ServiceImage(
-            self,
-            "Image",
-            spec=spec,
-            repository_name=placement.physical_name,
-            image_tag=placement.image_tag,
-            key=placement.key,
-            retain=placement.retain,
-        )
-        # The task definition construct gives us roles and a log group; Express takes the
-        # container settings inline.
-        self.task = ServiceTask(
-            self,
-            "Task",
+        # The task definition gives us roles and a log group; Express takes the container
+        # settings inline.
+        super().__init__(
+            scope,
+            construct_id,
             name=name,
             spec=spec,
-            image=self.image.image,
-            key=placement.key,
-            log_retention=placement.log_retention,
-        )
-        self.security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=placement.cluster.network.vpc,
+            placement=placement,
             description=f"express service {name}",
         )
+        self.target_group = None
         self._environment: dict[str, str] = dict(spec.environment)
         self._secrets: dict[str, str] = {}
         self.service = self._service()
-        add_manifest_secrets(self, self, spec.secrets)
-        for variable, value in placement.runtime_variables(name, spec.port).items():
-            self.add_environment(variable, value)
+        self.inject_own_configuration()
         if spec.alarms.enabled:
             create_alarms(
                 self,
@@ -82,14 +60,6 @@ class ExpressService(Construct):
                     service_name=placement.physical_name,
                 ),
             )
-
-    @property
-    def task_role(self) -> iam.IRole:
-        return self.task.definition.task_role
-
-    @property
-    def execution_role(self) -> iam.IRole:
-        return self.task.definition.obtain_execution_role()
 
     @property
     def url(self) -> str:

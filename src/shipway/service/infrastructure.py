@@ -2,63 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
-from constructs import Construct
 
-from shipway.cluster.infrastructure import Cluster
-from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.observability.alarms import (
     create_alarms,
     service_alarm_specs,
     target_alarm_specs,
 )
-from shipway.observability.topic import AlarmTopic
 from shipway.service.deployment import deployment_options
-from shipway.service.image import ServiceImage
+from shipway.service.foundation import ServiceFoundation, ServicePlacement
 from shipway.service.routing import web_target_group
-from shipway.service.secrets import add_manifest_secrets
-from shipway.service.task import ServiceTask
-from shipway.service.wiring import PORT_VARIABLE, identity_variables, service_url_variable
+from shipway.service.wiring import service_url_variable
 
 if TYPE_CHECKING:
+    from constructs import Construct
+
     from shipway.context import ServiceRuntime
     from shipway.manifest import ServiceSpec
 
 
-@dataclass(frozen=True)
-class ServicePlacement:
-    """Where a service runs and what it shares with the rest of its environment."""
-
-    physical_name: str
-    cluster: Cluster
-    load_balancer: PublicLoadBalancer | None
-    route_priority: int
-    topic: AlarmTopic
-    key: kms.IKey
-    log_retention: logs.RetentionDays
-    image_tag: str
-    retain: bool
-    application: str
-    environment: str
-
-    def runtime_variables(self, service: str, port: int) -> dict[str, str]:
-        """The identity and port every service receives (docs/wiring.md)."""
-        return {
-            PORT_VARIABLE: str(port),
-            **identity_variables(self.application, self.environment, service),
-        }
-
-
-class ContainerService(Construct):
+class ContainerService(ServiceFoundation):
     """One manifest service as an ECS service."""
 
     def __init__(
@@ -70,30 +38,12 @@ class ContainerService(Construct):
         spec: ServiceSpec,
         placement: ServicePlacement,
     ) -> None:
-        super().__init__(scope, construct_id)
-        self.name, self.spec, self.placement = name, spec, placement
-        self.image = ServiceImage(
-            self,
-            "Image",
-            spec=spec,
-            repository_name=placement.physical_name,
-            image_tag=placement.image_tag,
-            key=placement.key,
-            retain=placement.retain,
-        )
-        self.task = ServiceTask(
-            self,
-            "Task",
+        super().__init__(
+            scope,
+            construct_id,
             name=name,
             spec=spec,
-            image=self.image.image,
-            key=placement.key,
-            log_retention=placement.log_retention,
-        )
-        self.security_group = ec2.SecurityGroup(
-            self,
-            "SecurityGroup",
-            vpc=placement.cluster.network.vpc,
+            placement=placement,
             description=f"service {name}: inbound only from the load balancer and callers",
         )
         self.target_group: elbv2.ApplicationTargetGroup | None = None
@@ -101,19 +51,8 @@ class ContainerService(Construct):
             self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
         self.service = self._service()
         self._route_and_scale()
-        add_manifest_secrets(self, self, spec.secrets)
-        for variable, value in placement.runtime_variables(name, spec.port).items():
-            self.add_environment(variable, value)
+        self.inject_own_configuration()
         self._alarms()
-
-    @property
-    def task_role(self) -> iam.IRole:
-        return self.task.definition.task_role
-
-    @property
-    def execution_role(self) -> iam.IRole:
-        role = self.task.definition.obtain_execution_role()
-        return role
 
     @property
     def url(self) -> str | None:

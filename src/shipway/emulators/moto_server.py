@@ -51,4 +51,3 @@ class MotoServer(LocalServer):
             alive=lambda: self._process is not None and self._process.poll() is None,
         )
         return self
-

@@ -1,0 +1,3 @@
+module shipway/benchmarks/go_baseline
+
+go 1.19

@@ -7,12 +7,14 @@ import random
 from typing import TYPE_CHECKING
 
 import pytest
+from bootcamp_api.app import create_app
 from bootcamp_api.netmask import INVALID, cidr_to_mask, mask_to_cidr
 
-from .conftest import token_for
+from .conftest import running, token_for
 
 if TYPE_CHECKING:
     import httpx
+    from bootcamp_api.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -121,3 +123,22 @@ async def test_authentication_comes_before_validation(client: httpx.AsyncClient)
     response = await client.get("/cidr-to-mask")
 
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("case", ["valid", "no token", "no value", "bad token"])
+async def test_fast_path_and_router_answer_byte_for_byte_alike(settings: Settings,
+                                                               case: str) -> None:
+    async with running(create_app(settings)) as fast, \
+            running(create_app(settings, fast_path=False)) as routed:
+        token = "not-a-jwt" if case == "bad token" else await token_for(fast)
+        headers = {"X-Request-Id": "same-id"}
+        if case != "no token":
+            headers["Authorization"] = f"Bearer {token}"
+        params = {} if case == "no value" else {"value": "24"}
+        fast_answer, routed_answer = [
+            await client.get("/cidr-to-mask", params=params, headers=headers)
+            for client in (fast, routed)]
+
+    assert fast_answer.status_code == {"valid": 200, "no value": 400}.get(case, 401)
+    assert (fast_answer.status_code, fast_answer.headers.raw, fast_answer.content) == \
+        (routed_answer.status_code, routed_answer.headers.raw, routed_answer.content)

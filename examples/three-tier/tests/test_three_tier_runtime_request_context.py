@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -12,8 +15,11 @@ from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from three_tier_runtime import RequestContextMiddleware, current_request_id
+from three_tier_runtime.request_context import access_log
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from starlette.requests import Request
 
 pytestmark = pytest.mark.anyio
@@ -58,22 +64,93 @@ async def test_each_request_gets_its_own_id() -> None:
     assert len(ids) == 3
 
 
-async def test_one_access_line_per_request(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="three_tier.access")
+@pytest.fixture
+def access_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.BytesIO]:
+    """Send the batched access log to a buffer, with info lines enabled."""
+    stream = io.BytesIO()
+    monkeypatch.setattr(access_log, "stream", stream)
+    monkeypatch.setattr(access_log, "_lines", [])
+    access_logger = logging.getLogger("three_tier.access")
+    level = access_logger.level
+    access_logger.setLevel(logging.INFO)
+    yield stream
+    access_logger.setLevel(level)
+
+
+def lines_of(stream: io.BytesIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+async def test_one_access_line_per_request(access_lines: io.BytesIO) -> None:
     async with client() as http:
         await http.get("/whoami", headers={"X-Request-Id": "r1"})
+    access_log.flush()
 
-    (record,) = [r for r in caplog.records if r.name == "three_tier.access"]
-    assert (record.method, record.path, record.status) == ("GET", "/whoami", 200)  # type: ignore[attr-defined]
-    assert record.duration_ms >= 0  # type: ignore[attr-defined]
+    (entry,) = lines_of(access_lines)
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/whoami", 200)
+    assert entry["request_id"] == "r1" and entry["logger"] == "three_tier.access"
+    assert entry["level"] == "INFO" and str(entry["timestamp"]).endswith("+00:00")
+    assert float(entry["duration_ms"]) >= 0  # type: ignore[arg-type]
 
 
-async def test_access_log_can_be_turned_off(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="three_tier.access")
+async def test_access_lines_are_batched_and_flushed_at_shutdown(
+        access_lines: io.BytesIO) -> None:
+    app = Starlette(routes=[Route("/whoami", whoami)], middleware=[
+        Middleware(RequestContextMiddleware)])
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def receive() -> dict[str, str]:
+        message = next(messages)
+        if message["type"] == "lifespan.shutdown":
+            await stopping.wait()
+        return message
+
+    async def send(message: dict[str, str]) -> None:
+        if message["type"] == "lifespan.startup.complete":
+            started.set()
+
+    lifespan = asyncio.ensure_future(app({"type": "lifespan", "asgi": {"version": "3.0"}},
+                                         receive, send))
+    await started.wait()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://t") as http:
+        for _ in range(3):
+            await http.get("/whoami")
+    assert access_lines.getvalue() == b""  # still buffered
+
+    stopping.set()
+    await lifespan  # the server's shutdown writes what is left
+
+    assert len(lines_of(access_lines)) == 3
+
+
+async def test_access_lines_are_written_when_the_batch_is_full(
+        access_lines: io.BytesIO, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access_log, "max_lines", 2)
+    async with client() as http:
+        for _ in range(3):
+            await http.get("/whoami")
+
+    assert len(lines_of(access_lines)) == 2
+
+
+async def test_access_lines_are_written_after_the_flush_interval(
+        access_lines: io.BytesIO, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(access_log, "flush_interval", 0.05)
+    async with client() as http:
+        await http.get("/whoami")
+    await asyncio.sleep(0.1)
+
+    assert len(lines_of(access_lines)) == 1
+
+
+async def test_access_log_can_be_turned_off(access_lines: io.BytesIO) -> None:
     async with client(access_log=False) as http:
         await http.get("/whoami")
+    access_log.flush()
 
-    assert not [r for r in caplog.records if r.name == "three_tier.access"]
+    assert access_lines.getvalue() == b""
 
 
 async def test_a_crash_is_a_json_500_with_the_request_id_and_is_logged(

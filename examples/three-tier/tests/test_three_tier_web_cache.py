@@ -1,4 +1,4 @@
-"""The web tier's page cache: reuse while fresh, one shared rebuild, failures not kept."""
+"""The web tier's page cache: reuse while fresh, stale-while-revalidate, one shared rebuild."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class Builder:
         return self.calls
 
 
-def test_value_is_reused_until_it_expires() -> None:
+def test_value_is_reused_until_it_expires_then_rebuilt_in_the_background() -> None:
     clock, build = Clock(), Builder()
     cache = PageCache[int](5, clock=clock)
 
@@ -42,9 +42,52 @@ def test_value_is_reused_until_it_expires() -> None:
         clock.now += 4.9
         second = await cache.get(build)
         clock.now += 0.2
-        return [first, second, await cache.get(build)]
+        third = await cache.get(build)  # stale: served at once, the rebuild runs behind it
+        await asyncio.sleep(0)
+        return [first, second, third, await cache.get(build)]
 
-    assert asyncio.run(scenario()) == [1, 1, 2]
+    assert asyncio.run(scenario()) == [1, 1, 1, 2]
+
+
+def test_a_slow_rebuild_does_not_block_a_request_that_has_a_previous_value() -> None:
+    clock, build = Clock(), Builder()
+    cache = PageCache[int](1, clock=clock)
+
+    async def scenario() -> tuple[list[int], int, int]:
+        await cache.get(build)
+        clock.now += 1.5
+        build.gate = asyncio.Event()  # the api hangs until released
+        served = [await asyncio.wait_for(cache.get(build), 0.5) for _ in range(5)]
+        calls_while_slow = build.calls
+        build.gate.set()
+        await asyncio.sleep(0)
+        return served, calls_while_slow, await cache.get(build)
+
+    served, calls_while_slow, after = asyncio.run(scenario())
+    assert served == [1] * 5
+    assert calls_while_slow == 2  # the first build and one shared rebuild
+    assert after == 2
+
+
+def test_a_failing_build_is_hidden_only_up_to_the_staleness_bound() -> None:
+    clock, build = Clock(), Builder()
+    cache = PageCache[int](1, clock=clock)
+
+    async def scenario() -> tuple[int, object]:
+        await cache.get(build)
+        build.fail = True
+        clock.now += 2.9  # within 3 x ttl: the old value is still served
+        kept = await cache.get(build)
+        await asyncio.sleep(0)
+        clock.now += 0.2  # beyond the bound: the failure reaches the caller
+        try:
+            return kept, await cache.get(build)
+        except RuntimeError as error:
+            return kept, error
+
+    kept, beyond = asyncio.run(scenario())
+    assert kept == 1
+    assert isinstance(beyond, RuntimeError)
 
 
 def test_concurrent_misses_share_one_build() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -163,3 +164,26 @@ async def test_healthz_does_not_need_the_api(web_for: WebFactory) -> None:
     response = await web.get("/healthz")
 
     assert (response.status_code, response.text) == (200, "app is healthy")
+
+
+async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
+        web_for: WebFactory, api_transport: Any) -> None:
+    healthy = [True]
+
+    async def api(request: httpx.Request) -> httpx.Response:
+        if healthy[0]:
+            return await api_transport.handle_async_request(request)
+        return httpx.Response(503)
+
+    web = await web_for(httpx.MockTransport(api), page_cache_seconds=0.05)
+    first = await web.get("/")
+    healthy[0] = False
+    await asyncio.sleep(0.07)  # stale but within 3 x 0.05 s: the old page is still served
+    stale = await web.get("/")
+    await asyncio.sleep(0.2)  # beyond the bound: the api's failure shows
+
+    late = await web.get("/", headers={"X-Request-Id": "late-1"})
+
+    assert (first.status_code, stale.status_code, late.status_code) == (200, 200, 503)
+    assert stale.text == first.text
+    assert "Service unavailable" in late.text and "late-1" in late.text

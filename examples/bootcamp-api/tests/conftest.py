@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import secrets
-import signal
-import subprocess
-import sys
-import threading
-import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import httpx
-import orjson
 import pytest
 from bootcamp_api.app import create_app
 from bootcamp_api.settings import Settings
 from boto3.dynamodb.types import TypeDeserializer
 
-from shipway.emulators import free_port, wait_for_port
+from shipway.testing import ServiceProcess
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -109,80 +102,12 @@ async def token_for(client: httpx.AsyncClient, username: str = "bob") -> str:
     return str(response.json()["data"])
 
 
-class ServiceProcess:
-    """`python -m <package>` started as the container would, its stdout collected line by line."""
-
-    def __init__(self, package: str, *, env: dict[str, str] | None = None) -> None:
-        self.package = package
-        self.port = free_port()
-        self.env = {**os.environ, "PORT": str(self.port), "HOST": "127.0.0.1", **(env or {})}
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self.process: subprocess.Popen[str] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> ServiceProcess:
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv
-            [sys.executable, "-m", self.package], cwd=EXAMPLE_DIR, env=self.env, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        threading.Thread(target=self._collect, daemon=True).start()
-        wait_for_port(self.port, timeout=30, alive=lambda: self.process.poll() is None)
-        return self
-
-    def _collect(self) -> None:
-        assert self.process is not None and self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def json_lines(self) -> list[dict[str, object]]:
-        with self._changed:
-            return [orjson.loads(line) for line in self.lines]
-
-    def wait_for_log(self, matches: Callable[[dict[str, object]], bool],
-                     timeout: float = 15.0) -> dict[str, object]:
-        """Block until a JSON log line satisfies matches; fail after timeout."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for line in self.lines:
-                    entry = orjson.loads(line)
-                    if matches(entry):
-                        return entry
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no matching log line within {timeout} s: {self.lines}")
-                self._changed.wait(remaining)
-
-    def send_sigterm(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-
-    def wait(self, timeout: float) -> int:
-        """The exit status, once the process has exited (fails after timeout)."""
-        assert self.process is not None
-        return self.process.wait(timeout)
-
-    def terminate(self, timeout: float = 15.0) -> int:
-        self.send_sigterm()
-        return self.wait(timeout)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-
 @pytest.fixture
 def service_process() -> Iterator[Callable[..., ServiceProcess]]:
     started: list[ServiceProcess] = []
 
     def start(env: dict[str, str] | None = None) -> ServiceProcess:
-        service = ServiceProcess("bootcamp_api", env=env).start()
+        service = ServiceProcess("bootcamp_api", cwd=EXAMPLE_DIR, env=env).start()
         started.append(service)
         return service
 

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,7 +16,8 @@ import httpx
 import pytest
 from shop_cart import CartSettings, create_app
 
-from shipway.emulators import MotoServer, free_port, wait_for_port
+from shipway.emulators import MotoServer, free_port
+from shipway.testing import ServiceProcess
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -170,64 +165,6 @@ def gated_moto(moto_server: MotoServer) -> Iterator[Callable[[str], GatedProxy]]
         proxy.close()
 
 
-class ServiceProcess:
-    """``python -m shop_cart`` run from the example directory, as the image's CMD runs it."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = int(env["PORT"])
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "shop_cart"], cwd=EXAMPLE_DIR, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)  # its own process group, so kill() reaches its workers too
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def wait_ready(self, timeout: float = 20) -> ServiceProcess:
-        wait_for_port(self.port, timeout=timeout, alive=lambda: self.process.poll() is None)
-        return self
-
-    def log_entries(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.lines if line.startswith("{")]
-
-    def wait_for_log(self, predicate: Callable[[dict[str, Any]], bool],
-                     timeout: float = 10) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for entry in self.log_entries():
-                    if predicate(entry):
-                        return entry
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError("no such log line:\n" + "\n".join(self.lines))
-                self._changed.wait(remaining)
-
-    def terminate(self, timeout: float = 15) -> int:
-        """SIGTERM, then the exit status (fails the test if it takes longer than timeout)."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout)
-
-    def kill(self) -> None:
-        """SIGKILL the server and its worker processes (the group it leads), if any remain."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self._reader.join(5)
-
-
 @pytest.fixture
 def start_cart_service(moto_server: MotoServer) -> Iterator[Callable[..., ServiceProcess]]:
     """Start ``python -m shop_cart`` with the moto environment plus extra variables."""
@@ -235,7 +172,7 @@ def start_cart_service(moto_server: MotoServer) -> Iterator[Callable[..., Servic
 
     def start(**env: str) -> ServiceProcess:
         environment = {**moto_server.client_environment(), "PORT": str(free_port()), **env}
-        processes.append(ServiceProcess(environment))
+        processes.append(ServiceProcess("shop_cart", cwd=EXAMPLE_DIR, env=environment))
         return processes[-1]
 
     yield start

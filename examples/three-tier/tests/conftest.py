@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
-import json
-import os
-import signal
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack
@@ -27,7 +20,8 @@ from three_tier_api import create_app as create_api
 from three_tier_web import WebSettings
 from three_tier_web import create_app as create_web
 
-from shipway.emulators import MotoServer, free_port, wait_for_port
+from shipway.emulators import MotoServer, free_port
+from shipway.testing import ServiceProcess
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1]
 
@@ -196,67 +190,6 @@ def gated_moto(moto_server: MotoServer) -> Iterator[Callable[[str], GatedProxy]]
         proxy.__exit__()
 
 
-class ServiceProcess:
-    """``python -m <module>`` run from the example directory, as the image's CMD runs it."""
-
-    def __init__(self, module: str, env: dict[str, str]) -> None:
-        self.module = module
-        self.port = int(env["PORT"])
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", module], cwd=EXAMPLE_DIR, env={**os.environ, **env},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)  # its own process group, so kill() reaches its workers too
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._changed:
-                self.lines.append(line.rstrip("\n"))
-                self._changed.notify_all()
-
-    def wait_ready(self, timeout: float = 20) -> ServiceProcess:
-        wait_for_port(self.port, timeout=timeout, alive=lambda: self.process.poll() is None)
-        return self
-
-    def log_entries(self) -> list[dict[str, Any]]:
-        """Every stdout line that is a JSON object (all of them, if logging works)."""
-        return [json.loads(line) for line in self.lines if line.startswith("{")]
-
-    def wait_for_log(self, predicate: Callable[[dict[str, Any]], bool],
-                     timeout: float = 10) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while True:
-                for entry in self.log_entries():
-                    if predicate(entry):
-                        return entry
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no such log line from {self.module}:\n"
-                                         + "\n".join(self.lines))
-                self._changed.wait(remaining)
-
-    def terminate(self, timeout: float = 15) -> int:
-        """SIGTERM, then the exit status (fails the test if it takes longer than timeout)."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout)
-
-    def kill(self) -> None:
-        """SIGKILL the server and its worker processes (the group it leads), if any remain."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        self._reader.join(5)
-
-
 @pytest.fixture
 def start_service(moto_server: MotoServer) -> Iterator[Callable[..., ServiceProcess]]:
     """Start a service process with the moto environment plus extra variables; killed at the end."""
@@ -264,7 +197,7 @@ def start_service(moto_server: MotoServer) -> Iterator[Callable[..., ServiceProc
 
     def start(module: str, **env: str) -> ServiceProcess:
         environment = {**moto_server.client_environment(), "PORT": str(free_port()), **env}
-        service = ServiceProcess(module, environment)
+        service = ServiceProcess(module, cwd=EXAMPLE_DIR, env=environment)
         processes.append(service)
         return service
 

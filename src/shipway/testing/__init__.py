@@ -1,0 +1,5 @@
+"""Test support for applications shipway deploys: run a service as its image's CMD would."""
+
+from shipway.testing.service_process import ServiceProcess
+
+__all__ = ["ServiceProcess"]

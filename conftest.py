@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from shipway.emulators import MotoServer, RedisServer
+from shipway.testing import GatedProxy
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
@@ -37,3 +38,17 @@ def redis_server() -> Iterator[RedisServer]:
         if server.kind != "redis-server":
             pytest.fail("redis-server is not on PATH: install it (apt-get install redis-server)")
         yield server
+
+
+@pytest.fixture
+def gated_moto(moto_server: MotoServer) -> Iterator[Callable[[str], GatedProxy]]:
+    """Make a GatedProxy to the moto server holding calls whose X-Amz-Target contains a name."""
+    proxies: list[GatedProxy] = []
+
+    def make(hold_target: str) -> GatedProxy:
+        proxies.append(GatedProxy(moto_server.endpoint_url, hold_target).__enter__())
+        return proxies[-1]
+
+    yield make
+    for proxy in proxies:
+        proxy.__exit__()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import http.client
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import boto3
 import httpx
@@ -95,74 +91,6 @@ def stored(dynamodb: Any, carts_table: str) -> Callable[[str], dict[str, Any] | 
         return item
 
     return read
-
-
-class GatedProxy:
-    """An HTTP proxy in front of moto that holds chosen DynamoDB calls until released."""
-
-    def __init__(self, upstream: str, hold_target: str) -> None:
-        self.upstream = urlsplit(upstream)
-        self.hold_target = hold_target
-        self.arrived = threading.Event()
-        self.release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True  # a held call must not hold up the test's teardown
-        self._server.block_on_close = False
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    @property
-    def endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server naming scheme
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if proxy.hold_target in self.headers.get("X-Amz-Target", ""):
-                    proxy.arrived.set()
-                    proxy.release.wait(30)
-                status, answer = proxy.forward(self.path, dict(self.headers), body)
-                self.send_response(status)
-                self.send_header("Content-Type", "application/x-amz-json-1.0")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        return Handler
-
-    def forward(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port,
-                                                timeout=30)
-        try:
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        self.release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-
-@pytest.fixture
-def gated_moto(moto_server: MotoServer) -> Iterator[Callable[[str], GatedProxy]]:
-    """Make a GatedProxy to the moto server holding calls whose X-Amz-Target contains a name."""
-    proxies: list[GatedProxy] = []
-
-    def make(hold_target: str) -> GatedProxy:
-        proxies.append(GatedProxy(moto_server.endpoint_url, hold_target))
-        return proxies[-1]
-
-    yield make
-    for proxy in proxies:
-        proxy.close()
 
 
 @pytest.fixture

@@ -3,156 +3,27 @@
 from __future__ import annotations
 
 import http.client
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from shipway.emulators import RedisServer, free_port, wait_for_port
+from shipway.emulators import MotoServer, RedisServer
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
-from shipway.emulators.ports import PortNeverOpenedError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-STOP_SECONDS = 5.0
-
-
-class EmulatorProcess:
-    """A server process started in a new session, stopped by SIGTERM then SIGKILL."""
-
-    def __init__(
-        self,
-        name: str,
-        argv: list[str],
-        port: int,
-        log_path: Path,
-        environment: dict[str, str] | None = None,
-    ) -> None:
-        self.name = name
-        self.argv = argv
-        self.port = port
-        self.log_path = log_path
-        self.environment = environment
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:  # the child keeps its own descriptor
-            self.process = self._popen(log)
-        try:
-            wait_for_port(
-                self.port,
-                timeout=30,
-                alive=lambda: self.process is not None and self.process.poll() is None,
-            )
-        except PortNeverOpenedError as error:
-            raise RuntimeError(
-                f"{self.name} did not start ({error}); see {self.log_path}"
-            ) from None
-
-    def _popen(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            self.argv,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=self.environment,
-            start_new_session=True,
-        )
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process else None
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        except ProcessLookupError:
-            self.process.wait()
+    from pathlib import Path
 
 
-def moto_process(log_folder: Path) -> EmulatorProcess:
+def moto_process(log_folder: Path) -> MotoServer:
     """The moto server (DynamoDB, S3, SQS, Secrets Manager, SSM) on a free port."""
-    port = free_port()
-    executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
-    command = [executable] if executable else [sys.executable, "-m", "moto.server"]
-    return EmulatorProcess(
-        "moto server",
-        [*command, "-H", "127.0.0.1", "-p", str(port)],
-        port,
-        log_folder / "moto.log",
-        {**os.environ, **FAKE_CREDENTIALS},
-    )
+    return MotoServer(log_path=log_folder / "moto.log")
 
 
-@dataclass
-class LocalRedis:
-    """A real `redis-server` when it is on PATH, else fakeredis's embedded TCP server."""
-
-    port: int
-    process: EmulatorProcess | None = None
-    embedded: RedisServer | None = None
-
-    @property
-    def kind(self) -> str:
-        return "redis-server" if self.process else "embedded"
-
-    @property
-    def description(self) -> str:
-        if self.process:
-            return f"redis-server ({self.process.argv[0]})"
-        return "embedded Python Redis server (fakeredis; redis-server is not on PATH)"
-
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid if self.process else None
-
-    def start(self) -> None:
-        if self.process is not None:
-            self.process.start()
-        elif self.embedded is not None:
-            self.embedded.start()
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.stop()
-        if self.embedded is not None:
-            self.embedded.stop()
-
-
-def local_redis(log_folder: Path) -> LocalRedis:
-    """Choose the Redis this machine offers."""
-    port = free_port()
-    executable = shutil.which("redis-server")
-    if executable is None:
-        return LocalRedis(port, embedded=RedisServer(port, prefer="embedded"))
-    argv = [
-        executable,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-    ]
-    return LocalRedis(
-        port, process=EmulatorProcess("redis-server", argv, port, log_folder / "redis.log")
-    )
+def local_redis(log_folder: Path) -> RedisServer:
+    """The real `redis-server` when it is on PATH, else fakeredis's embedded server."""
+    return RedisServer(log_path=log_folder / "redis.log")
 
 
 # The moto server imports a service's backend on its first request (DynamoDB: half a second,
@@ -204,16 +75,16 @@ def _first_request(endpoint_url: str, service: str) -> None:
 class Emulators:
     """The running emulators."""
 
-    moto: EmulatorProcess
-    redis: LocalRedis | None
+    moto: MotoServer
+    redis: RedisServer | None
 
     @property
     def aws_endpoint_url(self) -> str:
-        return f"http://127.0.0.1:{self.moto.port}"
+        return self.moto.endpoint_url
 
     def aws_environment(self) -> dict[str, str]:
         """What points boto3 at the moto server."""
-        return {**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": self.aws_endpoint_url}
+        return self.moto.client_environment()
 
     def stop(self) -> None:
         if self.redis is not None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from shipway.emulators.ports import free_port, wait_for_port
+from shipway.emulators.ports import free_port
 from shipway.emulators.process import LocalServer
 
 # moto signs nothing, but boto3 insists on credentials and a region being present.
@@ -22,10 +21,11 @@ FAKE_CREDENTIALS = {
 class MotoServer(LocalServer):
     """Start ``moto_server`` on a free loopback port; stop it on exit."""
 
+    name = "moto server"
+
     def __init__(self, port: int | None = None, *, log_path: Path | None = None) -> None:
         self.port = port or free_port()
         self.log_path = log_path
-        self._process: subprocess.Popen[bytes] | None = None
 
     @property
     def endpoint_url(self) -> str:
@@ -38,16 +38,8 @@ class MotoServer(LocalServer):
     def start(self) -> MotoServer:
         executable = shutil.which("moto_server", path=str(Path(sys.executable).parent))
         command = [executable] if executable else [sys.executable, "-m", "moto.server"]
-        output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self._run(
             [*command, "-H", "127.0.0.1", "-p", str(self.port)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
             env={**os.environ, **FAKE_CREDENTIALS},
-        )
-        wait_for_port(
-            self.port,
-            timeout=30,
-            alive=lambda: self._process is not None and self._process.poll() is None,
         )
         return self

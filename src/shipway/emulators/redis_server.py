@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 from typing import TYPE_CHECKING, Literal
 
@@ -18,6 +17,8 @@ RedisKind = Literal["redis-server", "embedded"]
 
 class RedisServer(LocalServer):
     """Start a Redis-protocol server on a free loopback port; stop it on exit."""
+
+    name = "redis-server"
 
     def __init__(
         self,
@@ -35,7 +36,6 @@ class RedisServer(LocalServer):
             if prefer == "redis-server" and shutil.which("redis-server")
             else "embedded"
         )
-        self._process: subprocess.Popen[bytes] | None = None
         self._embedded: object | None = None
 
     @property
@@ -49,6 +49,13 @@ class RedisServer(LocalServer):
         else:
             self._start_embedded()
         return self
+
+    @property
+    def description(self) -> str:
+        """Which Redis this is, for people reading `shipway dev` output."""
+        if self.kind == "redis-server":
+            return f"redis-server ({shutil.which('redis-server')})"
+        return "embedded Python Redis server (fakeredis; redis-server is not on PATH)"
 
     def _start_process(self) -> None:
         argv = [
@@ -64,11 +71,7 @@ class RedisServer(LocalServer):
         ]
         if self.password:
             argv += ["--requirepass", self.password]
-        output = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self._process = subprocess.Popen(argv, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
-        wait_for_port(
-            self.port, alive=lambda: self._process is not None and self._process.poll() is None
-        )
+        self._run(argv)
 
     def _start_embedded(self) -> None:
         # fakeredis speaks RESP over TCP; good enough for development, not for load figures.

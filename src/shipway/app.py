@@ -137,11 +137,7 @@ class EnvironmentStack(cdk.Stack):
         return self.manifest.services_in(self.environment_name)
 
     def _load_balancer(self) -> PublicLoadBalancer | None:
-        routed = [
-            spec
-            for spec in self._services_spec().values()
-            if spec.type == "web" and spec.compute != "express"
-        ]
+        routed = [spec for spec in self._services_spec().values() if spec.is_load_balanced]
         if not routed:
             return None
         balancer = PublicLoadBalancer(

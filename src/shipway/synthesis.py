@@ -82,9 +82,7 @@ def _warnings(manifest: Manifest, environments: list[str]) -> list[str]:
     warnings = []
     for name in environments:
         web = [
-            service
-            for service, spec in manifest.services_in(name).items()
-            if spec.type == "web" and spec.compute != "express"
+            service for service, spec in manifest.services_in(name).items() if spec.is_load_balanced
         ]
         if web and manifest.environment(name).domain is None:
             warnings.append(

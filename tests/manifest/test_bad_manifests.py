@@ -232,3 +232,15 @@ def test_data_overrides_are_checked(
     assert len(lines) == 1 and lines[0].startswith(f"{manifest}:{line}:"), lines
     for word in words:
         assert word in lines[0]
+
+
+def test_route_collision_created_by_an_environment_override(tmp_path: Path) -> None:
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(
+        HEAD + SERVICE + "  admin:\n    image: {uri: x}\n    routing: {path: /admin}\n"
+        "    environments:\n      test: {routing: {path: /}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["validate", "-f", str(manifest)])
+    assert result.exit_code == 2
+    assert "path / is already routed to service 'web'" in result.stderr

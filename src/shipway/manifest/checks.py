@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.manifest.errors import did_you_mean
-from shipway.manifest.service import BucketUse, Service, TableUse
+from shipway.manifest.service import BucketUse, Service, ServiceSpec, TableUse
 from shipway.manifest.yaml_source import Location
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
             )
     for index, seed in enumerate(app.seed):
         yield from _seed(app, index, seed.bucket)
-    yield from _route_collisions(app)
 
 
 def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
@@ -103,39 +102,26 @@ def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:
         )
 
 
-def _route_collisions(app: Application) -> Iterator[Problem]:
-    for environment in app.environments:
+def route_collisions(
+    app: Application, resolved: dict[str, dict[str, ServiceSpec]]
+) -> Iterator[Problem]:
+    """The first web service whose route (host, path) another already has, in any env."""
+    for specs in resolved.values():
         claimed: dict[tuple[str | None, str], str] = {}
-        for name, service in app.services.items():
-            spec = effective_routing_in(service, environment)
-            if spec is None:
+        for name, spec in specs.items():
+            if not spec.is_load_balanced:
                 continue
-            route = (spec[0], spec[1])
+            routing = spec.effective_routing
+            route = (routing.host, routing.path.rstrip("/") or "/")
             if route in claimed:
+                written = app.services[name].routing is not None
                 host = f" on host {route[0]}" if route[0] else ""
-                where = (
-                    ("services", name, "routing", "path") if service.routing else ("services", name)
-                )
                 yield (
-                    where,
+                    ("services", name, "routing", "path") if written else ("services", name),
                     f"path {route[1]}{host} is already routed to service "
                     f"'{claimed[route]}'; give one of them a distinct routing.path or "
                     "routing.host",
-                    service.routing is None,
+                    not written,
                 )
                 return
             claimed[route] = name
-
-
-def effective_routing_in(service: Service, environment: str) -> tuple[str | None, str] | None:
-    """(host, path) the load balancer routes to service in environment; None if not routed."""
-    override = service.override_for(environment)
-    if override.get("type", service.type) != "web":
-        return None
-    if override.get("compute", service.compute) == "express":
-        return None  # Express Mode brings its own load balancer and URL
-    routing = override.get("routing")
-    if isinstance(routing, dict):
-        return routing.get("host"), str(routing.get("path", "/")).rstrip("/") or "/"
-    current = service.effective_routing
-    return current.host, current.path.rstrip("/") or "/"

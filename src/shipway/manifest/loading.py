@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from shipway.manifest.application import Application
-from shipway.manifest.checks import cross_reference_problems
+from shipway.manifest.checks import cross_reference_problems, route_collisions
 from shipway.manifest.data import CacheSpec, TableSpec
 from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue, did_you_mean
@@ -100,6 +100,11 @@ def manifest_from(document: YamlDocument) -> Manifest:
     ]
     resolved, override_issues = _resolve(application, document)
     override_issues += _data_override_issues(application, document)
+    if not override_issues:  # routes are compared as each environment resolves them
+        issues += [
+            _located(document, where, message, at_key)
+            for where, message, at_key in route_collisions(application, resolved)
+        ]
     if issues or override_issues:
         raise ManifestError(issues + override_issues)
     return Manifest(application=application, path=document.path, resolved=resolved)

@@ -217,6 +217,11 @@ class ServiceSpec(ManifestModel):
     def effective_routing(self) -> Routing:
         return self.routing or Routing()
 
+    @property
+    def is_load_balanced(self) -> bool:
+        """Routed by the environment's shared load balancer (Express Mode brings its own)."""
+        return self.type == "web" and self.compute != "express"
+
     def desired_count(self) -> int:
         return self.autoscaling.min if self.autoscaling else self.count
 
@@ -230,8 +235,3 @@ class Service(ServiceSpec):
     environments: dict[str, ServiceOverride] = Field(  # type: ignore[valid-type]  # built by override_model
         default_factory=dict, description="env name: fields whose value differs there"
     )
-
-    def override_for(self, environment: str) -> dict[str, object]:
-        """The fields this service sets for environment, as written."""
-        override = self.environments.get(environment)
-        return override.model_dump(exclude_unset=True) if override is not None else {}

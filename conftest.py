@@ -41,12 +41,13 @@ def redis_server() -> Iterator[RedisServer]:
 
 
 @pytest.fixture
-def gated_moto(moto_server: MotoServer) -> Iterator[Callable[[str], GatedProxy]]:
+def gated_moto(moto_server: MotoServer) -> Iterator[Callable[..., GatedProxy]]:
     """Make a GatedProxy to the moto server holding calls whose X-Amz-Target contains a name."""
     proxies: list[GatedProxy] = []
 
-    def make(hold_target: str) -> GatedProxy:
-        proxies.append(GatedProxy(moto_server.endpoint_url, hold_target).__enter__())
+    def make(hold_target: str, *, hold_answer: bool = False) -> GatedProxy:
+        proxies.append(
+            GatedProxy(moto_server.endpoint_url, hold_target, hold_answer=hold_answer).__enter__())
         return proxies[-1]
 
     yield make

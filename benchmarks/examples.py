@@ -71,12 +71,19 @@ class BenchmarkError(RuntimeError):
 
 @dataclass(frozen=True)
 class HotPath:
-    """One request to load: the example, a label for the report, its URL and headers."""
+    """One request to load: the example, a label for the report, its URL and headers.
+
+    A backend line (``versus_go=False``) loads what a hot path depends on (moto's GetItem) on
+    its own: its figures bound the example's and are printed without a Go comparison.
+    """
 
     example: str
     label: str
     url: str
     headers: dict[str, str] = field(default_factory=dict)
+    method: str = "GET"
+    body: str = ""
+    versus_go: bool = True
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,18 @@ def dynamodb(aws: dict[str, str]) -> DynamoDBClient:
         aws_secret_access_key=aws["AWS_SECRET_ACCESS_KEY"])
 
 
+def moto_get_item(example: str, aws: dict[str, str], table: str, key: dict[str, Any]) -> HotPath:
+    """moto's GetItem of one item, as boto3 sends it (moto does not check the signature)."""
+    credential = f"{aws['AWS_ACCESS_KEY_ID']}/20260101/{aws['AWS_DEFAULT_REGION']}/dynamodb"
+    return HotPath(example, "moto GetItem (its backend)", aws["AWS_ENDPOINT_URL"] + "/", {
+        "X-Amz-Target": "DynamoDB_20120810.GetItem",
+        "Content-Type": "application/x-amz-json-1.0",
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={credential}/aws4_request, "
+                         "SignedHeaders=host;x-amz-target, Signature=0"},
+        method="POST", versus_go=False,
+        body=json.dumps({"TableName": table, "Key": key, "ConsistentRead": True}))
+
+
 def create_table(client: DynamoDBClient, name: str, key: str) -> None:
     client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                         KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
@@ -204,7 +223,8 @@ def three_tier(stack: contextlib.ExitStack, folder: Path) -> list[HotPath]:
     api_of_web = serve(stack, folder, "three-tier", "three_tier_api", api_env, under_test=False)
     web = serve(stack, folder, "three-tier", "three_tier_web", {"SERVICE_API_URL": api_of_web})
     return [HotPath("three-tier", "web GET /", f"{web}/"),
-            HotPath("three-tier", "api GET /items/{key}", f"{api}/items/{items[0]['key']}")]
+            HotPath("three-tier", "api GET /items/{key}", f"{api}/items/{items[0]['key']}"),
+            moto_get_item("three-tier", aws, "items", {"key": {"S": items[0]["key"]}})]
 
 
 def profile(stack: contextlib.ExitStack, folder: Path) -> list[HotPath]:
@@ -220,12 +240,14 @@ def shop_cart(stack: contextlib.ExitStack, folder: Path) -> list[HotPath]:
     status, _, body = request(f"{url}/carts", "POST")
     if status != 201:
         raise BenchmarkError(f"POST /carts answered {status}: {body[:200]!r}")
-    cart = f"{url}/carts/{json.loads(body)['id']}"
+    cart_id = json.loads(body)["id"]
+    cart = f"{url}/carts/{cart_id}"
     for sku, quantity, price in (("tea-100g", 2, 450), ("mug-blue", 1, 1299)):
         line = json.dumps({"quantity": quantity, "unit_price_cents": price}).encode()
         request(f"{cart}/items/{sku}", "PUT", body=line,
                 headers={"Content-Type": "application/json"})
-    return [HotPath("shop-cart", "GET /carts/{id}", cart)]
+    return [HotPath("shop-cart", "GET /carts/{id}", cart),
+            moto_get_item("shop-cart", aws, "carts", {"id": {"S": cart_id}})]
 
 
 SETUPS: dict[str, Callable[[contextlib.ExitStack, Path], list[HotPath]]] = {
@@ -234,12 +256,13 @@ SETUPS: dict[str, Callable[[contextlib.ExitStack, Path], list[HotPath]]] = {
 }
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int, options: Options) -> Load:
+def wrk(url: str, headers: dict[str, str], seconds: int, options: Options, *,
+        method: str = "GET", body: str = "") -> Load:
     """Load url with wrk (one thread, on the helper CPUs) for seconds."""
     helpers = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
-    script = options.workdir / "report.lua"
-    if not script.exists():
-        script.write_text(WRK_REPORT)
+    script = options.workdir / f"wrk-{secrets.token_hex(4)}.lua"
+    script.write_text(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n"
+                      + WRK_REPORT)
     header_options = [option for name, value in headers.items()
                       for option in ("-H", f"{name}: {value}")]
     result = subprocess.run(
@@ -252,10 +275,17 @@ def wrk(url: str, headers: dict[str, str], seconds: int, options: Options) -> Lo
                 report["errors"])
 
 
-def measured(url: str, headers: dict[str, str], options: Options) -> Load:
+def measured(url: str, headers: dict[str, str], options: Options, *, method: str = "GET",
+             body: str = "") -> Load:
     """wrk after a warm-up run."""
-    wrk(url, headers, WARMUP_SECONDS, options)
-    return wrk(url, headers, options.seconds, options)
+    wrk(url, headers, WARMUP_SECONDS, options, method=method, body=body)
+    return wrk(url, headers, options.seconds, options, method=method, body=body)
+
+
+def backend(hot_path: HotPath, options: Options) -> Load:
+    """The best figures of a backend line, loaded alone."""
+    return best([measured(hot_path.url, hot_path.headers, options, method=hot_path.method,
+                          body=hot_path.body) for _ in range(options.rounds)])
 
 
 def go_target(hot_path: HotPath, port: int) -> dict[str, Any]:
@@ -296,6 +326,13 @@ def compare(hot_path: HotPath, go_binary: Path, options: Options) -> tuple[Load,
     return best(example_loads), best(go_loads)
 
 
+def backend_report(hot_path: HotPath, load: Load) -> str:
+    """One line: what the hot paths above depend on, loaded alone (no goal of its own)."""
+    errors = f"  ({load.errors} errors)" if load.errors else ""
+    return (f"{hot_path.example:<13} {hot_path.label:<27} {load.rps:8.0f} "
+            f"{load.p99_ms:7.2f} {'-':>8} {'-':>6}  bounds every read the example makes{errors}")
+
+
 def report(hot_path: HotPath, example: Load, go: Load) -> str:
     """One line: example, path, rps, p99, Go's rps, the ratio and the verdict."""
     ratio = example.rps / go.rps if go.rps else 0.0
@@ -313,6 +350,9 @@ def run_example(name: str, go_binary: Path, options: Options) -> None:
     try:
         with contextlib.ExitStack() as stack:
             for hot_path in SETUPS[name](stack, folder):
+                if not hot_path.versus_go:
+                    print(backend_report(hot_path, backend(hot_path, options)), flush=True)
+                    continue
                 example, go = compare(hot_path, go_binary, options)
                 print(report(hot_path, example, go), flush=True)
     except Exception as error:  # one broken example must not hide the others' figures

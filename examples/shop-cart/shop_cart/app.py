@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 
 from shop_cart.cart_service import CartService
@@ -16,6 +18,7 @@ from shop_cart.openapi import openapi_document
 from shop_cart.request_context import RequestContextMiddleware
 from shop_cart.routes import ROUTES
 from shop_cart.settings import CartSettings, get_settings
+from shop_cart.shared_reads import SharedReads
 from shop_cart.store import CartStore
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
 # Fail fast rather than hold a request for boto3's default 60 s read timeout.
 DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
                          retries={"mode": "standard", "max_attempts": 3})
+
 
 
 def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient | None = None,
@@ -39,7 +43,9 @@ def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
-    app.state.carts = CartService(CartStore(settings.table_carts, client),
-                                  ttl_seconds=settings.cart_ttl_seconds, clock=clock)
+    store = CartStore(settings.table_carts, client)
+    app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
+    # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
+    app.state.cart_reads = SharedReads(partial(run_in_threadpool, store.load))
     app.state.openapi = openapi_document()
     return app

@@ -54,10 +54,13 @@ class CartService:
 
     def get(self, cart_id: str) -> Cart:
         """The live cart with this id; an expired one counts as gone (TTL deletion is lazy)."""
-        cart = self._store.load(cart_id)
-        if cart is None or cart.is_expired(self._clock()):
+        return self.live(cart_id, self._store.load(cart_id))
+
+    def live(self, cart_id: str, stored: Cart | None) -> Cart:
+        """The stored cart if it has not expired; else CartNotFoundError."""
+        if stored is None or stored.is_expired(self._clock()):
             raise CartNotFoundError(f"no cart has id {cart_id!r}")
-        return cart
+        return stored
 
     def set_line(self, cart_id: str, sku: str, line: LineItem, *, if_match: str | None) -> Cart:
         """Set the SKU's quantity and unit price."""

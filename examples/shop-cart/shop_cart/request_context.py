@@ -1,13 +1,18 @@
-"""What every request gets: an id, an access log line and a JSON 500 on crashes."""
+"""ASGI middleware giving each request an id, an access log line and a JSON 500 on crashes."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import logging
 import re
+import sys
 import time
 import uuid
 from contextvars import ContextVar
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, BinaryIO
 
 import orjson
 
@@ -43,6 +48,12 @@ class RequestContextMiddleware:
         self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                access_log.flush()  # shutdown: write the lines still buffered
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -59,7 +70,7 @@ class RequestContextMiddleware:
             await response.send_internal_error()
         finally:
             if self.access_log:
-                _log_access(scope, response.status, started)
+                _log_access(scope, response.status, started, request_id)
             _request_id.reset(token)
 
 
@@ -86,7 +97,69 @@ class _ResponseTracker:
         await self.send({"type": "http.response.body", "body": body})
 
 
-def _log_access(scope: Scope, status: int | None, started: float) -> None:
-    logger.info("%s %s %s", scope["method"], scope["path"], status, extra={
-        "method": scope["method"], "path": scope["path"], "status": status,
+class AccessLog:
+    """Access lines rendered with orjson, buffered and written to stdout in batches.
+
+    Going through ``logging`` (record, formatter, lock, a flush per line) took ~22% of the hot
+    path, so lines are written together: at ``max_lines``, ``flush_interval`` seconds after the
+    first buffered line, and at shutdown (lifespan end, or process exit).
+    """
+
+    def __init__(self, *, stream: BinaryIO | None = None, max_lines: int = 256,
+                 flush_interval: float = 0.5) -> None:
+        self.stream = stream
+        self.max_lines = max_lines
+        self.flush_interval = flush_interval
+        self._lines: list[bytes] = []
+        self._deadline = 0.0
+        self._second = -1
+        self._second_text = ""
+
+    def record(self, entry: dict[str, object]) -> None:
+        """Buffer one line; write the batch when it is full or old enough."""
+        entry = {"timestamp": self._timestamp(), "level": "INFO", "logger": logger.name, **entry}
+        self._lines.append(orjson.dumps(entry, default=str, option=orjson.OPT_APPEND_NEWLINE))
+        now = time.monotonic()
+        if len(self._lines) == 1:
+            self._deadline = now + self.flush_interval
+            # a timer on the serving loop writes the batch even if no further request comes
+            with contextlib.suppress(RuntimeError):
+                asyncio.get_running_loop().call_later(self.flush_interval, self.flush)
+        if len(self._lines) >= self.max_lines or now >= self._deadline:
+            self.flush()
+
+    def _timestamp(self) -> str:
+        """Now as JsonFormatter writes it; the date and time part is made once a second."""
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._second_text = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._second_text}.{int((now - second) * 1000):03d}+00:00"
+
+    def flush(self) -> None:
+        """Write the pending lines in one call."""
+        if not self._lines:
+            return
+        lines, self._lines = self._lines, []
+        if self.stream is None:
+            sys.stdout.flush()  # keep order with lines logging wrote to the text layer
+            stream = sys.stdout.buffer
+        else:
+            stream = self.stream
+        stream.write(b"".join(lines))
+        stream.flush()
+
+
+access_log = AccessLog()
+atexit.register(access_log.flush)
+
+
+def _log_access(scope: Scope, status: int | None, started: float, request_id: str) -> None:
+    if not logger.isEnabledFor(logging.INFO):  # LOG_LEVEL above info drops access lines, as before
+        return
+    method, path = scope["method"], scope["path"]
+    access_log.record({
+        "message": f"{method} {path} {status}", "request_id": request_id, "method": method,
+        "path": path, "status": status,
         "duration_ms": round((time.perf_counter() - started) * 1000, 3)})

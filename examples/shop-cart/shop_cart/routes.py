@@ -19,12 +19,17 @@ if TYPE_CHECKING:
 
     from shop_cart.cart import Cart
     from shop_cart.cart_service import CartService
+    from shop_cart.shared_reads import SharedReads
 
 PRIVATE = {"Cache-Control": "no-store"}
 
 
 def _service(request: Request) -> CartService:
     return request.app.state.carts  # type: ignore[no-any-return]
+
+
+def _reads(request: Request) -> SharedReads[str, Cart | None]:
+    return request.app.state.cart_reads  # type: ignore[no-any-return]
 
 
 def _cart_id(request: Request) -> str:
@@ -59,7 +64,8 @@ async def create_cart(request: Request) -> Response:
 
 async def get_cart(request: Request) -> Response:
     """Read a cart with its lines and total; If-None-Match with its ETag gives 304."""
-    cart = await run_in_threadpool(_service(request).get, _cart_id(request))
+    cart_id = _cart_id(request)
+    cart = _service(request).live(cart_id, await _reads(request).get(cart_id))
     if if_none_match_hits(request.headers.get("if-none-match"), cart.etag):
         return Response(status_code=304, headers={**PRIVATE, "ETag": cart.etag})
     return _cart_response(cart)

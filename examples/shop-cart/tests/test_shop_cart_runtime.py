@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -10,9 +11,11 @@ import pytest
 from shop_cart import CartSettings
 from shop_cart.command_line import load_settings, parse_command_line
 from shop_cart.json_logs import JsonFormatter
-from shop_cart.request_context import _request_id
+from shop_cart.request_context import _request_id, access_log
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import httpx
 
 
@@ -81,14 +84,27 @@ def test_log_lines_are_json_with_the_request_id() -> None:
     assert (entry["request_id"], entry["status"], entry["level"]) == ("rid-1", 201, "INFO")
 
 
+@pytest.fixture
+def access_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.BytesIO]:
+    """Send the batched access log to a buffer, with info lines enabled."""
+    stream = io.BytesIO()
+    monkeypatch.setattr(access_log, "stream", stream)
+    monkeypatch.setattr(access_log, "_lines", [])
+    access_logger = logging.getLogger("shop_cart.access")
+    level = access_logger.level
+    access_logger.setLevel(logging.INFO)
+    yield stream
+    access_logger.setLevel(level)
+
+
 @pytest.mark.anyio
 async def test_access_log_line_per_request(api: httpx.AsyncClient,
-                                           caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="shop_cart.access")
-
+                                           access_lines: io.BytesIO) -> None:
     response = await api.post("/carts", headers={"X-Request-Id": "bad id with spaces"})
+    access_log.flush()
 
-    (record,) = [r for r in caplog.records if r.name == "shop_cart.access"]
-    assert (record.method, record.path, record.status) == ("POST", "/carts", 201)  # type: ignore[attr-defined]
-    assert response.headers["x-request-id"] != "bad id with spaces"
+    (entry,) = [json.loads(line) for line in access_lines.getvalue().splitlines()]
+    assert (entry["method"], entry["path"], entry["status"]) == ("POST", "/carts", 201)
+    assert entry["logger"] == "shop_cart.access"
+    assert entry["request_id"] == response.headers["x-request-id"] != "bad id with spaces"
     assert len(response.headers["x-request-id"]) == 32

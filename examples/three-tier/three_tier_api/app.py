@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from three_tier_runtime import RequestContextMiddleware
+from three_tier_runtime import RequestContextMiddleware, SharedReads
 
 from three_tier_api.errors import EXCEPTION_HANDLERS
 from three_tier_api.openapi import openapi_document
@@ -35,6 +37,8 @@ def create_app(settings: ApiSettings | None = None, *,
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
-    app.state.store = ItemStore(settings.table_items, client)
+    app.state.store = store = ItemStore(settings.table_items, client)
+    # GETs of one item share strongly consistent reads (never stale; see shared_reads)
+    app.state.item_reads = SharedReads(partial(run_in_threadpool, store.get))
     app.state.openapi = openapi_document()
     return app

@@ -16,12 +16,18 @@ from three_tier_api.requests import item_key, json_object, page_limit, start_key
 
 if TYPE_CHECKING:
     from starlette.requests import Request
+    from three_tier_runtime import SharedReads
 
+    from three_tier_api.attributes import JsonValue
     from three_tier_api.store import ItemStore
 
 
 def _store(request: Request) -> ItemStore:
     return request.app.state.store  # type: ignore[no-any-return]
+
+
+def _item_reads(request: Request) -> SharedReads[str, dict[str, JsonValue] | None]:
+    return request.app.state.item_reads  # type: ignore[no-any-return]
 
 
 async def list_items(request: Request) -> Response:
@@ -34,7 +40,7 @@ async def list_items(request: Request) -> Response:
 async def get_item(request: Request) -> Response:
     """Read one item by its key."""
     key = item_key(request)
-    item = await run_in_threadpool(_store(request).get, key)
+    item = await _item_reads(request).get(key)
     if item is None:
         raise ApiError(404, "item_not_found", f"no item has key {key!r}")
     return OrjsonResponse(item)

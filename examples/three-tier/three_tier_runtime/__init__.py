@@ -9,12 +9,14 @@ from three_tier_runtime.request_context import (
 from three_tier_runtime.responses import OrjsonResponse, error_response
 from three_tier_runtime.server import run_server
 from three_tier_runtime.settings import ServiceSettings
+from three_tier_runtime.shared_reads import SharedReads
 
 __all__ = [
     "REQUEST_ID_HEADER",
     "OrjsonResponse",
     "RequestContextMiddleware",
     "ServiceSettings",
+    "SharedReads",
     "configure_logging",
     "current_request_id",
     "error_response",

@@ -1,6 +1,8 @@
 """An HTTP proxy in front of an AWS endpoint that holds chosen calls until the test releases them.
 
 Process tests use it to keep a request in flight (e.g. a DynamoDB call) while they send SIGTERM.
+With ``hold_answer`` the call is served first and only its answer is held: a read has then seen
+the table as it was, which lets a test change the table while that answer is on its way.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from urllib.parse import urlsplit
 class GatedProxy:
     """An HTTP proxy in front of moto that holds chosen DynamoDB calls until released."""
 
-    def __init__(self, upstream: str, hold_target: str) -> None:
+    def __init__(self, upstream: str, hold_target: str, *, hold_answer: bool = False) -> None:
         self.upstream = urlsplit(upstream)
         self.hold_target = hold_target
+        self.hold_answer = hold_answer
         self.arrived = threading.Event()
         self.release = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -35,10 +38,12 @@ class GatedProxy:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the http.server naming scheme
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if proxy.hold_target in self.headers.get("X-Amz-Target", ""):
-                    proxy.arrived.set()
-                    proxy.release.wait(30)
+                held = proxy.hold_target in self.headers.get("X-Amz-Target", "")
+                if held and not proxy.hold_answer:
+                    proxy.hold()
                 status, headers, answer = proxy.forward(self.path, dict(self.headers), body)
+                if held and proxy.hold_answer:
+                    proxy.hold()
                 self.send_response(status)
                 for name, value in headers:
                     if name.lower() not in {"content-length", "connection", "server", "date"}:
@@ -51,6 +56,11 @@ class GatedProxy:
                 pass
 
         return Handler
+
+    def hold(self) -> None:
+        """Tell the test a held call is here, then wait until it releases them all."""
+        self.arrived.set()
+        self.release.wait(30)
 
     def forward(
         self, path: str, headers: dict[str, str], body: bytes

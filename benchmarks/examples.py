@@ -4,10 +4,11 @@ Goal: >= 0.30 x Go's requests/s on every hot path, and p99 <= 15 ms at 64 connec
 server under test (the example's process, then benchmarks/go_baseline, Go's net/http answering
 with the bytes captured from the example) runs alone on CPU 0; wrk, the moto server, Redis and
 any tier the hot path calls run on the other CPUs. bootcamp-api logs in once before; the login
-is not measured. With --rounds N each side is loaded N times, alternately, and its best
-figures are kept: on a shared machine other work only ever lowers them. Needs go (apt-get install
-golang-go) and wrk (apt-get install wrk); prints figures and exits 0 whether or not the goals are
-met.
+is not measured. Where a hot path reads DynamoDB, a last line loads moto's GetItem of the same
+item on its own: what one read per request would allow. With --rounds N each side is loaded N
+times, alternately, and its best figures are kept: on a shared machine other work only ever
+lowers them. Needs go (apt-get install golang-go) and wrk (apt-get install wrk); prints figures
+and exits 0 whether or not the goals are met.
 
     uv run python benchmarks/examples.py [--seconds N] [--connections 64] [--only name] [--rounds N]
 """
@@ -330,7 +331,7 @@ def backend_report(hot_path: HotPath, load: Load) -> str:
     """One line: what the hot paths above depend on, loaded alone (no goal of its own)."""
     errors = f"  ({load.errors} errors)" if load.errors else ""
     return (f"{hot_path.example:<13} {hot_path.label:<27} {load.rps:8.0f} "
-            f"{load.p99_ms:7.2f} {'-':>8} {'-':>6}  bounds every read the example makes{errors}")
+            f"{load.p99_ms:7.2f} {'-':>8} {'-':>6}  one read per request would stop here{errors}")
 
 
 def report(hot_path: HotPath, example: Load, go: Load) -> str:

@@ -75,7 +75,7 @@ class HotPath:
     """One request to load: the example, a label for the report, its URL and headers.
 
     A backend line (``versus_go=False``) loads what a hot path depends on (moto's GetItem) on
-    its own: its figures bound the example's and are printed without a Go comparison.
+    its own: what one read per request would allow; printed without a Go comparison.
     """
 
     example: str

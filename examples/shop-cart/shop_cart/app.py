@@ -31,7 +31,6 @@ DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections
                          retries={"mode": "standard", "max_attempts": 3})
 
 
-
 def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient | None = None,
                clock: Callable[[], float] = time.time) -> Starlette:
     """Build the cart service; one DynamoDB client serves every request of this process."""

@@ -62,7 +62,7 @@ class SharedReads(Generic[K, V]):
         return await asyncio.shield(joined.result)
 
     def waiting(self, key: K) -> int:
-        """How many requests wait for the read that follows key's in-flight one."""
+        """How many requests have joined the read that follows key's in-flight one."""
         in_flight = self._rounds.get(key)
         return in_flight.next.waiters if in_flight and in_flight.next else 0
 

@@ -213,3 +213,24 @@ def test_sigterm_while_starting_stops_cleanly(start: Any) -> None:
     wait_until(lambda: "listening on" in dev.output, timeout=30, message="api never started")
     assert dev.stop(signal.SIGTERM) == 0, dev.output
     assert dev.leftovers() == []
+
+
+def test_sigkill_of_shipway_dev_still_stops_everything_it_started(start: Any) -> None:
+    """No signal handler runs on SIGKILL: the reaper process notices and stops the rest."""
+    dev = start("""
+        services:
+          api:
+            image: {build: {context: .}}
+            local: {command: [python, service.py]}
+        caches:
+          session: {}
+    """)
+    session = dev.wait_ready()
+    started = dev.recorded_pids
+    assert len(started) == 3, session  # moto, redis-server and the service
+
+    dev.process.kill()
+    dev.process.wait()
+
+    wait_until(lambda: not any(alive(pid) for pid in started) and dev.leftovers() == [],
+               timeout=20, message=f"still running: {dev.leftovers()}")

@@ -12,7 +12,7 @@ from shipway.emulators import MotoServer, RedisServer
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
 
@@ -92,12 +92,22 @@ class Emulators:
         self.moto.stop()
 
 
-def start_emulators(log_folder: Path, *, with_redis: bool, warm: Iterable[str] = ()) -> Emulators:
+def start_emulators(
+    log_folder: Path,
+    *,
+    with_redis: bool,
+    warm: Iterable[str] = (),
+    on_spawn: Callable[[int], None] | None = None,
+) -> Emulators:
     """Start moto and (if any cache) Redis in parallel; stop both if either fails.
 
-    ``warm`` names moto services (`dynamodb`, `s3`, ...) to load as soon as moto listens.
+    ``warm`` names moto services (`dynamodb`, `s3`, ...) to load as soon as moto listens;
+    ``on_spawn`` is told the pid of each process started.
     """
     emulators = Emulators(moto_process(log_folder), local_redis(log_folder) if with_redis else None)
+    for server in (emulators.moto, emulators.redis):
+        if server is not None:
+            server.on_spawn = on_spawn
 
     def start_moto() -> None:
         emulators.moto.start()

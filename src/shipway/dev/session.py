@@ -17,6 +17,7 @@ from shipway.dev.logs import LogPrinter
 from shipway.dev.output import print_emulators, print_failure, print_provisioned, print_ready
 from shipway.dev.plan import ENVIRONMENT, DevPlan
 from shipway.dev.processes import ServiceProcess, stop_all
+from shipway.dev.reaper import Reaper
 from shipway.dev.state import write_json
 from shipway.service.local import LocalResources, process_environment, service_environment
 
@@ -61,10 +62,12 @@ class DevSession:
         self.emulators: Emulators | None = None
         self.pollers: list[LoaderPoller] = []
         self.services: list[ServiceProcess] = []
+        self.reaper = Reaper()  # stops what we started should this process be killed outright
         self._failure_lock = threading.Lock()
 
     def run(self) -> int:
         """Start, serve until a signal or a failure, stop; 0 on a requested stop, 1 on failure."""
+        self.reaper.start()
         with stop_signals(self.stopping):
             try:
                 self.start()
@@ -91,6 +94,7 @@ class DevSession:
                 plan.paths.logs,
                 with_redis=bool(plan.manifest.application.caches),
                 warm=plan.aws_services,
+                on_spawn=self.reaper.watch,
             )
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
             from shipway.dev import loads, provision
@@ -162,6 +166,7 @@ class DevSession:
                 service_plan.port,
             )
             service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
+            self.reaper.watch(service.pid)
             threading.Thread(
                 target=self.watch, args=(service,), daemon=True, name=f"watch-{name}"
             ).start()
@@ -205,6 +210,7 @@ class DevSession:
             poller.stop()
         if self.emulators is not None:
             self.emulators.stop()
+        self.reaper.close()
         self.console.print("stopped", style="dim")
 
     def description(self, provisioned: Provisioned) -> dict[str, Any]:

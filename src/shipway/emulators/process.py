@@ -10,6 +10,7 @@ from typing import IO, TYPE_CHECKING, Self
 from shipway.emulators.ports import PortNeverOpenedError, wait_for_port
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from types import TracebackType
 
@@ -60,6 +61,8 @@ class LocalServer:
     name = "server"
     port: int
     log_path: Path | None = None
+    # told each new process's pid (its process group): `shipway dev`'s reaper watches them
+    on_spawn: Callable[[int], None] | None = None
     _process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Self:
@@ -68,6 +71,8 @@ class LocalServer:
     def _run(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         """Start argv and wait until it listens on self.port; say where its log is if not."""
         self._process = process = spawn(argv, log_path=self.log_path, env=env)
+        if self.on_spawn is not None:
+            self.on_spawn(process.pid)
         try:
             wait_for_port(self.port, timeout=30, alive=lambda: process.poll() is None)
         except PortNeverOpenedError as error:

@@ -234,3 +234,28 @@ def test_sigkill_of_shipway_dev_still_stops_everything_it_started(start: Any) ->
 
     wait_until(lambda: not any(alive(pid) for pid in started) and dev.leftovers() == [],
                timeout=20, message=f"still running: {dev.leftovers()}")
+
+
+def test_a_service_turning_unhealthy_after_start_is_reported_and_then_its_recovery(
+        start: Any) -> None:
+    dev = start("""
+        services:
+          api:
+            image: {build: {context: .}}
+            local: {command: [python, service.py]}
+            health_check: {interval: 5, timeout: 2, unhealthy_threshold: 2, healthy_threshold: 2}
+    """)
+    session = dev.wait_ready()
+    api = session["services"]["api"]["url"]
+
+    get_json(f"{api}/health/fail")
+    wait_until(lambda: "health: failing" in dev.output, timeout=30,
+               message=f"no failing report:\n{dev.output}")
+    get_json(f"{api}/health/pass")
+    wait_until(lambda: "health: passing again" in dev.output, timeout=30,
+               message=f"no recovery report:\n{dev.output}")
+
+    assert "GET /health answered 503 on 2 checks in a row" in dev.output
+    assert dev.process.poll() is None  # reported, not stopped: the developer is debugging it
+    assert dev.stop() == 0
+    assert dev.leftovers() == []

@@ -113,6 +113,9 @@ def health_gate(spec: ServiceSpec) -> HealthGate:
         path=check.path,
         healthy_codes=check.healthy_codes,
         deadline_seconds=float(check.grace_period) if explicit else DEFAULT_HEALTH_SECONDS,
+        interval_seconds=float(check.interval),
+        healthy_threshold=check.healthy_threshold,
+        unhealthy_threshold=check.unhealthy_threshold,
     )
 
 

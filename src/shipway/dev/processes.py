@@ -30,6 +30,10 @@ class HealthGate:
     path: str
     healthy_codes: str
     deadline_seconds: float
+    # after start, as the load balancer does: a check every interval, thresholds in a row
+    interval_seconds: float = 15.0
+    healthy_threshold: int = 2
+    unhealthy_threshold: int = 3
 
     def accepts(self, status: int) -> bool:
         """True if status is among the manifest's healthy codes (`200`, `200-299`, `200,204`)."""
@@ -91,7 +95,7 @@ class ServiceProcess:
             if (code := self.exit_code()) is not None:
                 self.tail.finished.wait(timeout=2)
                 raise self.failure(f"exited with status {code} before it was healthy")
-            status = self._health_status(gate.path)
+            status = self.health_status(gate.path)
             if status is not None and gate.accepts(status):
                 return
             last = f"last answer: HTTP {status}" if status is not None else last
@@ -107,7 +111,8 @@ class ServiceProcess:
         """A failure carrying the service's last output lines."""
         return ServiceFailedError(self.name, reason, list(self.tail.lines))
 
-    def _health_status(self, path: str) -> int | None:
+    def health_status(self, path: str) -> int | None:
+        """The HTTP status of GET path, or None if the service did not answer."""
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=HEALTH_REQUEST_TIMEOUT
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from shipway.dev.emulators import Emulators, start_emulators
 from shipway.dev.errors import ServiceFailedError, StopRequested
+from shipway.dev.health_watch import HealthWatch
 from shipway.dev.logs import LogPrinter
 from shipway.dev.output import print_emulators, print_failure, print_provisioned, print_ready
 from shipway.dev.plan import ENVIRONMENT, DevPlan
@@ -126,6 +127,8 @@ class DevSession:
             self.start_wave(wave, resources)
         write_json(plan.paths.dev_json, self.description(provisioned))
         print_ready(self.console, plan, time.monotonic() - started)
+        gates = [(service, plan.services[service.name].gate) for service in self.services]
+        HealthWatch(gates, self.printer, self.stopping).start()
 
     def resources(self, provisioned: Provisioned) -> LocalResources:
         """Physical names and endpoints by manifest name, for wiring services."""

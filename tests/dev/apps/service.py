@@ -2,7 +2,7 @@
 
 GET /health, /env (its wiring), /items/<id> (DynamoDB via TABLE_ITEMS), /cache (INCR in
 REDIS_URL), /upstream (GET SERVICE_API_URL/health), /child (pid of a child it spawned),
-/exit (exits with status 4).
+/exit (exits with status 4), /health/fail and /health/pass (turn /health to 503 and back).
 Modes (first argument): `crash` exits at start, `unhealthy` answers /health with 503.
 """
 
@@ -19,12 +19,14 @@ MODE = sys.argv[1] if len(sys.argv) > 1 else "normal"
 WIRED = ("PORT", "SHIPWAY_", "TABLE_", "BUCKET_", "CACHE_", "REDIS_URL", "SERVICE_",
          "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "JWT_KEY", "API_TOKEN", "GREETING")
 CHILD = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+HEALTH = {"healthy": MODE != "unhealthy"}
 
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         routes = {"/health": self.health, "/env": self.env, "/cache": self.cache,
-                  "/upstream": self.upstream, "/child": self.child, "/exit": self.exit}
+                  "/upstream": self.upstream, "/child": self.child, "/exit": self.exit,
+                  "/health/fail": self.health_fail, "/health/pass": self.health_pass}
         if self.path.startswith("/items/"):
             self.item(self.path.removeprefix("/items/"))
         elif self.path in routes:
@@ -33,7 +35,15 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(404, {"error": "not found"})
 
     def health(self) -> None:
-        self.reply(503 if MODE == "unhealthy" else 200, {"mode": MODE})
+        self.reply(200 if HEALTH["healthy"] else 503, {"mode": MODE})
+
+    def health_fail(self) -> None:
+        HEALTH["healthy"] = False
+        self.reply(200, HEALTH)
+
+    def health_pass(self) -> None:
+        HEALTH["healthy"] = True
+        self.reply(200, HEALTH)
 
     def env(self) -> None:
         self.reply(200, {key: value for key, value in os.environ.items() if key.startswith(WIRED)})

@@ -95,10 +95,12 @@ async def web_for() -> AsyncIterator[WebFactory]:
     """Start the web app (lifespan included) against a given api transport and settings."""
     async with AsyncExitStack() as stack:
 
-        async def start(transport: httpx.AsyncBaseTransport | None,
+        async def start(transport: httpx.AsyncBaseTransport | None, *,
+                        clock: Callable[[], float] | None = None,
                         **settings: Any) -> httpx.AsyncClient:
             settings.setdefault("service_api_url", "http://api.internal:8000")
-            app = create_web(WebSettings(**settings), api_transport=transport)
+            app = create_web(WebSettings(**settings), api_transport=transport,
+                             **({"clock": clock} if clock else {}))
             return await open_client(stack, app, "http://web.internal")
 
         yield start

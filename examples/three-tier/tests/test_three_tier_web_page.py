@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -175,12 +174,13 @@ async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
             return await api_transport.handle_async_request(request)
         return httpx.Response(503)
 
-    web = await web_for(httpx.MockTransport(api), page_cache_seconds=0.05)
+    now = [1000.0]
+    web = await web_for(httpx.MockTransport(api), page_cache_seconds=1, clock=lambda: now[0])
     first = await web.get("/")
     healthy[0] = False
-    await asyncio.sleep(0.07)  # stale but within 3 x 0.05 s: the old page is still served
+    now[0] += 2  # stale but within 3 x 1 s: the old page is still served
     stale = await web.get("/")
-    await asyncio.sleep(0.2)  # beyond the bound: the api's failure shows
+    now[0] += 2  # beyond the bound: the api's failure shows
 
     late = await web.get("/", headers={"X-Request-Id": "late-1"})
 

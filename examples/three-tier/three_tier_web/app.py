@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -16,11 +17,12 @@ from three_tier_web.routes import ROUTES
 from three_tier_web.settings import WebSettings, get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
 
 def create_app(settings: WebSettings | None = None, *,
-               api_transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+               api_transport: httpx.AsyncBaseTransport | None = None,
+               clock: Callable[[], float] = time.monotonic) -> Starlette:
     """Build the web tier; its one HTTP client to the api lives as long as the app."""
     settings = settings or get_settings()
 
@@ -32,7 +34,7 @@ def create_app(settings: WebSettings | None = None, *,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         ) as client:
             app.state.items_api = ItemsApi(client, max_items=settings.max_items)
-            app.state.page_cache = PageCache[bytes](settings.page_cache_seconds)
+            app.state.page_cache = PageCache[bytes](settings.page_cache_seconds, clock=clock)
             yield
 
     app = Starlette(

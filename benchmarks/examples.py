@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import hashlib
 import http.client
 import json
 import os
@@ -261,9 +262,10 @@ def wrk(url: str, headers: dict[str, str], seconds: int, options: Options, *,
         method: str = "GET", body: str = "") -> Load:
     """Load url with wrk (one thread, on the helper CPUs) for seconds."""
     helpers = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
-    script = options.workdir / f"wrk-{secrets.token_hex(4)}.lua"
-    script.write_text(f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n"
-                      + WRK_REPORT)
+    setup = f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n"
+    script = options.workdir / f"wrk-{hashlib.sha256(setup.encode()).hexdigest()[:12]}.lua"
+    if not script.exists():  # one script per kind of request, written once
+        script.write_text(setup + WRK_REPORT)
     header_options = [option for name, value in headers.items()
                       for option in ("-H", f"{name}: {value}")]
     result = subprocess.run(

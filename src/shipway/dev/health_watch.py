@@ -27,9 +27,10 @@ PASSING_STYLE = "green"
 
 @dataclass
 class HealthState:
-    """One service's run of results and whether it is reported as healthy."""
+    """One service's run of results, whether it is reported as healthy, its next check."""
 
     gate: HealthGate
+    due: float = 0.0
     healthy: bool = True  # it passed its gate before the watch began
     passes: int = 0
     failures: int = 0
@@ -70,7 +71,8 @@ class HealthWatch:
         self.clock = clock
         now = clock()
         self._watched = [
-            (service, HealthState(gate), now + gate.interval_seconds) for service, gate in services
+            (service, HealthState(gate, due=now + gate.interval_seconds))
+            for service, gate in services
         ]
 
     def start(self) -> threading.Thread:
@@ -81,17 +83,16 @@ class HealthWatch:
     def check_due(self) -> float:
         """Check each service whose interval has passed; seconds until the next is due."""
         now = self.clock()
-        for index, (service, state, due) in enumerate(self._watched):
-            if now < due:
+        for service, state in self._watched:
+            if now < state.due:
                 continue
+            state.due = now + state.gate.interval_seconds
             message = state.record(service.health_status(state.gate.path))
             if message is not None and not self.stopping.is_set():
                 style = PASSING_STYLE if state.healthy else FAILING_STYLE
                 self.printer.line(service.name, message, style=style)
-            self._watched[index] = (service, state, now + state.gate.interval_seconds)
-        if not self._watched:
-            return 3600.0
-        return max(0.0, min(due for _, _, due in self._watched) - self.clock())
+        next_due = min((state.due for _, state in self._watched), default=now + 3600.0)
+        return max(0.0, next_due - self.clock())
 
     def _run(self) -> None:
         while not self.stopping.wait(self.check_due()):

@@ -1,30 +1,43 @@
-# Two commands for a newcomer: `make dev` and `make test`. Everything installs itself.
+# Two commands for a newcomer: `make dev` and `make test`. Everything installs itself: the only
+# things a machine needs are python3 (3.11, with pip), make and Node/npm.
 SHELL := /bin/bash
-export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-UV ?= uv
+UV_VERSION := 0.13.8
+# uv on PATH at the pinned version, else a copy installed into tools/uv by pip (no venv needed).
+UV_ON_PATH := $(shell command -v uv >/dev/null 2>&1 && uv --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)[^ ]*' && command -v uv)
+UV ?= $(if $(UV_ON_PATH),$(UV_ON_PATH),tools/uv/bin/uv)
 RUN := $(UV) run --frozen
 EXAMPLE ?= examples/three-tier/shipway.yml
 
-.PHONY: setup dev test lint bench clean
+.PHONY: setup dev test lint bench clean system-check
 
-setup: .venv/.synced tools/checkov/.venv/.synced tools/cdk-cli/node_modules/.installed
+setup: $(UV) .venv/.synced tools/checkov/.venv/.synced tools/cdk-cli/node_modules/.installed
 
-.venv/.synced: pyproject.toml uv.lock
+tools/uv/bin/uv:
+	@python3 -m pip --version >/dev/null 2>&1 || { echo "make: python3 has no pip: install it (apt-get install python3-pip) and run make again" >&2; exit 2; }
+	python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target tools/uv/lib uv==$(UV_VERSION)
+	mkdir -p tools/uv/bin && ln -sf ../lib/bin/uv tools/uv/bin/uv
+	tools/uv/bin/uv --version
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	touch $@
 
-tools/checkov/.venv/.synced: tools/checkov/pyproject.toml tools/checkov/uv.lock
-	cd tools/checkov && $(UV) sync --frozen
+tools/checkov/.venv/.synced: tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
+	cd tools/checkov && $(abspath $(UV)) sync --frozen
 	touch $@
 
 tools/cdk-cli/node_modules/.installed: tools/cdk-cli/package.json tools/cdk-cli/package-lock.json
 	cd tools/cdk-cli && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# System packages the tests use for real; each missing one is named with how to get it.
+system-check:
+	@command -v redis-server >/dev/null || { echo "make test needs redis-server: apt-get install redis-server" >&2; exit 2; }
+
 dev: setup
 	$(RUN) shipway dev -f $(EXAMPLE)
 
-test: setup
+test: setup system-check
 	$(RUN) pytest -p no:cacheprovider
 
 lint: setup

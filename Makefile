@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 # uv on PATH at the pinned version, else a copy installed into tools/uv by pip (no venv needed).
-UV_ON_PATH := $(shell command -v uv >/dev/null 2>&1 && uv --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)[^ ]*' && command -v uv)
+UV_ON_PATH := $(shell command -v uv >/dev/null 2>&1 && uv --version 2>/dev/null | grep -Eq '^uv $(subst .,\.,$(UV_VERSION))( |$$)' && command -v uv)
 UV ?= $(if $(UV_ON_PATH),$(UV_ON_PATH),tools/uv/bin/uv)
 RUN := $(UV) run --frozen
 EXAMPLE ?= examples/three-tier/shipway.yml

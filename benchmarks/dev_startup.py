@@ -58,14 +58,19 @@ def startup_seconds(manifest: Path) -> float:
     """Start `shipway dev`, time until dev.json appears, stop it with SIGINT."""
     dev_json = manifest.parent / ".shipway" / "dev.json"
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "shipway.cli", "dev", "-f", str(manifest)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "COLUMNS": "160"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shipway.cli", "dev", "-f", str(manifest)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "COLUMNS": "160"},
+    )
     try:
         while not dev_json.exists():
             if process.poll() is not None:
-                raise RuntimeError(f"exited with {process.returncode}: "
-                                   f"{process.stderr.read().decode() if process.stderr else ''}")
+                raise RuntimeError(
+                    f"exited with {process.returncode}: "
+                    f"{process.stderr.read().decode() if process.stderr else ''}"
+                )
             if time.perf_counter() - started > TIMEOUT_SECONDS:
                 raise RuntimeError(f"no dev.json within {TIMEOUT_SECONDS:g} s")
             time.sleep(0.01)  # polling the file is the measurement
@@ -97,10 +102,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per application (median)")
     runs = parser.parse_args().runs
-    print(f"seconds from `shipway dev` to .shipway/dev.json, median of {runs} cold runs; "
-          f"goal <= {GOAL_SECONDS:g} s")
-    results = [measure(manifest.parent.name, manifest, runs)
-               for manifest in sorted((ROOT / "examples").glob("*/shipway.yml"))]
+    print(
+        f"seconds from `shipway dev` to .shipway/dev.json, median of {runs} cold runs; "
+        f"goal <= {GOAL_SECONDS:g} s"
+    )
+    results = [
+        measure(manifest.parent.name, manifest, runs)
+        for manifest in sorted((ROOT / "examples").glob("*/shipway.yml"))
+    ]
     with tempfile.TemporaryDirectory() as folder:
         results.append(measure("tests/dev app", test_application(Path(folder)), runs))
     sys.exit(0 if all(results) else 1)

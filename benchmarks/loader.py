@@ -63,8 +63,15 @@ class CountingDynamoDB:
 def users(count: int) -> list[dict[str, str]]:
     """Records shaped like seed 000's usersdata.json: username, password, salt, role."""
     digest = hashlib.sha512(b"benchmark").hexdigest()
-    return [{"username": f"user{index:07d}", "password": digest, "salt": "F^S%QljSfV",
-             "role": ("admin", "editor", "viewer")[index % 3]} for index in range(count)]
+    return [
+        {
+            "username": f"user{index:07d}",
+            "password": digest,
+            "salt": "F^S%QljSfV",
+            "role": ("admin", "editor", "viewer")[index % 3],
+        }
+        for index in range(count)
+    ]
 
 
 def encode(records: list[dict[str, str]], format: str) -> bytes:
@@ -80,9 +87,13 @@ def run(body: bytes) -> tuple[CountingDynamoDB, float, int]:
     """Load body once; return the counting client, CPU seconds and records loaded."""
     dynamodb = CountingDynamoDB()
     started = time.process_time()
-    summary = load_object(bucket="bench", key="users.json", config=CONFIG,
-                          s3_client=MemoryS3(body),  # type: ignore[arg-type]
-                          dynamodb_client=dynamodb)  # type: ignore[arg-type]
+    summary = load_object(
+        bucket="bench",
+        key="users.json",
+        config=CONFIG,
+        s3_client=MemoryS3(body),  # type: ignore[arg-type]
+        dynamodb_client=dynamodb,
+    )  # type: ignore[arg-type]
     return dynamodb, time.process_time() - started, summary.loaded
 
 
@@ -103,8 +114,10 @@ def items_per_second(format: str, backend: str) -> float:
 
 def main() -> None:
     per_thousand = requests_per_thousand()
-    print(f"DynamoDB write requests per 1,000 items: {per_thousand:.0f} "
-          f"(seed 000: {SEED_REQUESTS_PER_1000}, goal <= {GOAL_REQUESTS_PER_1000})")
+    print(
+        f"DynamoDB write requests per 1,000 items: {per_thousand:.0f} "
+        f"(seed 000: {SEED_REQUESTS_PER_1000}, goal <= {GOAL_REQUESTS_PER_1000})"
+    )
     print(f"loader CPU work, {ITEMS:,} seed-shaped records, counting client:")
     default_backend = ijson.backend
     rates = {}
@@ -114,13 +127,19 @@ def main() -> None:
                 continue  # JSON Lines does not use ijson
             rates[(format, backend)] = items_per_second(format, backend)
             note = " (Lambda asset: pure Python)" if backend == "python" else ""
-            print(f"  {format:<13} ijson {backend:<8} {rates[(format, backend)]:>9,.0f} items/s"
-                  f"{note}")
+            print(
+                f"  {format:<13} ijson {backend:<8} {rates[(format, backend)]:>9,.0f} items/s{note}"
+            )
     slowest = min(rates.values())
-    verdict = "met" if per_thousand <= GOAL_REQUESTS_PER_1000 and (
-        slowest >= GOAL_ITEMS_PER_SECOND) else "MISSED"
-    print(f"goals {verdict}: {per_thousand:.0f} <= {GOAL_REQUESTS_PER_1000} requests per 1,000 "
-          f"items; slowest {slowest:,.0f} >= {GOAL_ITEMS_PER_SECOND:,} items/s")
+    verdict = (
+        "met"
+        if per_thousand <= GOAL_REQUESTS_PER_1000 and (slowest >= GOAL_ITEMS_PER_SECOND)
+        else "MISSED"
+    )
+    print(
+        f"goals {verdict}: {per_thousand:.0f} <= {GOAL_REQUESTS_PER_1000} requests per 1,000 "
+        f"items; slowest {slowest:,.0f} >= {GOAL_ITEMS_PER_SECOND:,} items/s"
+    )
 
 
 if __name__ == "__main__":

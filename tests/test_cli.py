@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -102,17 +103,93 @@ def test_init_writes_a_valid_manifest_and_never_overwrites(tmp_path: Path) -> No
     assert target.read_text() == before
 
 
-def test_synth_prints_stacks_resource_counts_and_the_http_warning(tmp_path: Path) -> None:
-    code, out, _ = run(
-        "synth",
-        "-f",
-        str(DATA / "compute" / "shipway.yml"),
-        "--env",
-        "test",
-        "--out",
-        str(tmp_path / "out"),
+def test_synth_prints_stacks_resource_counts_the_http_warning_and_its_steps(
+    tmp_path: Path,
+) -> None:
+    # The manifest defines one environment: synth needs no --env.
+    code, out, err = run(
+        "synth", "-f", str(DATA / "compute" / "shipway.yml"), "--out", str(tmp_path / "out")
     )
     assert code == 0, out
     assert "computes-test" in out and "AWS::ECS::Service" in out
     assert "no domain configured" in out
     assert (tmp_path / "out" / "computes-test.template.json").exists()
+    for step in ("validate the manifest", "build the CDK app (test)", "run cdk-nag"):
+        assert re.search(rf"✓ .*{re.escape(step)}.* \(\d+\.\d s\)", err), err
+
+
+def test_synth_json_is_the_only_thing_on_stdout(tmp_path: Path) -> None:
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(ONE_ENV + "services:\n  api:\n    type: backend\n    image: {uri: x}\n")
+    code, out, _ = run("synth", "-f", str(manifest), "--out", str(tmp_path / "out"), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert [stack["name"] for stack in result["stacks"]] == ["solo-test"]
+    assert result["stacks"][0]["resources"]["AWS::ECS::Service"] == 1
+    assert result["nag"] == []
+
+
+ONE_ENV = """\
+name: solo
+environments:
+  test: {account: "123456789012", region: us-east-1}
+"""
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and re.fullmatch(r"shipway \d+\.\d+\.\d+\n", out)
+
+
+def test_the_manifest_is_found_in_a_parent_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shipway.yml").write_text(ONE_ENV)
+    (tmp_path / "src" / "deep").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "src" / "deep")
+    code, out, _ = run("validate")
+    assert code == 0 and str(tmp_path / "shipway.yml") in out
+
+
+def test_no_manifest_anywhere_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("validate")
+    assert code == 2 and err.count("\n") == 1 and "no shipway.yml in" in err and "init" in err
+
+
+def test_a_folder_given_as_manifest_is_an_error(tmp_path: Path) -> None:
+    code, _, err = run("validate", "-f", str(tmp_path))
+    assert code == 2 and "is a folder" in err
+
+
+def test_commands_on_one_environment_need_env_when_there_are_several() -> None:
+    for command in ("diff", "deploy", "destroy"):
+        code, _, err = run(command, "-f", str(CORE))
+        assert code == 2, command
+        assert "name one with --env (test, prod)" in err, err
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    code, out, _ = run("validate", "-f", str(CORE), "--json")
+    assert code == 0 and json.loads(out)["environments"] == ["test", "prod"]
+    bad = tmp_path / "shipway.yml"
+    bad.write_text(ONE_ENV + "services:\n  web:\n    prot: 1\n")
+    code, out, _ = run("validate", "-f", str(bad), "--json")
+    result = json.loads(out)
+    assert code == 2 and result["valid"] is False
+    assert {(issue["line"], issue["path"]) for issue in result["issues"]} == {
+        (6, "services.web.image"),
+        (6, "services.web.prot"),
+    }
+
+
+def test_user_text_is_printed_verbatim(tmp_path: Path) -> None:
+    # Rich would turn `:secret:` into an emoji and `[bold]` into markup.
+    arn = "arn:aws:acm:us-east-1:123456789012:secret:[bold]x"
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(
+        "name: solo\nenvironments:\n  test:\n    account: '123456789012'\n    region: us-east-1\n"
+        f"    domain: {{zone: a.com, zone_id: Z1, certificate_arn: '{arn}'}}\n"
+    )
+    code, _, err = run("validate", "-f", str(manifest))
+    assert code == 2 and arn in err

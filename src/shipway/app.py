@@ -1,21 +1,23 @@
-"""Composing capabilities into one CloudFormation stack per environment."""
+"""Composing capabilities into one CloudFormation stack per environment, from its plan."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
+import contextlib
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
 from cdk_nag import AwsSolutionsChecks
-from constructs import Construct
+from jsii.errors import JSIIError
 
 from shipway.cluster.infrastructure import Cluster
-from shipway.context import Capability, EnvironmentContext
+from shipway.context import Shared
 from shipway.encryption.infrastructure import EnvironmentKey
+from shipway.errors import UserError
+from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
-from shipway.manifest.service import BucketUse, TableUse
+from shipway.manifest import resolve
+from shipway.manifest.names import pascal
 from shipway.network.infrastructure import Network
 from shipway.observability.alarms import create_alarms, load_balancer_alarm_specs
 from shipway.observability.topic import AlarmTopic
@@ -24,183 +26,204 @@ from shipway.service.foundation import ServicePlacement
 from shipway.service.infrastructure import ContainerService
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from pathlib import Path
 
-    from shipway.manifest import Manifest, ServiceSpec
+    from constructs import Construct
 
-CapabilityBuilder = Callable[[Construct, EnvironmentContext], dict[str, Capability]]
-# Data capabilities register here as (manifest section, module, builder): each builds its section
-# for one environment. A module is imported only when its section is used, because importing
-# the CDK modules behind it costs seconds (the Lambda bundling, ElastiCache, ...).
-# Tables come before buckets: a bucket's loader writes to its table.
-CAPABILITY_BUILDERS: list[tuple[str, str, str]] = [
-    ("tables", "shipway.table.infrastructure", "build_tables"),
-    ("caches", "shipway.cache.infrastructure", "build_caches"),
-    ("secrets", "shipway.secret.infrastructure", "build_secrets"),
-    ("buckets", "shipway.bucket.infrastructure", "build_buckets"),
-]
+    from shipway.manifest import EnvironmentPlan, Manifest, ServicePlan
+    from shipway.manifest.yaml_source import Location
 
-
-def capability_builders(manifest: Manifest) -> list[CapabilityBuilder]:
-    """The builders for the sections this manifest uses, in build order."""
-    builders: list[CapabilityBuilder] = []
-    for section, module, function in CAPABILITY_BUILDERS:
-        if getattr(manifest.application, section):
-            builders.append(getattr(importlib.import_module(module), function))
-    return builders
+AnyService = ContainerService | ExpressService
 
 
 def build_app(
     manifest: Manifest, environments: Iterable[str], *, outdir: Path, image_tag: str = "latest"
 ) -> cdk.App:
     """One CDK app (one jsii process) with a stack per environment, checked by cdk-nag."""
-    names = list(environments)
-    for name in names:
-        manifest.environment(name)
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=_zones(manifest, names))
+    plans = [resolve(manifest, name) for name in environments]
+    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=_zones(plans))
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    for name in names:
-        EnvironmentStack(app, manifest=manifest, environment_name=name, image_tag=image_tag)
+    for plan in plans:
+        with located(manifest, ("environments", plan.name)):
+            EnvironmentStack(app, plan=plan, image_tag=image_tag, manifest=manifest)
     return app
 
 
-def _zones(manifest: Manifest, names: list[str]) -> dict[str, object]:
+@contextlib.contextmanager
+def located(manifest: Manifest, where: Location) -> Iterator[None]:
+    """A CDK (jsii) error while building the entry at where becomes one located UserError."""
+    try:
+        yield
+    except (RuntimeError, JSIIError) as error:
+        first = next((line for line in str(error).splitlines() if line.strip()), str(error))
+        raise UserError(
+            str(manifest.issue(where, f"the CDK refused it: {first.strip()}"))
+        ) from None
+
+
+def _zones(plans: list[EnvironmentPlan]) -> dict[str, object]:
     # Without the CDK CLI there is no AZ lookup; give the stacks the manifest's zones.
-    context: dict[str, object] = {}
-    for name in names:
-        environment = manifest.environment(name)
-        key = f"availability-zones:account={environment.account}:region={environment.region}"
+    context: dict[str, list[str]] = {}
+    for plan in plans:
+        settings = plan.settings
+        key = f"availability-zones:account={settings.account}:region={settings.region}"
         zones = context.setdefault(key, [])
-        assert isinstance(zones, list)
-        zones.extend(zone for zone in environment.zone_names() if zone not in zones)
-    return context
-
-
-def stack_name(manifest: Manifest, environment: str) -> str:
-    return f"{manifest.name}-{environment}"
+        zones.extend(zone for zone in settings.zone_names() if zone not in zones)
+    return dict(context)
 
 
 class EnvironmentStack(cdk.Stack):
     """Everything one environment runs, from the VPC to the alarms."""
 
     def __init__(
-        self, scope: Construct, *, manifest: Manifest, environment_name: str, image_tag: str
+        self, scope: Construct, *, plan: EnvironmentPlan, image_tag: str, manifest: Manifest
     ) -> None:
-        environment = manifest.environment(environment_name)
-        retain = manifest.deletion_protection(environment_name)
+        settings = plan.settings
         super().__init__(
             scope,
-            stack_name(manifest, environment_name),
-            env=cdk.Environment(account=environment.account, region=environment.region),
-            termination_protection=retain,
-            description=f"shipway: {manifest.name} in {environment_name}",
+            plan.stack_name,
+            env=cdk.Environment(account=settings.account, region=settings.region),
+            termination_protection=plan.retain,
+            description=f"shipway: {plan.app} in {plan.name}",
         )
-        self.manifest, self.environment_name = manifest, environment_name
-        self._tag(manifest, environment_name)
-        key = EnvironmentKey(self, "Encryption", retain=retain).key
-        retention = logs.RetentionDays.ONE_YEAR if retain else logs.RetentionDays.ONE_MONTH
-        network = Network(
-            self, "Network", environment=environment, key=key, log_retention=retention
-        )
-        self.context = EnvironmentContext(
-            manifest=manifest,
-            name=environment_name,
-            environment=environment,
+        self.plan, self.manifest = plan, manifest
+        self._tag()
+        key = EnvironmentKey(self, "Encryption", retain=plan.retain).key
+        retention = logs.RetentionDays.ONE_YEAR if plan.retain else logs.RetentionDays.ONE_MONTH
+        network = Network(self, "Network", environment=settings, key=key, log_retention=retention)
+        self.shared = Shared(
+            app=plan.app,
+            environment=plan.name,
             network=network,
             key=key,
-            topic=AlarmTopic(self, "Alarms", environment=environment, key=key),
-            retain=retain,
+            topic=AlarmTopic(self, "Alarms", environment=settings, key=key),
+            retain=plan.retain,
             log_retention=retention,
         )
         self.cluster = Cluster(
-            self,
-            "Cluster",
-            network=network,
-            namespace=f"{manifest.name}.{environment_name}.internal",
+            self, "Cluster", network=network, namespace=f"{plan.app}.{plan.name}.internal"
         )
+        self.firewall = self._firewall()
         self.load_balancer = self._load_balancer()
-        self.capabilities: dict[str, Capability] = {}
-        for build in capability_builders(manifest):
-            self.capabilities.update(build(self, self.context))
+        self._data()
         self.services = self._services(image_tag)
         self._connect()
         self._outputs()
 
-    def _tag(self, manifest: Manifest, environment_name: str) -> None:
+    def _tag(self) -> None:
         tags = cdk.Tags.of(self)
-        for key, value in manifest.application.tags.items():
+        for key, value in self.plan.tags.items():
             tags.add(key, value)
-        tags.add("application", manifest.name)
-        tags.add("environment", environment_name)
+        tags.add("application", self.plan.app)
+        tags.add("environment", self.plan.name)
 
-    def _services_spec(self) -> dict[str, ServiceSpec]:
-        return self.manifest.services_in(self.environment_name)
+    def _firewall(self) -> WebFirewall | None:
+        """One web ACL for the environment's public load balancers (shared and Express)."""
+        public = [service for service in self.plan.services.values() if service.spec.type == "web"]
+        return WebFirewall(self, "Firewall", key=self.shared.key) if public else None
 
     def _load_balancer(self) -> PublicLoadBalancer | None:
-        routed = [spec for spec in self._services_spec().values() if spec.is_load_balanced]
+        routed = self.plan.load_balanced
         if not routed:
             return None
+        assert self.firewall is not None
         balancer = PublicLoadBalancer(
             self,
             "Ingress",
-            network=self.context.network,
-            domain=self.context.environment.domain,
-            deletion_protection=self.context.retain,
+            network=self.shared.network,
+            domain=self.plan.settings.domain,
+            deletion_protection=self.plan.retain,
             log_retention_days=90,
-            key=self.context.key,
+            firewall=self.firewall,
         )
-        threshold = min(spec.alarms.elb_5xx for spec in routed)
+        threshold = min(service.spec.alarms.elb_5xx for service in routed)
         create_alarms(
             balancer,
-            prefix=stack_name(self.manifest, self.environment_name),
+            prefix=self.plan.stack_name,
             specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
-            topic=self.context.topic,
+            topic=self.shared.topic,
         )
         return balancer
 
-    def _services(self, image_tag: str) -> dict[str, ContainerService | ExpressService]:
-        specs = self._services_spec()
+    def _data(self) -> None:
+        # A section's CDK modules are imported only when it is used: importing them costs
+        # seconds (the Lambda bundling, ElastiCache, ...). Tables come first: a bucket's loader
+        # is handed its table.
+        plan, shared = self.plan, self.shared
+        self.tables, self.caches, self.secrets, self.buckets = {}, {}, {}, {}
+        with self._building("tables"):
+            if plan.tables:
+                from shipway.table.infrastructure import build_tables
+
+                self.tables = build_tables(self, plan, shared)
+        with self._building("caches"):
+            if plan.caches:
+                from shipway.cache.infrastructure import build_caches
+
+                self.caches = build_caches(self, plan, shared)
+        with self._building("secrets"):
+            if plan.secrets:
+                from shipway.secret.infrastructure import build_secrets
+
+                self.secrets = build_secrets(self, plan, shared)
+        with self._building("buckets"):
+            if plan.buckets:
+                from shipway.bucket.infrastructure import build_buckets
+
+                self.buckets = build_buckets(self, plan, shared, self.tables)
+
+    def _building(self, *where: str | int) -> contextlib.AbstractContextManager[None]:
+        return located(self.manifest, where)
+
+    def _services(self, image_tag: str) -> dict[str, AnyService]:
+        plans = self.plan.services
         # More specific paths first: the load balancer evaluates rules by priority.
-        order = sorted(specs, key=lambda name: (-len(specs[name].effective_routing.path), name))
-        services: dict[str, ContainerService | ExpressService] = {}
+        order = sorted(
+            plans, key=lambda name: (-len(plans[name].spec.effective_routing.path), name)
+        )
+        services: dict[str, AnyService] = {}
         for index, name in enumerate(order):
-            spec = specs[name]
+            service = plans[name]
             placement = ServicePlacement(
-                physical_name=self.context.physical_name(name),
                 cluster=self.cluster,
                 load_balancer=self.load_balancer,
+                firewall=self.firewall,
                 route_priority=10 * (index + 1),
-                topic=self.context.topic,
-                key=self.context.key,
-                log_retention=self.context.log_retention,
+                topic=self.shared.topic,
+                key=self.shared.key,
+                log_retention=self.shared.log_retention,
                 image_tag=image_tag,
-                retain=self.context.retain,
-                application=self.manifest.name,
-                environment=self.environment_name,
+                retain=self.plan.retain,
+                application=self.plan.app,
+                environment=self.plan.name,
             )
-            kind = ExpressService if spec.compute == "express" else ContainerService
-            service = kind(
-                self,
-                f"Service{name.title().replace('-', '')}",
-                name=name,
-                spec=spec,
-                placement=placement,
-            )
-            cdk.Tags.of(service).add("service", name)
-            services[name] = service
+            kind = ExpressService if service.spec.compute == "express" else ContainerService
+            with self._building("services", name):
+                built = kind(self, service.construct_id, service=service, placement=placement)
+            cdk.Tags.of(built).add("service", name)
+            services[name] = built
         return services
 
     def _connect(self) -> None:
+        """Each `uses` edge, wired explicitly: the access it grants and what it injects."""
         for name, service in self.services.items():
-            for use in self._services_spec()[name].uses:
-                if isinstance(use, TableUse):
-                    self.capabilities[use.table].connect(service, use.access)
-                elif isinstance(use, BucketUse):
-                    self.capabilities[use.bucket].connect(service, use.access)
-                elif use in self.services:
-                    self.services[use].connect(service, "call")
-                else:
-                    self.capabilities[use].connect(service, "read_write")
+            plan = self.plan.services[name]
+            with self._building("services", name, "uses"):
+                self._connect_service(service, plan)
+
+    def _connect_service(self, service: AnyService, plan: ServicePlan) -> None:
+        for use in plan.uses:
+            if use.kind == "table":
+                self.tables[use.name].connect(service, use.access)
+            elif use.kind == "bucket":
+                self.buckets[use.name].connect(service, use.access)
+            elif use.kind == "cache":
+                self.caches[use.name].connect(service, redis_url=use.name == plan.redis_url_cache)
+            elif use.kind == "secret":
+                self.secrets[use.name].connect(service)
+            else:
+                self.services[use.name].connect(service)
 
     def _outputs(self) -> None:
         if self.load_balancer is not None:
@@ -211,7 +234,7 @@ class EnvironmentStack(cdk.Stack):
                 description="DNS name of the public load balancer",
             )
         for name, service in self.services.items():
-            stem = name.title().replace("-", "")
+            stem = pascal(name)
             if service.url:
                 cdk.CfnOutput(
                     self, f"{stem}Url", value=service.url, description=f"URL of service {name}"
@@ -223,3 +246,8 @@ class EnvironmentStack(cdk.Stack):
                     value=service.image.repository.repository_uri,
                     description=f"ECR repository to push {name}'s image to",
                 )
+
+
+def stack_name(manifest: Manifest, environment: str) -> str:
+    """The CloudFormation stack of one environment."""
+    return resolve(manifest, environment).stack_name

@@ -1,37 +1,46 @@
-"""What every capability of one environment shares while it is synthesized."""
+"""What the capabilities of one environment share while it is synthesized, and how they meet.
+
+Constructs receive their own resolved spec (`shipway.manifest.plan`) and these shared parts;
+never the whole manifest, which the CDK app alone reads (through the plan).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 
-from shipway.manifest import Environment, Manifest
 from shipway.network.infrastructure import Network
 from shipway.observability.topic import AlarmTopic
 
+if TYPE_CHECKING:
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_ecs as ecs
+    from aws_cdk import aws_iam as iam
+
 
 @dataclass(frozen=True)
-class EnvironmentContext:
-    """The environment being built and the shared pieces capabilities attach to."""
+class Shared:
+    """The environment's network, key, alarm topic and lifecycle, which capabilities attach to."""
 
-    manifest: Manifest
-    name: str
-    environment: Environment
+    app: str
+    environment: str
     network: Network
     key: kms.IKey
     topic: AlarmTopic
     retain: bool
     log_retention: logs.RetentionDays
 
-    def physical_name(self, resource: str) -> str:
-        """`<app>-<env>-<resource>`: readable in the console, unique per environment."""
-        return f"{self.manifest.name}-{self.name}-{resource}"
+    @property
+    def label(self) -> str:
+        """`<app> in <env>`, for descriptions a person reads in the console."""
+        return f"{self.app} in {self.environment}"
+
+    @property
+    def zone_count(self) -> int:
+        return len(self.network.vpc.availability_zones)
 
 
 class ServiceRuntime(Protocol):
@@ -51,10 +60,3 @@ class ServiceRuntime(Protocol):
     def add_environment(self, name: str, value: str) -> None: ...
 
     def add_secret(self, name: str, secret: ecs.Secret) -> None: ...
-
-
-class Capability(Protocol):
-    """A named resource in the manifest that services can list under `uses`."""
-
-    def connect(self, service: ServiceRuntime, access: str) -> None:
-        """Grant service exactly what access needs and inject the connection details."""

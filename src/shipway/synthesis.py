@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections import Counter
@@ -9,12 +10,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shipway.app import build_app, stack_name
+from shipway.app import build_app
 from shipway.compliance.gates import Finding, nag_findings
 from shipway.errors import UserError
+from shipway.manifest import resolve
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from shipway.manifest import Manifest
+
+    Step = Callable[[str], contextlib.AbstractContextManager[None]]
+
+
+@contextlib.contextmanager
+def no_progress(label: str) -> Iterator[None]:
+    """A step that shows nothing (library use, tests)."""
+    yield
 
 
 @dataclass(frozen=True)
@@ -46,28 +58,35 @@ class SynthResult:
 
 
 def synthesize(
-    manifest: Manifest, environments: list[str], *, outdir: Path, image_tag: str = "latest"
+    manifest: Manifest,
+    environments: list[str],
+    *,
+    outdir: Path,
+    image_tag: str = "latest",
+    step: Step = no_progress,
 ) -> SynthResult:
     """Synthesize environments into outdir (replaced) with cdk-nag applied."""
     if outdir.exists():
         shutil.rmtree(outdir)
-    app = build_app(manifest, environments, outdir=outdir, image_tag=image_tag)
-    try:
-        app.synth()
-    except RuntimeError as error:
-        if "ValidationFailed" not in str(error):
-            raise UserError(f"synthesis failed: {_first_line(error)}") from None
+    with step(f"build the CDK app ({', '.join(environments)})"):
+        app = build_app(manifest, environments, outdir=outdir, image_tag=image_tag)
+    with step("synthesize CloudFormation and run cdk-nag"):
+        try:
+            app.synth()
+        except RuntimeError as error:
+            if "ValidationFailed" not in str(error):
+                raise UserError(f"synthesis failed: {_first_line(error)}") from None
     stacks = [_summary(manifest, name, outdir) for name in environments]
     return SynthResult(
         outdir=outdir,
         stacks=stacks,
         nag=nag_findings(outdir),
-        warnings=_warnings(manifest, environments),
+        warnings=[warning for name in environments for warning in resolve(manifest, name).warnings],
     )
 
 
 def _summary(manifest: Manifest, environment: str, outdir: Path) -> StackSummary:
-    name = stack_name(manifest, environment)
+    name = resolve(manifest, environment).stack_name
     template = outdir / f"{name}.template.json"
     resources = json.loads(template.read_text(encoding="utf-8")).get("Resources", {})
     return StackSummary(
@@ -76,20 +95,6 @@ def _summary(manifest: Manifest, environment: str, outdir: Path) -> StackSummary
         template=template,
         resources=Counter(resource["Type"] for resource in resources.values()),
     )
-
-
-def _warnings(manifest: Manifest, environments: list[str]) -> list[str]:
-    warnings = []
-    for name in environments:
-        web = [
-            service for service, spec in manifest.services_in(name).items() if spec.is_load_balanced
-        ]
-        if web and manifest.environment(name).domain is None:
-            warnings.append(
-                f"{name}: no domain configured, so the load balancer serves plain "
-                f"HTTP to {', '.join(web)}; set environments.{name}.domain for HTTPS"
-            )
-    return warnings
 
 
 def _first_line(error: Exception) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from shipway.bucket.infrastructure import MAX_NAME, bucket_name
+from shipway.manifest import resolve
+from shipway.manifest.names import MAX_BUCKET_NAME
+from shipway.stack_names import per_stack_name
 from tests.data.data_capabilities.synthesized import (
     actions,
     data_manifest,
@@ -50,7 +53,7 @@ def test_bucket_is_private_kms_encrypted_and_logged(synth: SynthResult, name: st
     assert properties["OwnershipControls"] == {
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
     }
-    logs = logical_id("test", BUCKET, "BucketAccessLogs")
+    logs = logical_id("test", BUCKET, "S3AccessLogs")
     assert properties["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": logs}
     rules = {rule["Id"]: rule for rule in properties["LifecycleConfiguration"]["Rules"]}
     assert rules["abort-incomplete-uploads"]["AbortIncompleteMultipartUpload"] == {
@@ -70,9 +73,9 @@ def test_versioning_and_noncurrent_expiry_follow_the_manifest(synth: SynthResult
     assert [skip["id"] for skip in skips] == ["CKV_AWS_21"]
 
 
-@pytest.mark.parametrize("name", ["UsersImport", "Exports", "AccessLogs"])
+@pytest.mark.parametrize("name", ["UsersImport", "Exports", "S3AccessLogs"])
 def test_every_bucket_refuses_plain_http(synth: SynthResult, name: str) -> None:
-    target = logical_id("test", BUCKET, f"Bucket{name}")
+    target = logical_id("test", BUCKET, name if name.startswith("S3") else f"Bucket{name}")
     policy = next(
         p["Properties"]
         for p in resources("test", "AWS::S3::BucketPolicy").values()
@@ -84,12 +87,12 @@ def test_every_bucket_refuses_plain_http(synth: SynthResult, name: str) -> None:
 
 
 def test_access_log_bucket_takes_logs_from_each_bucket_under_its_prefix(synth: SynthResult) -> None:
-    logs = resource("test", BUCKET, "BucketAccessLogs")["Properties"]
+    logs = resource("test", BUCKET, "S3AccessLogs")["Properties"]
     assert logs["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
         "ServerSideEncryptionByDefault"
     ] == {"SSEAlgorithm": "AES256"}
     assert logs["PublicAccessBlockConfiguration"] == BLOCK_ALL
-    target = logical_id("test", BUCKET, "BucketAccessLogs")
+    target = logical_id("test", BUCKET, "S3AccessLogs")
     policy = next(
         p["Properties"]
         for p in resources("test", "AWS::S3::BucketPolicy").values()
@@ -156,29 +159,26 @@ def test_bucket_key_grants_go_through_s3_only(synth: SynthResult) -> None:
     assert actions(through_s3) == {"kms:Decrypt"}
 
 
-def test_bucket_names_are_readable_unique_per_account_and_region() -> None:
-    context = _context_for("ledger", "test")
-    assert bucket_name(context, "users-import") == "ledger-test-users-import-123456789012-us-east-1"
+def test_bucket_names_end_with_the_stacks_own_suffix(synth: SynthResult) -> None:
+    # Buckets outlive a failed first create (access logs land at once): a fixed name would make
+    # the retry fail with "already exists". The suffix comes from this stack's id.
+    name = resource("prod", BUCKET, "BucketUsersImport")["Properties"]["BucketName"]
+    joined = name["Fn::Join"][1]
+    assert joined[0] == "ledger-prod-users-import-"
+    assert joined[1]["Fn::Select"][1]["Fn::Split"][0] == "-"
+    assert "AWS::StackId" in json.dumps(joined[1])
 
 
-def test_long_bucket_names_are_shortened_with_a_hash() -> None:
-    context = _context_for("ledger", "a-very-long-environment-name-x")
-    name = bucket_name(context, "an-equally-long-bucket-name-yz")
-    again = bucket_name(context, "an-equally-long-bucket-name-yz")
-    other = bucket_name(context, "an-equally-long-bucket-name-yy")
-    assert len(name) <= MAX_NAME and name == again and name != other
-    assert name.endswith("-123456789012-us-east-1")
-    assert "--" not in name
+def test_long_bucket_names_are_shortened_with_a_hash_to_fit() -> None:
+    stem = "ledger-a-very-long-environment-name-x-an-equally-long-bucket-name-yz"
+    name = per_stack_name(stem, MAX_BUCKET_NAME)
+    head = name.split("${Token")[0]
+    assert len(head) + 8 <= MAX_BUCKET_NAME and head.endswith("-")  # eight hex digits follow
+    assert per_stack_name(stem, MAX_BUCKET_NAME).split("${Token")[0] == head
+    assert per_stack_name(stem[:-1] + "y", MAX_BUCKET_NAME).split("${Token")[0] != head
 
 
-def _context_for(app: str, environment: str) -> Any:
-    manifest = data_manifest()
-
-    class Context:  # only what bucket_name reads
-        def __init__(self) -> None:
-            self.environment = manifest.environment("test")
-
-        def physical_name(self, name: str) -> str:
-            return f"{app}-{environment}-{name}"
-
-    return Context()
+def test_the_plan_names_each_bucket_once_per_environment() -> None:
+    plan = resolve(data_manifest(), "prod")
+    assert plan.buckets["users-import"].physical_name == "ledger-prod-users-import"
+    assert plan.buckets["users-import"].loader_name == "ledger-prod-users-import-loader"

@@ -24,7 +24,7 @@ def test_plan_orders_services_and_gives_each_a_free_port(write_manifest: WriteMa
     plan = plan_dev(manifest)
     assert plan.waves == [["api"], ["web"]]
     assert plan.services["web"].port != plan.services["api"].port
-    assert plan.physical_name("items-import") == "devtest-dev-items-import"
+    assert plan.environment.services["api"].physical_name == "devtest-dev-api"
 
 
 def test_a_fixed_port_in_use_is_a_user_error(write_manifest: WriteManifest) -> None:
@@ -74,4 +74,10 @@ def test_health_gate_uses_an_explicit_grace_period(write_manifest: WriteManifest
 def test_healthy_codes() -> None:
     gate = HealthGate("/health", "200-299,304", 1)
     assert [gate.accepts(code) for code in (200, 204, 299, 304, 300, 503)] == [
-        True, True, True, True, False, False]
+        True,
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]

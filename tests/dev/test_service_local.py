@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from shipway.dev.errors import DevConfigurationError
+from shipway.manifest import resolve
 from shipway.service.local import (
     LocalResources,
     local_executable,
@@ -39,35 +40,48 @@ MANIFEST = """
     secrets: {jwt-key: {generate: {length: 32}}}
 """
 RESOURCES = LocalResources(
-    app="devtest", environment="dev",
+    app="devtest",
+    environment="dev",
     aws={"AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_DEFAULT_REGION": "us-east-1"},
-    tables={"users": "devtest-dev-users"}, buckets={"imports": "devtest-dev-imports"},
+    tables={"users": "devtest-dev-users"},
+    buckets={"imports": "devtest-dev-imports"},
     cache_urls={"session": "redis://127.0.0.1:6379/0", "rates": "redis://127.0.0.1:6379/1"},
-    secret_values={"jwt-key": "s3cret"}, secret_ids={"jwt-key": "devtest-dev-jwt-key"},
+    secret_values={"jwt-key": "s3cret"},
+    secret_ids={"jwt-key": "devtest-dev-jwt-key"},
     referenced_secrets={"prod/db": "pw", "ssm:/app/token": "tok", "jwt-key": "s3cret"},
-    service_urls={"api": "http://127.0.0.1:4000", "web": "http://127.0.0.1:4001"})
+    service_urls={"api": "http://127.0.0.1:4000", "web": "http://127.0.0.1:4001"},
+)
 
 
 def test_environment_follows_the_wiring_contract(write_manifest: WriteManifest) -> None:
     manifest = write_manifest(MANIFEST)
-    api = manifest.application.services["api"]
-    variables = service_environment("api", api, manifest.application, RESOURCES, port=4000)
+    api = resolve(manifest, "dev").services["api"]
+    variables = service_environment(api, RESOURCES, port=4000)
     assert variables == {
-        "AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+        "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_REGION": "us-east-1",
-        "SHIPWAY_APP": "devtest", "SHIPWAY_ENV": "dev", "SHIPWAY_SERVICE": "api",
-        "TABLE_USERS": "devtest-dev-users", "BUCKET_IMPORTS": "devtest-dev-imports",
-        "CACHE_SESSION_URL": "redis://127.0.0.1:6379/0", "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "JWT_KEY": "s3cret", "JWT_KEY_SECRET_ID": "devtest-dev-jwt-key",
-        "GREETING": "hello", "DB_PASSWORD": "pw", "TOKEN": "tok", "KEY_AGAIN": "s3cret",
+        "SHIPWAY_APP": "devtest",
+        "SHIPWAY_ENV": "dev",
+        "SHIPWAY_SERVICE": "api",
+        "TABLE_USERS": "devtest-dev-users",
+        "BUCKET_IMPORTS": "devtest-dev-imports",
+        "CACHE_SESSION_URL": "redis://127.0.0.1:6379/0",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "JWT_KEY": "s3cret",
+        "JWT_KEY_SECRET_ID": "devtest-dev-jwt-key",
+        "GREETING": "hello",
+        "DB_PASSWORD": "pw",
+        "TOKEN": "tok",
+        "KEY_AGAIN": "s3cret",
         "PORT": "4000",
     }
 
 
 def test_another_service_is_reached_by_its_url(write_manifest: WriteManifest) -> None:
     manifest = write_manifest(MANIFEST)
-    web = manifest.application.services["web"]
-    variables = service_environment("web", web, manifest.application, RESOURCES, port=4001)
+    web = resolve(manifest, "dev").services["web"]
+    variables = service_environment(web, RESOURCES, port=4001)
     assert variables["SERVICE_API_URL"] == "http://127.0.0.1:4000"
     assert "REDIS_URL" not in variables
 
@@ -86,7 +100,11 @@ def test_command_from_local_or_from_the_dockerfile(write_manifest: WriteManifest
     services, folder = manifest.application.services, manifest.directory
     assert service_command("api", services["api"], folder) == [sys.executable, "service.py"]
     assert service_command("web", services["web"], folder) == [
-        sys.executable, "-m", "web", "--reload"]
+        sys.executable,
+        "-m",
+        "web",
+        "--reload",
+    ]
     assert service_directory(services["api"], folder) == folder.resolve()
     assert service_directory(services["web"], folder) == (folder / "web").resolve()
 

@@ -60,6 +60,7 @@ def test_ec2_service_spreads_over_zones_on_its_capacity_provider(template: Templ
 
 
 def test_express_mode_service(template: Template) -> None:
+    # Regression: `cpu: null, memory: 50` used to synthesize CPU scaling at 60.
     template.has_resource_properties(
         "AWS::ECS::ExpressGatewayService",
         {
@@ -71,8 +72,8 @@ def test_express_mode_service(template: Template) -> None:
             "ScalingTarget": {
                 "MinTaskCount": 1,
                 "MaxTaskCount": 3,
-                "AutoScalingMetric": "AVERAGE_CPU",
-                "AutoScalingTargetValue": 70,
+                "AutoScalingMetric": "AVERAGE_MEMORY",
+                "AutoScalingTargetValue": 50,
             },
         },
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
@@ -11,53 +10,45 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.contract import bucket_variable
 from shipway.encryption.infrastructure import grant_key_through
 from shipway.loader.infrastructure import BucketLoader
+from shipway.manifest.names import MAX_BUCKET_NAME
 from shipway.observability.log_bucket import LogBucket
-from shipway.service.wiring import bucket_variable
-from shipway.table.infrastructure import table_in
+from shipway.stack_names import per_stack_name
 
 if TYPE_CHECKING:
-    from shipway.context import Capability, EnvironmentContext, ServiceRuntime
-    from shipway.manifest import Bucket
+    from collections.abc import Mapping
+
+    from shipway.context import ServiceRuntime, Shared
+    from shipway.manifest import BucketPlan, BucketSpec, EnvironmentPlan
+    from shipway.table.infrastructure import DataTable
 
 READ_ACTIONS = ("s3:GetObject",)
 WRITE_ACTIONS = ("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject")
 ACCESS_LOG_DAYS = 365
-MAX_NAME = 63
 
 
-def build_buckets(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
-    """Every bucket of the manifest (and their loaders) for one environment; tables first."""
-    buckets = context.manifest.application.buckets
-    if not buckets:
+def build_buckets(
+    scope: Construct, plan: EnvironmentPlan, shared: Shared, tables: Mapping[str, DataTable]
+) -> dict[str, DataBucket]:
+    """Every bucket of the environment's plan; a loader is handed the table it fills."""
+    if not plan.buckets:
         return {}
     access_logs = LogBucket(
-        scope, "BucketAccessLogs", retain=context.retain, retention_days=ACCESS_LOG_DAYS
+        scope, "S3AccessLogs", retain=shared.retain, retention_days=ACCESS_LOG_DAYS
     )
     return {
         name: DataBucket(
             scope,
-            "Bucket" + name.title().replace("-", ""),
-            name=name,
-            spec=spec,
-            context=context,
+            bucket.construct_id,
+            bucket=bucket,
+            shared=shared,
             access_logs=access_logs.bucket,
+            loader_table=tables[bucket.spec.loader.table] if bucket.spec.loader else None,
         )
-        for name, spec in buckets.items()
+        for name, bucket in plan.buckets.items()
     }
-
-
-def bucket_name(context: EnvironmentContext, name: str) -> str:
-    """`<app>-<env>-<name>-<account>-<region>`: readable and unique; shortened with a hash."""
-    environment = context.environment
-    suffix = f"-{environment.account}-{environment.region}"
-    full = f"{context.physical_name(name)}{suffix}".lower()
-    if len(full) <= MAX_NAME:
-        return full
-    digest = hashlib.sha256(full.encode()).hexdigest()[:8]
-    head = context.physical_name(name).lower()[: MAX_NAME - len(suffix) - len(digest) - 1]
-    return f"{head.rstrip('-')}-{digest}{suffix}"
 
 
 class DataBucket(Construct):
@@ -68,20 +59,22 @@ class DataBucket(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: Bucket,
-        context: EnvironmentContext,
+        bucket: BucketPlan,
+        shared: Shared,
         access_logs: s3.IBucket,
+        loader_table: DataTable | None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.spec, self.context = name, spec, context
-        self.physical_name = bucket_name(context, name)
+        self.name, self.spec, self.shared = bucket.name, bucket.spec, shared
+        # S3 names are global and buckets outlive failed creates: always the stack's suffix.
+        self.physical_name = per_stack_name(bucket.physical_name, MAX_BUCKET_NAME)
+        name, spec = bucket.name, bucket.spec
         self.bucket = s3.Bucket(
             self,
             "Bucket",
             bucket_name=self.physical_name,
             encryption=s3.BucketEncryption.KMS,
-            encryption_key=context.key,
+            encryption_key=shared.key,
             bucket_key_enabled=True,
             enforce_ssl=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
@@ -90,9 +83,7 @@ class DataBucket(Construct):
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix=f"{name}/",
             lifecycle_rules=_lifecycle(spec),
-            removal_policy=cdk.RemovalPolicy.RETAIN
-            if context.retain
-            else cdk.RemovalPolicy.DESTROY,
+            removal_policy=cdk.RemovalPolicy.RETAIN if shared.retain else cdk.RemovalPolicy.DESTROY,
         )
         if not spec.versioned:
             skip_checkov(
@@ -101,20 +92,20 @@ class DataBucket(Construct):
                 f"The manifest turns versioning off for bucket {name} "
                 f"(buckets.{name}.versioned: false).",
             )
-        self.loader = self._loader() if spec.loader is not None else None
-
-    def _loader(self) -> BucketLoader:
-        assert self.spec.loader is not None
-        return BucketLoader(
-            self,
-            "Loader",
-            name=self.name,
-            bucket=self.bucket,
-            physical_bucket_name=self.physical_name,
-            spec=self.spec.loader,
-            table=table_in(self, self.spec.loader.table),
-            context=self.context,
-        )
+        self.loader = None
+        if spec.loader is not None and bucket.loader_name is not None:
+            assert loader_table is not None, f"bucket {name}'s loader needs its table"
+            self.loader = BucketLoader(
+                self,
+                "Loader",
+                name=name,
+                physical_name=bucket.loader_name,
+                bucket=self.bucket,
+                physical_bucket_name=self.physical_name,
+                spec=spec.loader,
+                table=loader_table,
+                shared=shared,
+            )
 
     @property
     def objects_arn(self) -> str:
@@ -145,7 +136,7 @@ class DataBucket(Construct):
 
     def grant_key(self, principal: iam.IGrantable, actions: tuple[str, ...]) -> None:
         """The key actions S3 performs for principal on this bucket's objects."""
-        grant_key_through(principal, self.context.key, "s3", actions)
+        grant_key_through(principal, self.shared.key, "s3", actions)
 
     def connect(self, service: ServiceRuntime, access: str) -> None:
         """`BUCKET_<NAME>` and read or read/write access to its objects."""
@@ -160,7 +151,7 @@ class DataBucket(Construct):
         )
 
 
-def _lifecycle(spec: Bucket) -> list[s3.LifecycleRule]:
+def _lifecycle(spec: BucketSpec) -> list[s3.LifecycleRule]:
     rules = [
         s3.LifecycleRule(
             id="abort-incomplete-uploads",

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from shipway.manifest import Bucket
+    from shipway.manifest import BucketSpec
 
 # The cloud retries a failed load three times before the dead-letter queue; locally too.
 MAX_RECEIVE_COUNT = 3
@@ -27,7 +27,7 @@ class LoaderQueue:
     dead_letter_url: str
 
 
-def create_bucket(client: S3Client, name: str, bucket: Bucket) -> None:
+def create_bucket(client: S3Client, name: str, bucket: BucketSpec) -> None:
     """Create the bucket, versioned if the manifest says so."""
     client.create_bucket(Bucket=name)
     if bucket.versioned:

@@ -22,18 +22,18 @@ from constructs import Construct
 
 from shipway.cache.alarms import cache_alarm_specs
 from shipway.compliance import acknowledge
-from shipway.observability.alarms import create_alarms
-from shipway.service.wiring import (
+from shipway.contract import (
     REDIS_URL_VARIABLE,
     cache_auth_token_variable,
     cache_host_variable,
     cache_port_variable,
     cache_url_variable,
-    service_uses,
 )
+from shipway.observability.alarms import create_alarms
 
 if TYPE_CHECKING:
-    from shipway.context import Capability, EnvironmentContext, ServiceRuntime
+    from shipway.context import ServiceRuntime, Shared
+    from shipway.manifest import CachePlan, EnvironmentPlan
     from shipway.manifest.data import CacheSpec as Cache
 
 PORT = 6379
@@ -42,17 +42,13 @@ TOKEN_FIELD = "token"  # noqa: S105 - the JSON key holding the token, not a toke
 TOKEN_LENGTH = 64  # ElastiCache accepts 16 to 128 printable characters
 
 
-def build_caches(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
-    """Every cache of the manifest, for one environment."""
+def build_caches(
+    scope: Construct, plan: EnvironmentPlan, shared: Shared
+) -> dict[str, ReplicatedCache]:
+    """Every cache of the environment's plan."""
     return {
-        name: ReplicatedCache(
-            scope,
-            "Cache" + name.title().replace("-", ""),
-            name=name,
-            spec=cache.in_environment(context.name),
-            context=context,
-        )
-        for name, cache in context.manifest.application.caches.items()
+        name: ReplicatedCache(scope, cache.construct_id, cache=cache, shared=shared)
+        for name, cache in plan.caches.items()
     }
 
 
@@ -75,13 +71,14 @@ class ReplicatedCache(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: Cache,
-        context: EnvironmentContext,
+        cache: CachePlan,
+        shared: Shared,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.spec, self.context = name, spec, context
-        vpc = context.network.vpc
+        self.name, self.spec, self.shared = cache.name, cache.spec, shared
+        self.physical_name = cache.physical_name
+        name = cache.name
+        vpc = shared.network.vpc
         self.security_group = ec2.SecurityGroup(
             self,
             "SecurityGroup",
@@ -92,9 +89,8 @@ class ReplicatedCache(Construct):
         self.token = secretsmanager.Secret(
             self,
             "AuthToken",
-            encryption_key=context.key,
-            description=f"shipway: AUTH token of cache {name} ({context.manifest.name} "
-            f"in {context.name})",
+            encryption_key=shared.key,
+            description=f"shipway: AUTH token of cache {name} ({shared.label})",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 secret_string_template="{}",  # noqa: S106 - an empty JSON object
                 generate_string_key=TOKEN_FIELD,
@@ -107,15 +103,15 @@ class ReplicatedCache(Construct):
         self._acknowledge()
         create_alarms(
             self,
-            prefix=context.physical_name(name),
-            topic=context.topic,
-            specs=cache_alarm_specs(self.replication_group.ref, spec),
+            prefix=self.physical_name,
+            topic=shared.topic,
+            specs=cache_alarm_specs(self.replication_group.ref, self.spec),
         )
 
     def _replication_group(self) -> elasticache.CfnReplicationGroup:
-        spec, context = self.spec, self.context
-        subnets = context.network.vpc.select_subnets(
-            subnet_group_name=context.network.data_subnets.subnet_group_name
+        spec, shared = self.spec, self.shared
+        subnets = shared.network.vpc.select_subnets(
+            subnet_group_name=shared.network.data_subnets.subnet_group_name
         )
         subnet_group = elasticache.CfnSubnetGroup(
             self,
@@ -123,11 +119,11 @@ class ReplicatedCache(Construct):
             description=f"cache {self.name}: isolated subnets",
             subnet_ids=subnets.subnet_ids,
         )
-        multi_az = failover(spec, context.environment.zone_count)
+        multi_az = failover(spec, shared.zone_count)
         group = elasticache.CfnReplicationGroup(
             self,
             "ReplicationGroup",
-            replication_group_description=f"{context.physical_name(self.name)} ({spec.engine})",
+            replication_group_description=f"{self.physical_name} ({spec.engine})",
             engine=spec.engine,
             engine_version=ENGINE_VERSIONS[spec.engine],
             cache_node_type=spec.node_type,
@@ -139,7 +135,7 @@ class ReplicatedCache(Construct):
             port=PORT,
             transit_encryption_enabled=True,
             at_rest_encryption_enabled=True,
-            kms_key_id=context.key.key_arn,
+            kms_key_id=shared.key.key_arn,
             auth_token=self.token.secret_value_from_json(TOKEN_FIELD).unsafe_unwrap(),
             preferred_maintenance_window=spec.maintenance_window,
             snapshot_retention_limit=spec.snapshot_retention_days,
@@ -149,7 +145,7 @@ class ReplicatedCache(Construct):
             auto_minor_version_upgrade=True,
         )
         group.apply_removal_policy(
-            cdk.RemovalPolicy.SNAPSHOT if context.retain else cdk.RemovalPolicy.DESTROY
+            cdk.RemovalPolicy.SNAPSHOT if shared.retain else cdk.RemovalPolicy.DESTROY
         )
         return group
 
@@ -172,7 +168,7 @@ class ReplicatedCache(Construct):
         return secretsmanager.Secret(
             self,
             "Url",
-            encryption_key=self.context.key,
+            encryption_key=self.shared.key,
             description=f"shipway: rediss:// URL of cache {self.name}'s primary endpoint",
             secret_string_value=cdk.SecretValue.unsafe_plain_text(url),
         )
@@ -186,7 +182,7 @@ class ReplicatedCache(Construct):
                 "CACHE_<NAME>_PORT and the URL; the security group admits only the "
                 "services that use the cache, so another port would add no protection.",
             )
-        if not failover(self.spec, self.context.environment.zone_count):
+        if not failover(self.spec, self.shared.zone_count):
             acknowledge(
                 self.replication_group,
                 "AEC4",
@@ -201,8 +197,9 @@ class ReplicatedCache(Construct):
         acknowledge(self.token, "SMG4", reason)
         acknowledge(self.url, "SMG4", reason)
 
-    def connect(self, service: ServiceRuntime, access: str) -> None:
-        """Admit service on the port; inject host, port, the token and the `rediss://` URL."""
+    def connect(self, service: ServiceRuntime, *, redis_url: bool) -> None:
+        """Admit service on the port; inject host, port, the token and the `rediss://` URL
+        (also as `REDIS_URL` when this is the service's only cache)."""
         self.security_group.add_ingress_rule(
             service.security_group, ec2.Port.tcp(PORT), f"from service {service.name}"
         )
@@ -217,10 +214,5 @@ class ReplicatedCache(Construct):
         )
         url = ecs.Secret.from_secrets_manager(self.url)
         service.add_secret(cache_url_variable(self.name), url)
-        if self._only_cache_of(service):
+        if redis_url:
             service.add_secret(REDIS_URL_VARIABLE, url)
-
-    def _only_cache_of(self, service: ServiceRuntime) -> bool:
-        manifest = self.context.manifest
-        spec = manifest.services_in(self.context.name)[service.name]
-        return service_uses(manifest.application, spec).redis_url_cache == self.name

@@ -1,5 +1,5 @@
 """Compliance gates (cdk-nag, cfn-lint, checkov) and in-code acknowledgements beside constructs."""
 
-from shipway.compliance.acknowledge import acknowledge, skip_checkov
+from shipway.compliance.acknowledge import acknowledge, ignore_cfn_lint, skip_checkov
 
-__all__ = ["acknowledge", "skip_checkov"]
+__all__ = ["acknowledge", "ignore_cfn_lint", "skip_checkov"]

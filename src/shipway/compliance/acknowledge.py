@@ -25,6 +25,19 @@ def skip_checkov(construct: IConstruct, check: str, reason: str) -> None:
     resource.add_metadata("checkov", existing)
 
 
+def ignore_cfn_lint(construct: IConstruct, rule: str, reason: str) -> None:
+    """Acknowledge a cfn-lint rule (e.g. 'W3005') on construct's resource, with the reason.
+
+    cfn-lint reads `Metadata.cfn-lint.config.ignore_checks`; the reason stays beside it in the
+    template for a reviewer (cfn-lint ignores keys it does not know).
+    """
+    resource = _cfn_resource(construct)
+    existing: Any = resource.get_metadata("cfn-lint") or {"config": {"ignore_checks": []}}
+    existing["config"]["ignore_checks"] = [*existing["config"]["ignore_checks"], rule]
+    existing.setdefault("reasons", {})[rule] = reason
+    resource.add_metadata("cfn-lint", existing)
+
+
 def _cfn_resource(construct: IConstruct) -> cdk.CfnResource:
     if isinstance(construct, cdk.CfnResource):
         return construct

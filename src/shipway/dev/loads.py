@@ -11,7 +11,7 @@ from shipway.dev.errors import SeedError, StopRequested
 from shipway.dev.loaders import LoaderPoller
 from shipway.dev.provision import aws_clients
 from shipway.dev.state import DevPaths, LoadRecord, write_load_record
-from shipway.service import wiring
+from shipway.table.keys import key_schema_json
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -69,15 +69,15 @@ def start_pollers(
     """One polling thread per bucket with a loader, each with its own clients."""
     from shipway.loader import KeySchema, LoaderConfig
 
-    application = plan.manifest.application
+    environment = plan.environment
     pollers = []
     for name, queue in provisioned.loader_queues.items():
-        loader = application.buckets[name].loader
+        loader = environment.buckets[name].spec.loader
         assert loader is not None
-        table = application.tables[loader.table]
+        table = environment.tables[loader.table]
         config = LoaderConfig(
-            table_name=provisioned.tables[loader.table],
-            key_schema=KeySchema.from_json(wiring.key_schema_json(table)),
+            table_name=table.physical_name,
+            key_schema=KeySchema.from_json(key_schema_json(table.spec)),
             format=loader.format,
         )
         clients = aws_clients(endpoint_url)

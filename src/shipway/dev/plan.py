@@ -11,25 +11,38 @@ from shipway.dev.order import start_waves
 from shipway.dev.processes import HealthGate
 from shipway.dev.state import DevPaths
 from shipway.emulators import free_port
-from shipway.manifest import Manifest, ServiceSpec
+from shipway.manifest import (
+    LOCAL_ENVIRONMENT,
+    EnvironmentPlan,
+    Manifest,
+    ServicePlan,
+    ServiceSpec,
+    resolve,
+)
 from shipway.secret.local import LocalSecrets, local_secrets
-from shipway.service import wiring
 from shipway.service.local import service_command, service_directory
 
-ENVIRONMENT = "dev"
+ENVIRONMENT = LOCAL_ENVIRONMENT
 DEFAULT_HEALTH_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
-class ServicePlan:
+class LocalService:
     """How one service runs locally."""
 
-    name: str
-    spec: ServiceSpec
+    service: ServicePlan
     argv: list[str]
     cwd: Path
     port: int
     gate: HealthGate
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    @property
+    def spec(self) -> ServiceSpec:
+        return self.service.spec
 
     @property
     def url(self) -> str:
@@ -38,11 +51,12 @@ class ServicePlan:
 
 @dataclass(frozen=True)
 class DevPlan:
-    """The local run of one manifest."""
+    """The local run of one manifest: its `dev` environment's plan, and how each part runs."""
 
     manifest: Manifest
+    environment: EnvironmentPlan
     paths: DevPaths
-    services: dict[str, ServicePlan]
+    services: dict[str, LocalService]
     waves: list[list[str]]
     secrets: LocalSecrets
     seeds: list[tuple[str, Path]]
@@ -54,55 +68,46 @@ class DevPlan:
     @property
     def aws_services(self) -> list[str]:
         """The moto services provisioning will call."""
-        application = self.manifest.application
+        environment = self.environment
         needed = {
-            "dynamodb": application.tables,
-            "s3": application.buckets,
-            "sqs": any(bucket.loader for bucket in application.buckets.values()),
-            "secretsmanager": application.secrets or self.secrets.referenced,
+            "dynamodb": environment.tables,
+            "s3": environment.buckets,
+            "sqs": any(bucket.spec.loader for bucket in environment.buckets.values()),
+            "secretsmanager": environment.secrets or self.secrets.referenced,
             "ssm": any(ref.startswith("ssm:") for ref in self.secrets.referenced),
         }
         return [service for service, used in needed.items() if used]
-
-    def physical_name(self, name: str) -> str:
-        """`<app>-dev-<name>`: tables, buckets, queues and secrets in the moto server."""
-        return wiring.physical_name(self.app, ENVIRONMENT, name)
-
-
-def dev_services(manifest: Manifest) -> dict[str, ServiceSpec]:
-    """The services as written, or with a `dev` environment's overrides if there is one."""
-    if ENVIRONMENT in manifest.application.environments:
-        return manifest.services_in(ENVIRONMENT)
-    return dict(manifest.application.services)  # a Service is its spec plus its overrides
 
 
 def plan_dev(manifest: Manifest) -> DevPlan:
     """Check and decide commands, ports, start order, secrets and seeds."""
     paths = DevPaths.beside(manifest.path)
-    specs = dev_services(manifest)
-    application = manifest.application
+    environment = resolve(manifest, LOCAL_ENVIRONMENT)
+    specs = environment.service_specs()
     waves = start_waves(
-        {name: [use for use in spec.uses if isinstance(use, str)] for name, spec in specs.items()}
+        {
+            name: [use.name for use in service.uses_of("service")]
+            for name, service in environment.services.items()
+        }
     )
     ports = assign_ports(specs)
     services = {
-        name: ServicePlan(
-            name=name,
-            spec=spec,
-            argv=service_command(name, spec, manifest.directory),
-            cwd=service_directory(spec, manifest.directory),
+        name: LocalService(
+            service=service,
+            argv=service_command(name, service.spec, manifest.directory),
+            cwd=service_directory(service.spec, manifest.directory),
             port=ports[name],
-            gate=health_gate(spec),
+            gate=health_gate(service.spec),
         )
-        for name, spec in specs.items()
+        for name, service in environment.services.items()
     }
     references = [
         (name, variable, reference)
         for name, spec in specs.items()
         for variable, reference in spec.secrets.items()
     ]
-    secrets = local_secrets(application, references, paths.secrets_env)
-    return DevPlan(manifest, paths, services, waves, secrets, seed_files(manifest))
+    secrets = local_secrets(environment, references, paths.secrets_env)
+    return DevPlan(manifest, environment, paths, services, waves, secrets, seed_files(manifest))
 
 
 def health_gate(spec: ServiceSpec) -> HealthGate:

@@ -100,12 +100,19 @@ class ServiceProcess:
                 return
             last = f"last answer: HTTP {status}" if status is not None else last
             stopping.wait(HEALTH_POLL_SECONDS)
-        if not stopping.is_set():
+        if stopping.is_set():
+            return
+        if last == "no answer yet":
             raise self.failure(
-                f"failed its health check GET {gate.path} for "
-                f"{gate.deadline_seconds:g} s ({last}; healthy: "
-                f"{gate.healthy_codes})"
+                f"never answered on 127.0.0.1:{self.port} in {gate.deadline_seconds:g} s: "
+                f"shipway probed GET {gate.path} there because it set PORT={self.port}; make "
+                "the service listen on $PORT (or fix local.port / health_check.path)"
             )
+        raise self.failure(
+            f"failed its health check GET {gate.path} for "
+            f"{gate.deadline_seconds:g} s ({last}; healthy: "
+            f"{gate.healthy_codes})"
+        )
 
     def failure(self, reason: str) -> ServiceFailedError:
         """A failure carrying the service's last output lines."""

@@ -82,25 +82,25 @@ class Provisioned:
 
 
 def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
-    """Create everything the manifest declares, named `<app>-dev-<name>`."""
-    application = plan.manifest.application
+    """Create everything the `dev` plan declares, with its physical names."""
+    environment = plan.environment
     done = Provisioned(
-        tables={name: plan.physical_name(name) for name in application.tables},
-        buckets={name: plan.physical_name(name) for name in application.buckets},
-        secret_ids={name: plan.physical_name(name) for name in application.secrets},
+        tables={name: table.physical_name for name, table in environment.tables.items()},
+        buckets={name: bucket.physical_name for name, bucket in environment.buckets.items()},
+        secret_ids={name: secret.physical_name for name, secret in environment.secrets.items()},
     )
-    for name, table in application.tables.items():
-        create_table(clients.dynamodb, done.tables[name], table)
-    for name, bucket in application.buckets.items():
-        create_bucket(clients.s3, done.buckets[name], bucket)
-        if bucket.loader is not None:
-            queue = create_loader_queue(clients.sqs, f"{done.buckets[name]}-loader")
-            notify_loader(clients.s3, done.buckets[name], queue)
+    for table in environment.tables.values():
+        create_table(clients.dynamodb, table.physical_name, table.spec)
+    for name, bucket in environment.buckets.items():
+        create_bucket(clients.s3, bucket.physical_name, bucket.spec)
+        if bucket.loader_name is not None:
+            queue = create_loader_queue(clients.sqs, bucket.loader_name)
+            notify_loader(clients.s3, bucket.physical_name, queue)
             done.loader_queues[name] = queue
     external = {
         reference: value
         for reference, value in plan.secrets.referenced.items()
-        if reference not in application.secrets
+        if reference not in environment.secrets
     }
     if plan.secrets.values or external:
         create_secrets(

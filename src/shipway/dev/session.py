@@ -93,7 +93,7 @@ class DevSession:
             emulators = pool.submit(
                 start_emulators,
                 plan.paths.logs,
-                with_redis=bool(plan.manifest.application.caches),
+                with_redis=bool(plan.environment.caches),
                 warm=plan.aws_services,
                 on_spawn=self.reaper.watch,
             )
@@ -112,9 +112,9 @@ class DevSession:
             self.console,
             provisioned,
             {
-                name: bucket.loader.table
-                for name, bucket in plan.manifest.application.buckets.items()
-                if bucket.loader is not None
+                name: bucket.spec.loader.table
+                for name, bucket in plan.environment.buckets.items()
+                if bucket.spec.loader is not None
             },
         )
         board = loads.LoadBoard(plan.paths, self.printer)
@@ -136,11 +136,7 @@ class DevSession:
         redis = self.emulators.redis
         from shipway.cache.local import cache_urls
 
-        caches = (
-            cache_urls(self.plan.manifest.application.caches, "127.0.0.1", redis.port)
-            if redis
-            else {}
-        )
+        caches = cache_urls(self.plan.environment.caches, "127.0.0.1", redis.port) if redis else {}
         return LocalResources(
             app=self.plan.app,
             environment=ENVIRONMENT,
@@ -161,13 +157,7 @@ class DevSession:
             service_plan = self.plan.services[name]
             service = ServiceProcess(name, service_plan.port, self.printer)
             self.services.append(service)
-            variables = service_environment(
-                name,
-                service_plan.spec,
-                self.plan.manifest.application,
-                resources,
-                service_plan.port,
-            )
+            variables = service_environment(service_plan.service, resources, service_plan.port)
             service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
             self.reaper.watch(service.pid)
             threading.Thread(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
@@ -16,16 +15,9 @@ MANAGED_RULE_GROUPS = (
 
 
 class WebFirewall(Construct):
-    """A regional web ACL associated with the load balancer."""
+    """The environment's regional web ACL, logged; every public load balancer is associated."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        load_balancer: elbv2.ApplicationLoadBalancer,
-        key: kms.IKey,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
         stack = cdk.Stack.of(self)
         self.web_acl = wafv2.CfnWebACL(
@@ -38,12 +30,6 @@ class WebFirewall(Construct):
                 self._managed_rule(name, priority)
                 for priority, name in enumerate(MANAGED_RULE_GROUPS)
             ],
-        )
-        wafv2.CfnWebACLAssociation(
-            self,
-            "Association",
-            resource_arn=load_balancer.load_balancer_arn,
-            web_acl_arn=self.web_acl.attr_arn,
         )
         # WAF requires the log group's name to start with aws-waf-logs-.
         log_group = logs.LogGroup(
@@ -59,6 +45,15 @@ class WebFirewall(Construct):
             "Logging",
             resource_arn=self.web_acl.attr_arn,
             log_destination_configs=[log_group.log_group_arn],
+        )
+
+    def protect(self, scope: Construct, load_balancer_arn: str) -> None:
+        """Put the load balancer (the shared one, or an Express service's) behind the ACL."""
+        wafv2.CfnWebACLAssociation(
+            scope,
+            "WebAclAssociation",
+            resource_arn=load_balancer_arn,
+            web_acl_arn=self.web_acl.attr_arn,
         )
 
     @staticmethod

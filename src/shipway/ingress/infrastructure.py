@@ -7,17 +7,16 @@ from typing import TYPE_CHECKING
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
-from shipway.ingress.firewall import WebFirewall
 from shipway.observability.log_bucket import LogBucket
 
 if TYPE_CHECKING:
+    from shipway.ingress.firewall import WebFirewall
     from shipway.manifest.environment import Domain
     from shipway.network.infrastructure import Network
 
@@ -34,7 +33,7 @@ class PublicLoadBalancer(Construct):
         domain: Domain | None,
         deletion_protection: bool,
         log_retention_days: int,
-        key: kms.IKey,
+        firewall: WebFirewall,
     ) -> None:
         super().__init__(scope, construct_id)
         self.domain = domain
@@ -58,7 +57,7 @@ class PublicLoadBalancer(Construct):
         self.load_balancer.log_access_logs(
             self._access_log_bucket(log_retention_days, deletion_protection)
         )
-        WebFirewall(self, "Firewall", load_balancer=self.load_balancer, key=key)
+        firewall.protect(self, self.load_balancer.load_balancer_arn)
         self.listener = self._listeners()
         self._internet_ingress_reason()
 

@@ -1,8 +1,9 @@
 """The loader's Lambda code, built at synth time without Docker.
 
-The `shipway.loader` runtime modules and the pure-Python packages they import, copied from this
-installation into a directory CDK zips as the function's asset. boto3 comes with the Lambda
-runtime; ijson falls back to its pure-Python backend without its C extension.
+The `shipway.loader` runtime modules, `shipway.contract`, and the pure-Python packages they
+import, copied from this installation into a directory CDK zips as the function's asset. boto3
+comes with the Lambda runtime; ijson falls back to its pure-Python backend without its C
+extension.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def loader_bundle() -> Path:
     (root / "shipway").mkdir()
     (root / "shipway" / "__init__.py").write_text('"""shipway: the loader only."""\n')
     copy_python(Path(__file__).parent, root / "shipway" / "loader", exclude=CLOUD_SIDE)
+    # The contract (variable names, key types, formats) the loader shares with the cloud side.
+    shutil.copyfile(Path(__file__).parents[1] / "contract.py", root / "shipway" / "contract.py")
     for name in BUNDLED_PACKAGES:
         spec = importlib.util.find_spec(name)
         assert spec is not None and spec.submodule_search_locations, name

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, cast, get_args
+from typing import TYPE_CHECKING, cast
 
+from shipway.contract import KEY_TYPES, LOADER_FORMATS, REPORT_PREFIX, KeyType
+from shipway.contract import LOADER_FORMAT_VARIABLE as FORMAT
+from shipway.contract import LOADER_KEY_SCHEMA_VARIABLE as KEY_SCHEMA
+from shipway.contract import LOADER_REPORT_PREFIX_VARIABLE as PREFIX
+from shipway.contract import LOADER_TABLE_VARIABLE as TABLE
+from shipway.contract import LoaderFormat as Format
 from shipway.loader.errors import LoaderConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-KeyType = Literal["S", "N", "B"]
-Format = Literal["auto", "dynamodb_json", "json", "jsonl"]
-
-KEY_TYPES: tuple[KeyType, ...] = get_args(KeyType)
-FORMATS: tuple[Format, ...] = get_args(Format)
-DEFAULT_REPORT_PREFIX = "reports/"
+FORMATS = LOADER_FORMATS
+DEFAULT_REPORT_PREFIX = REPORT_PREFIX
 
 
 @dataclass(frozen=True)
@@ -115,17 +117,17 @@ class LoaderConfig:
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> LoaderConfig:
         """Read TABLE_NAME, KEY_SCHEMA, LOADER_FORMAT and REPORT_PREFIX (see docs/wiring.md)."""
         env = os.environ if environ is None else environ
-        missing = [name for name in ("TABLE_NAME", "KEY_SCHEMA") if not env.get(name)]
+        missing = [name for name in (TABLE, KEY_SCHEMA) if not env.get(name)]
         if missing:
             raise LoaderConfigError(
                 f"the loader's environment lacks {', '.join(missing)}; "
                 "shipway sets them on the Lambda function"
             )
         return cls(
-            table_name=env["TABLE_NAME"],
-            key_schema=KeySchema.from_json(env["KEY_SCHEMA"]),
-            format=cast("Format", env.get("LOADER_FORMAT") or "auto"),
-            report_prefix=env.get("REPORT_PREFIX") or DEFAULT_REPORT_PREFIX,
+            table_name=env[TABLE],
+            key_schema=KeySchema.from_json(env[KEY_SCHEMA]),
+            format=cast("Format", env.get(FORMAT) or "auto"),
+            report_prefix=env.get(PREFIX) or DEFAULT_REPORT_PREFIX,
         )
 
     def report_key(self, key: str) -> str:

@@ -20,7 +20,7 @@ from shipway.loader.arrays import array_elements
 from shipway.loader.errors import MalformedObjectError
 
 if TYPE_CHECKING:
-    from shipway.loader.config import Format
+    from shipway.contract import LoaderFormat as Format
 
 CHUNK_BYTES = 64 * 1024
 # A DynamoDB item is at most 400 KB; its JSON text (escapes, base64) can be a few times larger.

@@ -15,14 +15,14 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.contract import REPORT_PREFIX, loader_variables
 from shipway.loader.bundle import HANDLER, loader_bundle
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
-from shipway.service.wiring import loader_variables
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from shipway.context import EnvironmentContext
+    from shipway.context import Shared
     from shipway.manifest.data import Loader
     from shipway.table.infrastructure import DataTable
 
@@ -32,10 +32,11 @@ TIMEOUT = cdk.Duration.minutes(5)
 VISIBILITY_TIMEOUT = cdk.Duration.minutes(30)
 MAX_RECEIVES = 3
 BATCH_SIZE = 10
-# Caps parallel loads: protects the table's capacity and bounds cost on a flood of uploads.
-RESERVED_CONCURRENCY = 5
+# Caps parallel loads (protects the table's capacity, bounds cost on a flood of uploads) at the
+# event source: reserving concurrency on the function instead fails on accounts whose
+# concurrency quota is low.
+MAX_CONCURRENT_LOADS = 5
 OLDEST_MESSAGE_SECONDS = 30 * 60
-REPORT_PREFIX = "reports/"
 TABLE_KEY_ACTIONS = ("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey")
 ENI_ACTIONS = (
     "ec2:AssignPrivateIpAddresses",
@@ -55,14 +56,15 @@ class BucketLoader(Construct):
         construct_id: str,
         *,
         name: str,
+        physical_name: str,
         bucket: s3.Bucket,
         physical_bucket_name: str,
         spec: Loader,
         table: DataTable,
-        context: EnvironmentContext,
+        shared: Shared,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.context = name, context
+        self.name, self.physical_name, self.shared = name, physical_name, shared
         self.dead_letters = self._queue("DeadLetters", retention=cdk.Duration.days(14))
         self.queue = self._queue(
             "Queue",
@@ -77,16 +79,14 @@ class BucketLoader(Construct):
         self.function = self._function(table, spec)
         self.function.add_event_source(
             event_sources.SqsEventSource(
-                self.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True
+                self.queue,
+                batch_size=BATCH_SIZE,
+                report_batch_item_failures=True,
+                max_concurrency=MAX_CONCURRENT_LOADS,
             )
         )
         self._grant(bucket, table)
-        create_alarms(
-            self,
-            prefix=context.physical_name(f"{name}-loader"),
-            specs=self._alarm_specs(),
-            topic=context.topic,
-        )
+        create_alarms(self, prefix=physical_name, specs=self._alarm_specs(), topic=shared.topic)
 
     def _queue(
         self,
@@ -100,7 +100,7 @@ class BucketLoader(Construct):
             self,
             construct_id,
             encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.context.key,
+            encryption_master_key=self.shared.key,
             enforce_ssl=True,
             retention_period=retention,
             visibility_timeout=visibility_timeout,
@@ -138,12 +138,12 @@ class BucketLoader(Construct):
         cfn_bucket.node.add_dependency(self.queue.node.find_child("Policy"))
 
     def _function(self, table: DataTable, spec: Loader) -> lambda_.Function:
-        context, network = self.context, self.context.network
+        shared, network = self.shared, self.shared.network
         self.log_group = logs.LogGroup(
             self,
             "Logs",
-            retention=context.log_retention,
-            encryption_key=context.key,
+            retention=shared.log_retention,
+            encryption_key=shared.key,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         function = lambda_.Function(
@@ -157,16 +157,22 @@ class BucketLoader(Construct):
             description=f"shipway: loads bucket {self.name} into table {table.name}",
             timeout=TIMEOUT,
             memory_size=512,
-            reserved_concurrent_executions=RESERVED_CONCURRENCY,
             tracing=lambda_.Tracing.ACTIVE,
             environment=self._environment(table, spec),
-            environment_encryption=context.key,
+            environment_encryption=shared.key,
             log_group=self.log_group,
             vpc=network.vpc,
             vpc_subnets=network.service_subnets,
             security_groups=[self._security_group()],
         )
         function.node.add_dependency(self._network_interfaces())
+        skip_checkov(
+            function,
+            "CKV_AWS_115",
+            f"Parallel loads are capped at {MAX_CONCURRENT_LOADS} by the SQS event source's "
+            "maximum concurrency; reserved concurrency would fail on accounts with a low "
+            "concurrency quota.",
+        )
         skip_checkov(
             function,
             "CKV_AWS_116",
@@ -181,7 +187,7 @@ class BucketLoader(Construct):
         security_group = ec2.SecurityGroup(
             self,
             "SecurityGroup",
-            vpc=self.context.network.vpc,
+            vpc=self.shared.network.vpc,
             allow_all_outbound=False,
             description=f"loader of bucket {self.name}: HTTPS out to AWS APIs only",
         )
@@ -191,13 +197,10 @@ class BucketLoader(Construct):
     def _environment(self, table: DataTable, spec: Loader) -> dict[str, str]:
         """The loader's variables (docs/wiring.md) and Powertools' names."""
         return loader_variables(
-            table_name=table.table_name,
-            table=table.spec,
-            format=spec.format,
-            report_prefix=REPORT_PREFIX,
+            table_name=table.table_name, key_schema=table.key_schema_json(), format=spec.format
         ) | {
-            "POWERTOOLS_SERVICE_NAME": self.context.physical_name(f"{self.name}-loader"),
-            "POWERTOOLS_METRICS_NAMESPACE": f"shipway/{self.context.manifest.name}",
+            "POWERTOOLS_SERVICE_NAME": self.physical_name,
+            "POWERTOOLS_METRICS_NAMESPACE": f"shipway/{self.shared.app}",
         }
 
     def _network_interfaces(self) -> iam.Policy:
@@ -232,7 +235,7 @@ class BucketLoader(Construct):
 
     def _grant(self, bucket: s3.Bucket, table: DataTable) -> None:
         self.log_group.grant_write(self.role)
-        key = self.context.key.key_arn
+        key = self.shared.key.key_arn
         self._allow(["s3:GetObject"], bucket.arn_for_objects("*"))
         self._allow(
             ["s3:DeleteObject", "s3:PutObject"], bucket.arn_for_objects(f"{REPORT_PREFIX}*")

@@ -20,11 +20,26 @@ class Application(ManifestModel):
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,19}$")] = Field(
         description="lower-case letters, digits, hyphens; at most 20 characters"
     )
-    tags: dict[TagKey, str] = Field(default_factory=dict)
-    environments: dict[Name, Environment] = Field(min_length=1)
-    services: dict[Name, Service] = Field(default_factory=dict)
-    tables: dict[Name, Table] = Field(default_factory=dict)
-    caches: dict[Name, Cache] = Field(default_factory=dict)
-    buckets: dict[Name, Bucket] = Field(default_factory=dict)
-    secrets: dict[Name, Secret] = Field(default_factory=dict)
-    seed: list[SeedFile] = Field(default_factory=list)
+    tags: dict[TagKey, str] = Field(
+        default_factory=dict,
+        description="tags on every resource (shipway adds application, environment, service)",
+    )
+    environments: dict[Name, Environment] = Field(
+        min_length=1, description="where copies of the application run, e.g. test and prod"
+    )
+    services: dict[Name, Service] = Field(
+        default_factory=dict, description="containers run as ECS services"
+    )
+    tables: dict[Name, Table] = Field(default_factory=dict, description="DynamoDB tables")
+    caches: dict[Name, Cache] = Field(
+        default_factory=dict, description="ElastiCache (Valkey or Redis OSS) replication groups"
+    )
+    buckets: dict[Name, Bucket] = Field(
+        default_factory=dict, description="S3 buckets, optionally loaded into a table"
+    )
+    secrets: dict[Name, Secret] = Field(
+        default_factory=dict, description="Secrets Manager secrets services can use"
+    )
+    seed: list[SeedFile] = Field(
+        default_factory=list, description="files shipway dev loads through a bucket's loader"
+    )

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.manifest.errors import did_you_mean
-from shipway.manifest.service import BucketUse, Service, ServiceSpec, TableUse
+from shipway.manifest.service import BucketUse, Service, TableUse
 from shipway.manifest.yaml_source import Location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from shipway.manifest.application import Application
+    from shipway.manifest.plan import EnvironmentPlan
+
+SECTIONS = ("services", "tables", "caches", "buckets", "secrets")
 
 Problem = tuple[Location, str, bool]
 """(where, message, point at the key rather than the value)"""
@@ -41,7 +44,7 @@ def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
 
 def _name_clashes(app: Application) -> Iterator[Problem]:
     seen: dict[str, str] = {}
-    for section in ("services", "tables", "caches", "buckets", "secrets"):
+    for section in SECTIONS:
         for name in getattr(app, section):
             if name in seen:
                 yield (
@@ -55,7 +58,7 @@ def _name_clashes(app: Application) -> Iterator[Problem]:
 
 
 def _override_environments(app: Application) -> Iterator[Problem]:
-    for section in ("services", "tables", "caches"):
+    for section in SECTIONS:
         for name, model in getattr(app, section).items():
             for environment in model.environments:
                 if environment not in app.environments:
@@ -102,16 +105,12 @@ def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:
         )
 
 
-def route_collisions(
-    app: Application, resolved: dict[str, dict[str, ServiceSpec]]
-) -> Iterator[Problem]:
+def route_collisions(app: Application, plans: Mapping[str, EnvironmentPlan]) -> Iterator[Problem]:
     """The first web service whose route (host, path) another already has, in any env."""
-    for specs in resolved.values():
+    for plan in plans.values():
         claimed: dict[tuple[str | None, str], str] = {}
-        for name, spec in specs.items():
-            if not spec.is_load_balanced:
-                continue
-            routing = spec.effective_routing
+        for service in plan.load_balanced:
+            name, routing = service.name, service.spec.effective_routing
             route = (routing.host, routing.path.rstrip("/") or "/")
             if route in claimed:
                 written = app.services[name].routing is not None

@@ -36,16 +36,27 @@ class Domain(ManifestModel):
 class Environment(ManifestModel):
     """Where and how one copy of the application runs."""
 
-    account: AccountId
-    region: Region
+    account: AccountId = Field(description="AWS account id: 12 digits, quoted")
+    region: Region = Field(
+        description="AWS region, in the form area-location-number: us-east-1, eu-central-1, "
+        "ap-southeast-2"
+    )
     availability_zones: int | list[str] = Field(
         2, description="How many AZs (>= 2), or their names"
     )
     vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC, /16 to /24")
-    nat_gateways: int = Field(1, ge=0, description="0 .. number of AZs")
-    domain: Domain | None = None
-    alarm_email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    alarm_topic_arn: str | None = Field(None, pattern=r"^arn:aws[a-z-]*:sns:")
+    nat_gateways: int = Field(
+        1, ge=0, description="0 .. number of AZs; 0 uses VPC interface endpoints instead"
+    )
+    domain: Domain | None = Field(
+        None, description="a Route 53 zone for HTTPS; without one the load balancer is HTTP only"
+    )
+    alarm_email: str | None = Field(
+        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="email subscribed to alarms"
+    )
+    alarm_topic_arn: str | None = Field(
+        None, pattern=r"^arn:aws[a-z-]*:sns:", description="an existing SNS topic for alarms"
+    )
     deletion_protection: bool | None = Field(
         None, description="Keep data and load balancers from deletion; default: true for prod"
     )

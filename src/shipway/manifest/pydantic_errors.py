@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from shipway.manifest.errors import ManifestIssue, did_you_mean
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from pydantic_core import ErrorDetails
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
     from shipway.manifest.yaml_source import Location, Positions
 
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$", re.DOTALL)
+ACCOUNT_DIGITS = 12
+SINGULAR = {
+    "services": "service",
+    "tables": "table",
+    "caches": "cache",
+    "buckets": "bucket",
+    "secrets": "secret",
+    "environments": "environment",
+}
 
 
 def issues_from(
@@ -27,9 +37,20 @@ def issues_from(
     model: type[BaseModel],
     base: Location = (),
     data: Any = None,
+    relocate: Callable[[Location], Location] | None = None,
 ) -> list[ManifestIssue]:
-    """One issue per pydantic error, located at base + the error's location."""
-    return [_issue(detail, file, positions, model, base, data) for detail in error.errors()]
+    """One issue per pydantic error, located at base + the error's location.
+
+    relocate maps that location to where the value was written (an environment's override).
+    """
+    return [
+        _issue(detail, file, positions, model, base, data, relocate or _same)
+        for detail in error.errors()
+    ]
+
+
+def _same(location: Location) -> Location:
+    return location
 
 
 def _issue(
@@ -39,10 +60,12 @@ def _issue(
     model: type[BaseModel],
     base: Location,
     data: Any,
+    relocate: Callable[[Location], Location],
 ) -> ManifestIssue:
     location = base + _data_location(detail["loc"], data)
-    message = _message(detail, model, location)
+    message = _message(detail, model, location[len(base) :])
     if "[key]" in detail["loc"]:
+        location = relocate(location)
         message = (
             f"{detail.get('input')!r} is not a valid name: use lower-case letters, digits "
             "and hyphens, starting with a letter (at most 29 characters)"
@@ -54,6 +77,7 @@ def _issue(
         # A model-level check names the field it is about; point there.
         location = (*location, match.group(1))
         message = match.group(2)
+    location = relocate(location)
     if detail["type"] == "extra_forbidden":
         line, column = positions.of_key(location)
     else:
@@ -103,7 +127,32 @@ def _message(detail: ErrorDetails, model: type[BaseModel], location: Location) -
         return str(detail["msg"]).removeprefix("Value error, ")
     if kind == "string_pattern_mismatch":
         return f"{value!r} is not valid here ({_described(model, location)})"
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_for_string(value, location)
+    if kind in {"model_type", "dict_type"} and not isinstance(value, dict):
+        return _not_a_mapping(model, location, value)
     return f"{detail['msg'][0].lower()}{detail['msg'][1:]} (got {value!r})"
+
+
+def _number_for_string(value: float, location: Location) -> str:
+    message = f'{value} reads as a number in YAML, but text is expected here: quote it ("{value}")'
+    if location and location[-1] == "account" and len(str(value)) < ACCOUNT_DIGITS:
+        message += "; YAML drops an unquoted account's leading zeros, so write all 12 digits"
+    return message
+
+
+def _not_a_mapping(model: type[BaseModel], location: Location, value: object) -> str:
+    kind = "a list" if isinstance(value, list) else f"{value!r}"
+    message = f"expected a mapping of settings (key: value), got {kind}"
+    if len(location) >= 2 and isinstance(location[-2], str) and location[-2] in SINGULAR:
+        entry, key = SINGULAR[location[-2]], str(location[-1])
+        target = _model_at(model, location)
+        if target is not None and key in target.model_fields:
+            message += (
+                f"; '{key}' reads as the name of a {entry} here: did you mean to indent "
+                f"'{key}' under the {entry}?"
+            )
+    return message
 
 
 def _described(model: type[BaseModel], location: Location) -> str:

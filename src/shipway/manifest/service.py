@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from shipway.manifest.base import ManifestModel, override_model
+from shipway.manifest.express import apply_express_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -22,17 +23,17 @@ EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 class Build(ManifestModel):
     """Build the image from source, relative to the manifest's folder."""
 
-    context: str = "."
-    dockerfile: str = "Dockerfile"
+    context: str = Field(".", description="build context folder, relative to the manifest")
+    dockerfile: str = Field("Dockerfile", description="Dockerfile, relative to the context")
     target: str | None = Field(None, description="build stage, for multi-image Dockerfiles")
-    args: dict[str, str] = Field(default_factory=dict)
+    args: dict[str, str] = Field(default_factory=dict, description="build arguments (--build-arg)")
 
 
 class Image(ManifestModel):
     """Where the container image comes from: built from source or an existing URI."""
 
-    build: Build | None = None
-    uri: str | None = None
+    build: Build | None = Field(None, description="build from source with the container engine")
+    uri: str | None = Field(None, description="a prebuilt image, e.g. public.ecr.aws/nginx/nginx:1")
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> Self:
@@ -44,13 +45,36 @@ class Image(ManifestModel):
 class HealthCheck(ManifestModel):
     """How the load balancer and ECS decide a task is healthy."""
 
-    path: str = Field("/health", pattern=r"^/")
-    healthy_codes: str = Field("200", pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+    path: str = Field("/health", pattern=r"^/", description="HTTP path answered when healthy")
+    healthy_codes: str = Field(
+        "200",
+        pattern=r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$",
+        description="HTTP codes that mean healthy, e.g. 200 or 200-299,301",
+    )
     interval: int = Field(15, ge=5, le=300, description="seconds between checks")
-    timeout: int = Field(5, ge=2, le=120, description="seconds")
-    healthy_threshold: int = Field(2, ge=2, le=10)
-    unhealthy_threshold: int = Field(3, ge=2, le=10)
+    timeout: int = Field(5, ge=2, le=120, description="seconds to wait for an answer")
+    healthy_threshold: int = Field(2, ge=2, le=10, description="passes in a row to be healthy")
+    unhealthy_threshold: int = Field(
+        3, ge=2, le=10, description="failures in a row to be unhealthy"
+    )
     grace_period: int = Field(60, ge=0, le=2_147_483, description="seconds after start")
+    command: list[str] | None = Field(
+        None,
+        min_length=2,
+        description="the container's own health check, as in a task definition: "
+        '["CMD", "/bin/check"] or ["CMD-SHELL", "..."]; default: GET path on $PORT with '
+        "curl, wget or python3, whichever the image has",
+    )
+
+    @field_validator("command")
+    @classmethod
+    def _command_form(cls, command: list[str] | None) -> list[str] | None:
+        if command is not None and command[0] not in {"CMD", "CMD-SHELL"}:
+            raise ValueError(
+                f"starts with {command[0]!r}: begin with 'CMD' (run the program) or 'CMD-SHELL' "
+                "(run the rest with /bin/sh)"
+            )
+        return command
 
     @model_validator(mode="after")
     def _timeout_below_interval(self) -> Self:
@@ -64,11 +88,13 @@ class HealthCheck(ManifestModel):
 class Autoscaling(ManifestModel):
     """Target tracking on CPU, memory and (web only) requests per target."""
 
-    min: int = Field(1, ge=1, le=1000)
-    max: int = Field(4, ge=1, le=1000)
+    min: int = Field(1, ge=1, le=1000, description="fewest tasks")
+    max: int = Field(4, ge=1, le=1000, description="most tasks")
     cpu: int | None = Field(60, ge=10, le=95, description="target CPU %")
     memory: int | None = Field(None, ge=10, le=95, description="target memory %")
-    requests_per_target: int | None = Field(None, ge=1, le=1_000_000)
+    requests_per_target: int | None = Field(
+        None, ge=1, le=1_000_000, description="target requests per task per minute (web only)"
+    )
 
     @model_validator(mode="after")
     def _min_below_max(self) -> Self:
@@ -80,17 +106,25 @@ class Autoscaling(ManifestModel):
 class Ec2Capacity(ManifestModel):
     """The Auto Scaling group behind an EC2 capacity provider."""
 
-    instance_type: str = Field("t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$")
-    min_instances: int = Field(1, ge=0)
-    max_instances: int = Field(4, ge=1)
-    placement: Literal["spread", "binpack", "random"] = "spread"
+    instance_type: str = Field(
+        "t3.small", pattern=r"^[a-z][a-z0-9-]*\.[a-z0-9]+$", description="EC2 instance type"
+    )
+    min_instances: int = Field(1, ge=0, description="fewest instances")
+    max_instances: int = Field(4, ge=1, description="most instances")
+    placement: Literal["spread", "binpack", "random"] = Field(
+        "spread", description="spread over instances and AZs, pack by memory, or random"
+    )
 
 
 class Routing(ManifestModel):
     """Which requests the shared load balancer sends to a web service."""
 
-    path: str = Field("/", pattern=r"^/[A-Za-z0-9._~/-]*$")
-    host: str | None = Field(None, pattern=r"^(\*\.)?[a-z0-9.-]+$")
+    path: str = Field(
+        "/", pattern=r"^/[A-Za-z0-9._~/-]*$", description="path prefix routed to the service"
+    )
+    host: str | None = Field(
+        None, pattern=r"^(\*\.)?[a-z0-9.-]+$", description="host name routed to the service"
+    )
 
     @property
     def path_pattern(self) -> str:
@@ -100,9 +134,11 @@ class Routing(ManifestModel):
 class LocalRun(ManifestModel):
     """How `shipway dev` runs the service as a process."""
 
-    command: list[str] | str
-    port: int | None = Field(None, ge=1024, le=65535)
-    cwd: str | None = None
+    command: list[str] | str = Field(
+        description="the command, as a list or a shell-like string; 'python' is shipway's own"
+    )
+    port: int | None = Field(None, ge=1024, le=65535, description="fixed port; default: a free one")
+    cwd: str | None = Field(None, description="folder to run in; default: the build context")
 
 
 class AlarmThresholds(ManifestModel):
@@ -112,24 +148,24 @@ class AlarmThresholds(ManifestModel):
     elb_5xx: int = Field(10, ge=1, description="load balancer 5xx per 5 min")
     target_4xx: int = Field(100, ge=1, description="target 4xx per 5 min")
     response_time_p99: float = Field(1.0, gt=0, description="seconds")
-    cpu_high: int = Field(80, ge=1, le=100)
-    memory_high: int = Field(80, ge=1, le=100)
-    unhealthy_hosts: int = Field(1, ge=1)
-    enabled: bool = True
+    cpu_high: int = Field(80, ge=1, le=100, description="average CPU % over 5 min")
+    memory_high: int = Field(80, ge=1, le=100, description="average memory % over 5 min")
+    unhealthy_hosts: int = Field(1, ge=1, description="unhealthy targets")
+    enabled: bool = Field(True, description="false: no default alarms for this service")
 
 
 class TableUse(ManifestModel):
     """A table used read-only or read-write."""
 
-    table: str
-    access: Literal["read", "read_write"] = "read_write"
+    table: str = Field(description="a table from 'tables'")
+    access: Literal["read", "read_write"] = Field("read_write", description="read or read_write")
 
 
 class BucketUse(ManifestModel):
     """A bucket used read-only or read-write."""
 
-    bucket: str
-    access: Literal["read", "read_write"] = "read_write"
+    bucket: str = Field(description="a bucket from 'buckets'")
+    access: Literal["read", "read_write"] = Field("read_write", description="read or read_write")
 
 
 def _use_kind(value: object) -> str:
@@ -150,29 +186,59 @@ Compute = Literal["fargate", "fargate_spot", "ec2", "express"]
 class ServiceSpec(ManifestModel):
     """One containerized service, as it runs in one environment."""
 
-    type: Literal["web", "backend"] = "web"
-    image: Image
+    type: Literal["web", "backend"] = Field(
+        "web",
+        description="web: public, behind the environment's load balancer; backend: private, "
+        "reached by other services (Service Connect); the same in every environment",
+    )
+    image: Image = Field(description="{build: {...}} from source, or {uri: ...} prebuilt")
     port: int = Field(
         8080, ge=1024, le=65535, description="container port; >= 1024 so the image runs as non-root"
     )
-    health_check: HealthCheck = Field(default_factory=HealthCheck)
-    cpu: int = 256
-    memory: int = 512
-    count: int = Field(2, ge=0, le=1000)
-    autoscaling: Autoscaling | None = None
-    compute: Compute = "fargate"
-    ec2: Ec2Capacity | None = None
-    deployment: Literal["rolling", "blue_green", "canary"] = "rolling"
-    routing: Routing | None = None
-    environment: dict[EnvName, str] = Field(default_factory=dict)
+    health_check: HealthCheck = Field(
+        default_factory=HealthCheck,
+        description="checked by the load balancer (web), the container (every type) and "
+        "shipway dev",
+    )
+    cpu: int = Field(256, description="CPU units (Fargate sizes: 256 = 0.25 vCPU ... 16384)")
+    memory: int = Field(512, description="MiB; must fit the cpu size on Fargate")
+    count: int = Field(2, ge=0, le=1000, description="tasks, when there is no autoscaling")
+    autoscaling: Autoscaling | None = Field(
+        None, description="target tracking between min and max tasks"
+    )
+    compute: Compute = Field(
+        "fargate",
+        description="fargate, fargate_spot (one on-demand task as a floor), ec2 (an Auto "
+        "Scaling group), or express (ECS Express Mode: its own load balancer)",
+    )
+    ec2: Ec2Capacity | None = Field(None, description="the EC2 capacity, for compute: ec2")
+    deployment: Literal["rolling", "blue_green", "canary"] = Field(
+        "rolling",
+        description="rolling (circuit breaker and alarm rollback), blue_green or canary "
+        "(ECS-native, web services)",
+    )
+    routing: Routing | None = Field(
+        None, description="which requests the load balancer sends here (web services)"
+    )
+    environment: dict[EnvName, str] = Field(
+        default_factory=dict, description="plain (non-secret) environment variables"
+    )
     secrets: dict[EnvName, str] = Field(
         default_factory=dict,
         description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'",
     )
-    uses: list[Use] = Field(default_factory=list)
-    alarms: AlarmThresholds = Field(default_factory=AlarmThresholds)
-    local: LocalRun | None = None
-    readonly_root_filesystem: bool = True
+    uses: list[Use] = Field(
+        default_factory=list,
+        description="tables, caches, buckets, secrets and services this one needs: a name, or "
+        "{table: NAME, access: read | read_write}, {bucket: NAME, access: ...}",
+    )
+    alarms: AlarmThresholds = Field(
+        default_factory=AlarmThresholds, description="thresholds of the default alarms"
+    )
+    local: LocalRun | None = Field(None, description="how shipway dev runs it as a process")
+    readonly_root_filesystem: bool = Field(
+        True, description="the container's root filesystem is read-only (/tmp is writable)"
+    )
     user: str | None = Field("10001", description="user the container runs as; null = image's")
 
     @field_validator("cpu")
@@ -187,14 +253,7 @@ class ServiceSpec(ManifestModel):
     def _stringify_values(cls, values: object) -> object:
         # YAML reads `DEBUG: 1` as an int; environment variables are strings.
         if isinstance(values, dict):
-            return {
-                k: str(v).lower()
-                if isinstance(v, bool)
-                else str(v)
-                if isinstance(v, int | float)
-                else v
-                for k, v in values.items()
-            }
+            return {key: _variable_value(value) for key, value in values.items()}
         return values
 
     @model_validator(mode="after")
@@ -207,10 +266,13 @@ class ServiceSpec(ManifestModel):
             raise ValueError("ec2: only for 'compute: ec2'")
         if self.routing is not None and self.type != "web":
             raise ValueError("routing: only web services are routed by the load balancer")
-        if self.compute == "express" and self.deployment != "rolling":
+        if self.type != "web" and self.autoscaling and self.autoscaling.requests_per_target:
             raise ValueError(
-                "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
+                "autoscaling: requests_per_target needs a load balancer in front: only web "
+                "services scale on requests; scale a backend on cpu or memory"
             )
+        if self.compute == "express":
+            apply_express_rules(self)
         return self
 
     @property
@@ -226,6 +288,14 @@ class ServiceSpec(ManifestModel):
         return self.autoscaling.min if self.autoscaling else self.count
 
 
+def _variable_value(value: object) -> object:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 ServiceOverride = override_model(ServiceSpec, "ServiceOverride")
 
 
@@ -233,5 +303,6 @@ class Service(ServiceSpec):
     """A service with per-environment overrides of any of its fields."""
 
     environments: dict[str, ServiceOverride] = Field(  # type: ignore[valid-type]  # built by override_model
-        default_factory=dict, description="env name: fields whose value differs there"
+        default_factory=dict,
+        description="environment name: the values that differ there (merged over these)",
     )

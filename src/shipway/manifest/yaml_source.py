@@ -1,4 +1,5 @@
-"""YAML loading that keeps every node's position and refuses duplicate keys."""
+"""YAML loading that keeps every node's position, refuses duplicate keys, and stays safe on
+hostile input: a size cap, printable characters only, bounded nesting and alias expansion."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from shipway.manifest.errors import ManifestError, ManifestIssue
+from shipway.manifest.yaml_limits import check_characters, check_structure
 
 Location = tuple[str | int, ...]
+MAX_BYTES = 1024 * 1024
+"""Manifests are a few kilobytes; a megabyte is room to spare and bounds every later step."""
 
 
 @dataclass
@@ -55,18 +59,32 @@ class YamlDocument:
 
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Parse path; raise ManifestError located at the syntax problem."""
+    """Read and parse path; raise ManifestError located at whatever is wrong with it."""
+    if path.is_dir():
+        raise _single(path, 1, 1, "is a folder: give the manifest file (e.g. -f shipway.yml)")
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise _single(path, 1, 1, "file not found: create one with 'shipway init'") from None
+    except OSError as error:
+        raise _single(path, 1, 1, f"cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_BYTES:
+        raise _single(path, 1, 1, f"is larger than {MAX_BYTES // 1024} KiB: not a manifest")
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _single(path, 1, 1, f"not UTF-8 text ({error.reason})") from None
+        line, column = _offset_position(raw, error.start)
+        raise _single(path, line, column, f"not UTF-8 text ({error.reason})") from None
     return parse_yaml(text, path)
 
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     """Parse YAML text that came from path."""
+    text = text.removeprefix("\ufeff")
+    if problem := check_characters(text) or check_structure(text):
+        line, column, message = problem
+        raise _single(path, line, column, message)
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -81,12 +99,18 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
             f"duplicate key '{key}': each name may appear once",
         ) from None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        raise _single(path, line, column, f"YAML syntax error: {problem}") from None
+        raise _syntax(path, error) from None
+    except YAMLError as error:  # unmarked: point at the start
+        raise _single(path, 1, 1, f"YAML error: {str(error).splitlines()[0]}") from None
     positions = Positions()
     return YamlDocument(path=path, data=_plain(root, (), positions), positions=positions)
+
+
+def _syntax(path: Path, error: MarkedYAMLError) -> ManifestError:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = error.problem or error.context or "invalid YAML"
+    return _single(path, line, column, f"YAML syntax error: {problem}")
 
 
 def _plain(node: Any, location: Location, positions: Positions) -> Any:
@@ -94,7 +118,7 @@ def _plain(node: Any, location: Location, positions: Positions) -> Any:
         result: dict[Any, Any] = {}
         for key, value in node.items():
             child = (*location, str(key))
-            key_line, key_column, value_line, value_column = node.lc.data[key]
+            key_line, key_column, value_line, value_column = _position(node, key)
             positions.keys[child] = (key_line + 1, key_column + 1)
             positions.values[child] = (value_line + 1, value_column + 1)
             result[str(key) if key is not None else "null"] = _plain(value, child, positions)
@@ -112,12 +136,31 @@ def _plain(node: Any, location: Location, positions: Positions) -> Any:
     return node
 
 
+def _position(node: CommentedMap, key: Any) -> list[int]:
+    """Where key and its value were written; a key from a merge (`<<: *base`) was written
+    in the mapping it was merged from."""
+    if key in node.lc.data:
+        return list(node.lc.data[key])
+    for entry in getattr(node, "merge", []):
+        source = entry[1] if isinstance(entry, tuple) else entry  # (index, map) in older ruamel
+        if isinstance(source, CommentedMap) and key in source:
+            return _position(source, key)
+    line, column = node.lc.line or 0, node.lc.col or 0
+    return [line, column, line, column]
+
+
 def _scalar(node: Any) -> Any:
     # ruamel wraps some scalars (ScalarFloat, ScalarBoolean, ...); unwrap to builtins.
     for kind in (bool, int, float, str):
         if isinstance(node, kind):
             return kind(node)
     return node
+
+
+def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    return line, offset - (before.rfind(b"\n") + 1) + 1
 
 
 def _single(path: Path, line: int, column: int, message: str) -> ManifestError:

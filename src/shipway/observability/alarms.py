@@ -9,6 +9,8 @@ import aws_cdk as cdk
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
+from shipway.manifest.names import pascal
+
 if TYPE_CHECKING:
     from constructs import Construct
 
@@ -44,7 +46,7 @@ def create_alarms(
     for spec in specs:
         alarm = cloudwatch.Alarm(
             scope,
-            f"{spec.name.title().replace('-', '')}Alarm",
+            f"{pascal(spec.name)}Alarm",
             alarm_name=f"{prefix}-{spec.name}",
             metric=spec.metric,
             threshold=spec.threshold,

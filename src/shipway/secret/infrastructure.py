@@ -12,25 +12,25 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.contract import secret_id_variable, secret_variable
 from shipway.secret.rotation import RandomValueRotation
-from shipway.service.wiring import secret_id_variable, secret_variable
 
 if TYPE_CHECKING:
-    from shipway.context import Capability, EnvironmentContext, ServiceRuntime
-    from shipway.manifest import Secret
+    from shipway.context import ServiceRuntime, Shared
+    from shipway.manifest import EnvironmentPlan, SecretPlan
     from shipway.manifest.data import GeneratedSecret
 
 # Secrets Manager appends `-` and six characters to a secret's name to make its full ARN.
 FULL_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$")
 
 
-def build_secrets(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
-    """Every secret of the manifest, for one environment."""
+def build_secrets(
+    scope: Construct, plan: EnvironmentPlan, shared: Shared
+) -> dict[str, ManifestSecret]:
+    """Every secret of the environment's plan."""
     return {
-        name: ManifestSecret(
-            scope, "Secret" + name.title().replace("-", ""), name=name, spec=spec, context=context
-        )
-        for name, spec in context.manifest.application.secrets.items()
+        name: ManifestSecret(scope, secret.construct_id, secret=secret, shared=shared)
+        for name, secret in plan.secrets.items()
     }
 
 
@@ -42,12 +42,12 @@ class ManifestSecret(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: Secret,
-        context: EnvironmentContext,
+        secret: SecretPlan,
+        shared: Shared,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.context = name, context
+        self.name, self.shared = secret.name, shared
+        spec = secret.spec
         if spec.existing is not None:
             self.secret = existing_secret(self, "Existing", spec.existing)
             self.generated = False
@@ -57,20 +57,18 @@ class ManifestSecret(Construct):
             self.generated = True
 
     def _generated(self, spec: GeneratedSecret) -> secretsmanager.Secret:
-        context = self.context
+        shared = self.shared
         secret = secretsmanager.Secret(
             self,
             "Secret",
-            encryption_key=context.key,
-            description=f"shipway: secret {self.name} of {context.manifest.name} in {context.name}",
+            encryption_key=shared.key,
+            description=f"shipway: secret {self.name} of {shared.label}",
             # Letters and digits only: the value lands in environment variables, URLs and
             # headers, where punctuation needs quoting; length keeps the entropy.
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 password_length=spec.length, exclude_punctuation=True, include_space=False
             ),
-            removal_policy=cdk.RemovalPolicy.RETAIN
-            if context.retain
-            else cdk.RemovalPolicy.DESTROY,
+            removal_policy=cdk.RemovalPolicy.RETAIN if shared.retain else cdk.RemovalPolicy.DESTROY,
         )
         if spec.rotation_days is not None:
             RandomValueRotation(
@@ -79,7 +77,7 @@ class ManifestSecret(Construct):
                 secret=secret,
                 length=spec.length,
                 days=spec.rotation_days,
-                context=context,
+                shared=shared,
             )
         else:
             acknowledge(
@@ -95,7 +93,7 @@ class ManifestSecret(Construct):
     def secret_arn(self) -> str:
         return self.secret.secret_arn
 
-    def connect(self, service: ServiceRuntime, access: str) -> None:
+    def connect(self, service: ServiceRuntime) -> None:
         """`<NAME>` as an ECS secret, `<NAME>_SECRET_ID` = the ARN; the task may re-read it."""
         service.add_secret(secret_variable(self.name), ecs.Secret.from_secrets_manager(self.secret))
         service.add_environment(secret_id_variable(self.name), self.secret.secret_arn)
@@ -113,7 +111,7 @@ class ManifestSecret(Construct):
             principal.grant_principal.add_to_principal_policy(
                 iam.PolicyStatement(
                     actions=["kms:Decrypt"],
-                    resources=[self.context.key.key_arn],
+                    resources=[self.shared.key.key_arn],
                     conditions={
                         "StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}
                     },

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager import SecretsManagerClient
     from mypy_boto3_ssm import SSMClient
 
-    from shipway.manifest import Application, Secret
+    from shipway.manifest import EnvironmentPlan, SecretSpec
 
 SSM_PREFIX = "ssm:"
 ALPHABET = string.ascii_letters + string.digits
@@ -55,7 +55,7 @@ def random_value(length: int) -> str:
 
 
 def manifest_secret_value(
-    name: str, secret: Secret, known: Mapping[str, str], env_file: Path
+    name: str, secret: SecretSpec, known: Mapping[str, str], env_file: Path
 ) -> str:
     """The local value of a manifest secret: from the file, else random if generated."""
     for key in (name, secret.existing):
@@ -70,13 +70,13 @@ def manifest_secret_value(
 
 
 def local_secrets(
-    application: Application, references: Iterable[tuple[str, str, str]], env_file: Path
+    environment: EnvironmentPlan, references: Iterable[tuple[str, str, str]], env_file: Path
 ) -> LocalSecrets:
     """Resolve manifest secrets and services' (service, VAR, reference) entries, or fail."""
     known = read_secrets_env(env_file)
     values = {
-        name: manifest_secret_value(name, secret, known, env_file)
-        for name, secret in application.secrets.items()
+        name: manifest_secret_value(name, secret.spec, known, env_file)
+        for name, secret in environment.secrets.items()
     }
     referenced: dict[str, str] = {}
     for service, variable, reference in references:

@@ -19,7 +19,7 @@ from constructs import Construct
 from shipway.compliance import acknowledge, skip_checkov
 
 if TYPE_CHECKING:
-    from shipway.context import EnvironmentContext
+    from shipway.context import Shared
 
 HANDLER_MODULE = Path(__file__).with_name("rotation_handler.py")
 
@@ -44,7 +44,7 @@ class RandomValueRotation(Construct):
         secret: secretsmanager.Secret,
         length: int,
         days: int,
-        context: EnvironmentContext,
+        shared: Shared,
     ) -> None:
         super().__init__(scope, construct_id)
         role = iam.Role(
@@ -53,7 +53,7 @@ class RandomValueRotation(Construct):
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description="rotates one generated secret",
         )
-        self.function = self._function(role, length, context)
+        self.function = self._function(role, length, shared)
         secret.add_rotation_schedule(
             "Schedule", rotation_lambda=self.function, automatically_after=cdk.Duration.days(days)
         )
@@ -62,14 +62,12 @@ class RandomValueRotation(Construct):
                 child.source_arn = secret.secret_arn
         self._reasons(role)
 
-    def _function(
-        self, role: iam.Role, length: int, context: EnvironmentContext
-    ) -> lambda_.Function:
+    def _function(self, role: iam.Role, length: int, shared: Shared) -> lambda_.Function:
         log_group = logs.LogGroup(
             self,
             "Logs",
-            retention=context.log_retention,
-            encryption_key=context.key,
+            retention=shared.log_retention,
+            encryption_key=shared.key,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         log_group.grant_write(role)
@@ -86,7 +84,7 @@ class RandomValueRotation(Construct):
             reserved_concurrent_executions=1,
             tracing=lambda_.Tracing.ACTIVE,
             environment={"SECRET_LENGTH": str(length)},
-            environment_encryption=context.key,
+            environment_encryption=shared.key,
             log_group=log_group,
         )
 

@@ -8,15 +8,15 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 
 from shipway.compliance import acknowledge
+from shipway.contract import service_url_variable
 from shipway.observability.alarms import create_alarms, service_alarm_specs
 from shipway.service.foundation import ServiceFoundation
-from shipway.service.wiring import service_url_variable
 
 if TYPE_CHECKING:
     from constructs import Construct
 
     from shipway.context import ServiceRuntime
-    from shipway.manifest import ServiceSpec
+    from shipway.manifest import ServicePlan
     from shipway.service.foundation import ServicePlacement
 
 INFRASTRUCTURE_POLICY = "service-role/AmazonECSInfrastructureRoleforExpressGatewayServices"
@@ -30,8 +30,7 @@ class ExpressService(ServiceFoundation):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: ServiceSpec,
+        service: ServicePlan,
         placement: ServicePlacement,
     ) -> None:
         # The task definition gives us roles and a log group; Express takes the container
@@ -39,25 +38,29 @@ class ExpressService(ServiceFoundation):
         super().__init__(
             scope,
             construct_id,
-            name=name,
-            spec=spec,
+            service=service,
             placement=placement,
-            description=f"express service {name}",
+            description=f"express service {service.name}",
         )
+        spec = service.spec
         self.target_group = None
         self._environment: dict[str, str] = dict(spec.environment)
         self._secrets: dict[str, str] = {}
         self.service = self._service()
+        if placement.firewall is not None:  # the load balancer Express Mode made for it
+            placement.firewall.protect(
+                self, self.service.attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn
+            )
         self.inject_own_configuration()
         if spec.alarms.enabled:
             create_alarms(
                 self,
-                prefix=placement.physical_name,
+                prefix=self.physical_name,
                 topic=placement.topic,
                 specs=service_alarm_specs(
                     spec.alarms,
                     cluster_name=placement.cluster.cluster.cluster_name,
-                    service_name=placement.physical_name,
+                    service_name=self.physical_name,
                 ),
             )
 
@@ -84,12 +87,11 @@ class ExpressService(ServiceFoundation):
 
     def _service(self) -> ecs.CfnExpressGatewayService:
         spec, placement = self.spec, self.placement
-        scaling = spec.autoscaling
         network = placement.cluster.network
         return ecs.CfnExpressGatewayService(
             self,
             "Service",
-            service_name=placement.physical_name,
+            service_name=self.physical_name,
             cluster=placement.cluster.cluster.cluster_name,
             cpu=str(spec.cpu),
             memory=str(spec.memory),
@@ -103,12 +105,30 @@ class ExpressService(ServiceFoundation):
                 security_groups=[self.security_group.security_group_id],
             ),
             primary_container=self._container(),
-            scaling_target=ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
-                min_task_count=scaling.min if scaling else spec.count,
-                max_task_count=scaling.max if scaling else spec.count,
-                auto_scaling_metric="AVERAGE_CPU",
-                auto_scaling_target_value=(scaling.cpu if scaling and scaling.cpu else 60),
-            ),
+            scaling_target=self._scaling_target(),
+        )
+
+    def _scaling_target(self) -> ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty:
+        spec, scaling = self.spec, self.spec.autoscaling
+        if scaling is None:
+            return ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
+                min_task_count=spec.count, max_task_count=spec.count
+            )
+        # The plan leaves exactly one metric set (shipway.manifest.express).
+        metric, target = next(
+            (metric, value)
+            for metric, value in (
+                ("AVERAGE_CPU", scaling.cpu),
+                ("AVERAGE_MEMORY", scaling.memory),
+                ("REQUEST_COUNT_PER_TARGET", scaling.requests_per_target),
+            )
+            if value is not None
+        )
+        return ecs.CfnExpressGatewayService.ExpressGatewayScalingTargetProperty(
+            min_task_count=scaling.min,
+            max_task_count=scaling.max,
+            auto_scaling_metric=metric,
+            auto_scaling_target_value=target,
         )
 
     def _container(self) -> ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty:
@@ -145,5 +165,5 @@ class ExpressService(ServiceFoundation):
         self._secrets[name] = secret.arn
         self.service.primary_container = self._container()
 
-    def connect(self, caller: ServiceRuntime, access: str) -> None:
+    def connect(self, caller: ServiceRuntime) -> None:
         caller.add_environment(service_url_variable(self.name), self.url)

@@ -13,24 +13,25 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.cluster.infrastructure import Cluster
+from shipway.contract import PORT_VARIABLE, identity_variables
+from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.observability.topic import AlarmTopic
 from shipway.service.image import ServiceImage
 from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
-from shipway.service.wiring import PORT_VARIABLE, identity_variables
 
 if TYPE_CHECKING:
-    from shipway.manifest import ServiceSpec
+    from shipway.manifest import ServicePlan
 
 
 @dataclass(frozen=True)
 class ServicePlacement:
     """Where a service runs and what it shares with the rest of its environment."""
 
-    physical_name: str
     cluster: Cluster
     load_balancer: PublicLoadBalancer | None
+    firewall: WebFirewall | None
     route_priority: int
     topic: AlarmTopic
     key: kms.IKey
@@ -56,18 +57,19 @@ class ServiceFoundation(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: ServiceSpec,
+        service: ServicePlan,
         placement: ServicePlacement,
         description: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.spec, self.placement = name, spec, placement
+        self.name, self.spec, self.placement = service.name, service.spec, placement
+        self.physical_name = service.physical_name
+        name, spec = service.name, service.spec
         self.image = ServiceImage(
             self,
             "Image",
             spec=spec,
-            repository_name=placement.physical_name,
+            repository_name=service.physical_name,
             image_tag=placement.image_tag,
             key=placement.key,
             retain=placement.retain,

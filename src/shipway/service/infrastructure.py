@@ -9,6 +9,8 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
+from shipway.contract import service_url_variable
+from shipway.manifest.names import pascal
 from shipway.observability.alarms import (
     create_alarms,
     service_alarm_specs,
@@ -17,13 +19,12 @@ from shipway.observability.alarms import (
 from shipway.service.deployment import deployment_options
 from shipway.service.foundation import ServiceFoundation, ServicePlacement
 from shipway.service.routing import web_target_group
-from shipway.service.wiring import service_url_variable
 
 if TYPE_CHECKING:
     from constructs import Construct
 
     from shipway.context import ServiceRuntime
-    from shipway.manifest import ServiceSpec
+    from shipway.manifest import ServicePlan
 
 
 class ContainerService(ServiceFoundation):
@@ -34,18 +35,17 @@ class ContainerService(ServiceFoundation):
         scope: Construct,
         construct_id: str,
         *,
-        name: str,
-        spec: ServiceSpec,
+        service: ServicePlan,
         placement: ServicePlacement,
     ) -> None:
         super().__init__(
             scope,
             construct_id,
-            name=name,
-            spec=spec,
+            service=service,
             placement=placement,
-            description=f"service {name}: inbound only from the load balancer and callers",
+            description=f"service {service.name}: inbound only from the load balancer and callers",
         )
+        spec = service.spec
         self.target_group: elbv2.ApplicationTargetGroup | None = None
         if spec.type == "web" and placement.load_balancer is not None:
             self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
@@ -63,13 +63,13 @@ class ContainerService(ServiceFoundation):
 
     def _service(self) -> ecs.BaseService:
         spec, placement = self.spec, self.placement
-        common = deployment_options(self, spec=spec, alarm_prefix=placement.physical_name)
+        common = deployment_options(self, spec=spec, alarm_prefix=self.physical_name)
         cluster = placement.cluster.cluster
         options = dict(
             cluster=cluster,
             task_definition=self.task.definition,
             desired_count=spec.desired_count(),
-            service_name=placement.physical_name,
+            service_name=self.physical_name,
             security_groups=[self.security_group],
             vpc_subnets=placement.cluster.network.service_subnets,
             health_check_grace_period=(
@@ -84,9 +84,7 @@ class ContainerService(ServiceFoundation):
         )
         if spec.compute == "ec2":
             assert spec.ec2 is not None
-            provider = placement.cluster.add_ec2_capacity(
-                self.name.title().replace("-", ""), spec.ec2
-            )
+            provider = placement.cluster.add_ec2_capacity(pascal(self.name), spec.ec2)
             return ecs.Ec2Service(
                 self,
                 "Service",
@@ -132,7 +130,7 @@ class ContainerService(ServiceFoundation):
             balancer = self.placement.load_balancer
             routing = self.spec.effective_routing
             rule = balancer.route(
-                name=self.name.title().replace("-", ""),
+                name=pascal(self.name),
                 target_group=self.target_group,
                 priority=self.placement.route_priority,
                 path_pattern=routing.path_pattern,
@@ -191,12 +189,12 @@ class ContainerService(ServiceFoundation):
         specs = service_alarm_specs(
             self.spec.alarms,
             cluster_name=self.placement.cluster.cluster.cluster_name,
-            service_name=self.placement.physical_name,
+            service_name=self.physical_name,
         )
         if self.target_group is not None:
             specs += target_alarm_specs(self.target_group, self.spec.alarms)
         self.alarms = create_alarms(
-            self, prefix=self.placement.physical_name, specs=specs, topic=self.placement.topic
+            self, prefix=self.physical_name, specs=specs, topic=self.placement.topic
         )
         for alarm in self.alarms:  # deployment rollback names them: they must exist first
             self.service.node.add_dependency(alarm)
@@ -209,7 +207,7 @@ class ContainerService(ServiceFoundation):
         """An environment variable the execution role reads from Secrets Manager or SSM."""
         self.task.container.add_secret(name, secret)
 
-    def connect(self, caller: ServiceRuntime, access: str) -> None:
+    def connect(self, caller: ServiceRuntime) -> None:
         """Let another service call this one through Service Connect."""
         self.security_group.add_ingress_rule(
             caller.security_group, ec2.Port.tcp(self.spec.port), f"from service {caller.name}"

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from shipway import contract
 from shipway.dev.dockerfile import image_command
 from shipway.dev.errors import DevConfigurationError
-from shipway.service import wiring
 
 if TYPE_CHECKING:
-    from shipway.manifest import Application, ServiceSpec
+    from shipway.manifest import ServicePlan, ServiceSpec
 
 PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 # Inherited variables that would point boto3 away from the moto server.
@@ -42,44 +42,43 @@ class LocalResources:
 
 
 def service_environment(
-    name: str, spec: ServiceSpec, application: Application, resources: LocalResources, port: int
+    service: ServicePlan, resources: LocalResources, port: int
 ) -> dict[str, str]:
     """The variables the cloud injects, with local values (docs/wiring.md)."""
-    uses = wiring.service_uses(application, spec)
     variables = {
         **resources.aws,
         "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
-        **wiring.identity_variables(resources.app, resources.environment, name),
+        **contract.identity_variables(resources.app, resources.environment, service.name),
     }
-    variables.update(
-        {wiring.table_variable(table): resources.tables[table] for table in uses.tables}
-    )
-    variables.update(
-        {wiring.bucket_variable(bucket): resources.buckets[bucket] for bucket in uses.buckets}
-    )
-    variables.update(
-        {wiring.cache_url_variable(cache): resources.cache_urls[cache] for cache in uses.caches}
-    )
-    if uses.redis_url_cache is not None:
-        variables[wiring.REDIS_URL_VARIABLE] = resources.cache_urls[uses.redis_url_cache]
-    for secret in uses.secrets:
-        variables[wiring.secret_variable(secret)] = resources.secret_values[secret]
-        variables[wiring.secret_id_variable(secret)] = resources.secret_ids[secret]
-    variables.update(
-        {
-            wiring.service_url_variable(other): resources.service_urls[other]
-            for other in uses.services
-        }
-    )
-    variables.update(spec.environment)
+    for use in service.uses:
+        variables.update(_use_variables(use.kind, use.name, resources))
+    if service.redis_url_cache is not None:
+        variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[service.redis_url_cache]
+    variables.update(service.spec.environment)
     variables.update(
         {
             variable: resources.referenced_secrets[reference]
-            for variable, reference in spec.secrets.items()
+            for variable, reference in service.spec.secrets.items()
         }
     )
-    variables[wiring.PORT_VARIABLE] = str(port)
+    variables[contract.PORT_VARIABLE] = str(port)
     return variables
+
+
+def _use_variables(kind: str, name: str, resources: LocalResources) -> dict[str, str]:
+    """What one `uses` edge injects locally: the same names the cloud injects."""
+    if kind == "table":
+        return {contract.table_variable(name): resources.tables[name]}
+    if kind == "bucket":
+        return {contract.bucket_variable(name): resources.buckets[name]}
+    if kind == "cache":
+        return {contract.cache_url_variable(name): resources.cache_urls[name]}
+    if kind == "secret":
+        return {
+            contract.secret_variable(name): resources.secret_values[name],
+            contract.secret_id_variable(name): resources.secret_ids[name],
+        }
+    return {contract.service_url_variable(name): resources.service_urls[name]}
 
 
 def process_environment(variables: Mapping[str, str]) -> dict[str, str]:

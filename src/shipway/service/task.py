@@ -11,6 +11,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.service.health import container_health_check
 
 if TYPE_CHECKING:
     from shipway.manifest import ServiceSpec
@@ -54,6 +55,7 @@ class ServiceTask(Construct):
                 stream_prefix=name, log_group=self.log_group, mode=ecs.AwsLogDriverMode.NON_BLOCKING
             ),
             readonly_root_filesystem=spec.readonly_root_filesystem,
+            health_check=container_health_check(spec.port, spec.health_check),
             user=spec.user,
             environment=dict(spec.environment),
             stop_timeout=cdk.Duration.seconds(30),

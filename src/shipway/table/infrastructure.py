@@ -10,14 +10,16 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from shipway.contract import table_variable
 from shipway.encryption.infrastructure import grant_key_through
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
-from shipway.service.wiring import table_variable
+from shipway.stack_names import kept_name
+from shipway.table.keys import key_schema_json
 
 if TYPE_CHECKING:
-    from shipway.context import Capability, EnvironmentContext, ServiceRuntime
+    from shipway.context import ServiceRuntime, Shared
+    from shipway.manifest import EnvironmentPlan, TablePlan
     from shipway.manifest.data import Index, Key
-    from shipway.manifest.data import TableSpec as Table
 
 READ_ACTIONS = (
     "dynamodb:BatchGetItem",
@@ -56,63 +58,39 @@ KEY_TYPES = {
 }
 
 
-def construct_id(name: str) -> str:
-    """`users` -> `TableUsers`: where build_tables puts a table in the stack."""
-    return "Table" + name.title().replace("-", "")
-
-
-def build_tables(scope: Construct, context: EnvironmentContext) -> dict[str, Capability]:
-    """Every table of the manifest, for one environment."""
+def build_tables(scope: Construct, plan: EnvironmentPlan, shared: Shared) -> dict[str, DataTable]:
+    """Every table of the environment's plan."""
     return {
-        name: DataTable(
-            scope,
-            construct_id(name),
-            name=name,
-            spec=table.in_environment(context.name),
-            context=context,
-        )
-        for name, table in context.manifest.application.tables.items()
+        name: DataTable(scope, table.construct_id, table=table, shared=shared)
+        for name, table in plan.tables.items()
     }
-
-
-def table_in(scope: Construct, name: str) -> DataTable:
-    """The table build_tables made for `name` in scope's stack (builders run tables first)."""
-    found = cdk.Stack.of(scope).node.try_find_child(construct_id(name))
-    if not isinstance(found, DataTable):
-        raise LookupError(f"table '{name}' is not built yet: register build_tables first")
-    return found
 
 
 class DataTable(Construct):
     """One manifest table; services reach it as `TABLE_<NAME>`."""
 
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        name: str,
-        spec: Table,
-        context: EnvironmentContext,
+        self, scope: Construct, construct_id: str, *, table: TablePlan, shared: Shared
     ) -> None:
         super().__init__(scope, construct_id)
-        self.name, self.spec, self.context = name, spec, context
+        self.name, self.spec, self.shared = table.name, table.spec, shared
+        self.physical_name = table.physical_name
         self.table = self._table()
-        for index in spec.indexes:
+        for index in self.spec.indexes:
             self._add_index(index)
-        if spec.billing == "provisioned":
+        if self.spec.billing == "provisioned":
             self._autoscale()
         create_alarms(
-            self, prefix=context.physical_name(name), specs=self._alarm_specs(), topic=context.topic
+            self, prefix=self.physical_name, specs=self._alarm_specs(), topic=shared.topic
         )
 
     def _table(self) -> dynamodb.Table:
-        spec, context = self.spec, self.context
+        spec, shared = self.spec, self.shared
         provisioned = spec.billing == "provisioned"
         return dynamodb.Table(
             self,
             "Table",
-            table_name=context.physical_name(self.name),
+            table_name=kept_name(self.physical_name, retain=shared.retain),
             partition_key=_attribute(spec.partition_key),
             sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
             billing_mode=(
@@ -126,12 +104,10 @@ class DataTable(Construct):
                 point_in_time_recovery_enabled=True
             ),
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=context.key,
-            deletion_protection=context.retain,
+            encryption_key=shared.key,
+            deletion_protection=shared.retain,
             time_to_live_attribute=spec.ttl_attribute,
-            removal_policy=cdk.RemovalPolicy.RETAIN
-            if context.retain
-            else cdk.RemovalPolicy.DESTROY,
+            removal_policy=cdk.RemovalPolicy.RETAIN if shared.retain else cdk.RemovalPolicy.DESTROY,
         )
 
     @property
@@ -215,7 +191,11 @@ class DataTable(Construct):
 
     def grant_key(self, principal: iam.IGrantable, actions: tuple[str, ...]) -> None:
         """The key actions DynamoDB performs for principal on this table."""
-        grant_key_through(principal, self.context.key, "dynamodb", actions)
+        grant_key_through(principal, self.shared.key, "dynamodb", actions)
+
+    def key_schema_json(self) -> str:
+        """The loader's `KEY_SCHEMA` for this table (docs/wiring.md)."""
+        return key_schema_json(self.spec)
 
     def connect(self, service: ServiceRuntime, access: str) -> None:
         """`TABLE_<NAME>` and read or read/write access to the table and its indexes."""

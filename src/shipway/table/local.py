@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
-    from shipway.manifest import Table
+    from shipway.manifest import TableSpec
     from shipway.manifest.data import Index, Key
 
 
-def create_table(client: DynamoDBClient, name: str, table: Table) -> None:
+def create_table(client: DynamoDBClient, name: str, table: TableSpec) -> None:
     """Create the table (on-demand locally) and turn on its TTL attribute."""
     arguments: dict[str, Any] = {
         "TableName": name,
@@ -37,7 +37,7 @@ def key_schema(partition_key: Key, sort_key: Key | None) -> list[dict[str, str]]
     return schema
 
 
-def attribute_definitions(table: Table) -> list[dict[str, str]]:
+def attribute_definitions(table: TableSpec) -> list[dict[str, str]]:
     """Each key attribute of the table and its indexes, once."""
     keys = [table.partition_key, table.sort_key]
     for index in table.indexes:

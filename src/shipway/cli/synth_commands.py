@@ -1,0 +1,169 @@
+"""Commands that synthesize CloudFormation: synth, and check (synth plus the gates)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+
+from shipway.cli.app import app as cli
+from shipway.cli.app import console, errors
+from shipway.cli.common import (
+    AllEnvs,
+    EnvOption,
+    JsonOutput,
+    ManifestPath,
+    Steps,
+    environments,
+    print_json,
+    read_manifest,
+    user_errors,
+)
+from shipway.errors import GateFailedError
+
+if TYPE_CHECKING:
+    from shipway.compliance.gates import Finding
+    from shipway.synthesis import SynthResult
+
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where to write the cloud assembly.")]
+ImageTag = Annotated[
+    str,
+    typer.Option(
+        "--image-tag", help="Tag of images built from source (pushed to each service's ECR)."
+    ),
+]
+
+
+def synthesize_for(
+    file: Path | None, env: str | None, all_envs: bool, out: Path, image_tag: str, steps: Steps
+) -> SynthResult:
+    """Read the manifest, choose environments and synthesize them, step by step."""
+    from shipway.synthesis import synthesize
+
+    with steps.step("validate the manifest"):
+        manifest = read_manifest(file)
+        names = environments(manifest, env, all_envs)
+    return synthesize(manifest, names, outdir=out, image_tag=image_tag, step=steps.step)
+
+
+@cli.command()
+@user_errors
+def synth(
+    file: ManifestPath = None,
+    env: EnvOption = None,
+    all_envs: AllEnvs = False,
+    out: OutDir = Path("cdk.out"),
+    image_tag: ImageTag = "latest",
+    json_output: JsonOutput = False,
+) -> None:
+    """Synthesize CloudFormation for one environment (or all); print stacks and resources."""
+    result = synthesize_for(file, env, all_envs, out, image_tag, Steps(errors))
+    if json_output:
+        print_json({**_synth_json(result), "nag": [_finding(item) for item in result.nag]})
+        return
+    _print_synth(result)
+    if result.nag:
+        console.print(f"[yellow]{len(result.nag)} cdk-nag finding(s); run 'shipway check'[/]")
+
+
+@cli.command()
+@user_errors
+def check(
+    file: ManifestPath = None,
+    env: EnvOption = None,
+    all_envs: AllEnvs = False,
+    out: OutDir = Path("cdk.out"),
+    json_output: JsonOutput = False,
+) -> None:
+    """Synthesize, then gate with cdk-nag, cfn-lint and checkov; exit 1 on any finding.
+
+    cfn-lint warnings fail the check too, unless shipway acknowledges them in code with a reason.
+    """
+    from shipway.compliance.gates import cfn_lint_findings, checkov_findings
+
+    steps = Steps(errors)
+    result = synthesize_for(file, env, all_envs, out, "latest", steps)
+    with steps.step("cfn-lint"):
+        lint_errors, lint_warnings = cfn_lint_findings(result.templates)
+    with steps.step("checkov"):
+        checkov_failed, checkov_skipped = checkov_findings(result.outdir)
+    findings = [*result.nag, *lint_errors, *lint_warnings, *checkov_failed]
+    counts = {
+        "cdk_nag": len(result.nag),
+        "cfn_lint_errors": len(lint_errors),
+        "cfn_lint_warnings": len(lint_warnings),
+        "checkov_failed": len(checkov_failed),
+        "checkov_skipped_with_reason": checkov_skipped,
+    }
+    if json_output:
+        print_json(
+            {
+                **_synth_json(result),
+                "passed": not findings,
+                "counts": counts,
+                "findings": [_finding(item) for item in findings],
+            }
+        )
+    else:
+        _print_check(findings, counts)
+    if findings:
+        raise GateFailedError(f"check failed: {len(findings)} finding(s)")
+
+
+def _print_check(findings: list[Finding], counts: dict[str, int]) -> None:
+    for finding in findings:
+        console.print(str(finding), markup=False)
+    console.print(
+        f"cdk-nag: {counts['cdk_nag']} unacknowledged | cfn-lint: {counts['cfn_lint_errors']} "
+        f"errors, {counts['cfn_lint_warnings']} warnings | checkov: "
+        f"{counts['checkov_failed']} failed, {counts['checkov_skipped_with_reason']} skipped "
+        "with a reason",
+        markup=False,
+    )
+    if not findings:
+        console.print("[green]✓ no findings[/]")
+
+
+def _print_synth(result: SynthResult) -> None:
+    from rich.table import Table
+
+    for stack in result.stacks:
+        table = Table(
+            title=escape(f"{stack.name} ({stack.resource_count} resources) -> {stack.template}"),
+            show_edge=False,
+        )
+        table.add_column("resource type")
+        table.add_column("count", justify="right")
+        for kind, count in sorted(stack.resources.items()):
+            table.add_row(kind, str(count))
+        console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def _synth_json(result: SynthResult) -> dict[str, object]:
+    return {
+        "outdir": str(result.outdir),
+        "stacks": [
+            {
+                "name": stack.name,
+                "environment": stack.environment,
+                "template": str(stack.template),
+                "resource_count": stack.resource_count,
+                "resources": dict(sorted(stack.resources.items())),
+            }
+            for stack in result.stacks
+        ],
+        "warnings": result.warnings,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, str]:
+    return {
+        "gate": finding.gate,
+        "rule": finding.rule,
+        "where": finding.where,
+        "message": finding.message,
+    }

@@ -1,0 +1,107 @@
+"""What ECS Express Mode can honour of a service, and what it cannot (an error, never a drop).
+
+Express Mode (AWS::ECS::ExpressGatewayService) takes a primary container (image, port,
+environment, secrets, logs), a health check path, a size and one scaling metric. It brings its own
+load balancer, so there is no path or host routing, no deployment strategy to choose, and no
+container settings for a read-only root filesystem or a user.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shipway.manifest.service import ServiceSpec
+
+SCALING_METRICS = ("cpu", "memory", "requests_per_target")
+ELSEWHERE = "or use compute: fargate"
+
+
+def apply_express_rules(spec: ServiceSpec) -> None:
+    """Raise ValueError('<field>: why') for what Express cannot do; resolve its defaults."""
+    if spec.type != "web":
+        raise ValueError(
+            "type: Express Mode serves a public web service through its own load balancer; "
+            "run a backend with compute: fargate"
+        )
+    if spec.routing is not None:
+        raise ValueError(
+            "routing: an Express service gets its own load balancer and URL, so path and host "
+            f"routing do not apply; remove routing {ELSEWHERE}"
+        )
+    if spec.deployment != "rolling":
+        raise ValueError(
+            "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
+        )
+    _health_check(spec)
+    _scaling(spec)
+    _container(spec)
+
+
+def _health_check(spec: ServiceSpec) -> None:
+    written = spec.health_check.model_fields_set - {"path"}
+    if written:
+        field = sorted(written)[0]
+        raise ValueError(
+            f"health_check: Express Mode checks only the path; remove health_check.{field} "
+            f"{ELSEWHERE}"
+        )
+
+
+def _scaling(spec: ServiceSpec) -> None:
+    scaling = spec.autoscaling
+    if scaling is None:
+        return
+    chosen = [
+        metric
+        for metric in SCALING_METRICS
+        if metric in scaling.model_fields_set and getattr(scaling, metric) is not None
+    ]
+    if len(chosen) > 1:
+        raise ValueError(
+            f"autoscaling: Express Mode scales on one metric, and {' and '.join(chosen)} are "
+            "both set; keep one of cpu, memory, requests_per_target"
+        )
+    if chosen and chosen[0] != "cpu":
+        object.__setattr__(scaling, "cpu", None)  # the default CPU target yields to the choice
+    if all(getattr(scaling, metric) is None for metric in SCALING_METRICS):
+        raise ValueError(
+            "autoscaling: Express Mode needs one metric to scale on: cpu, memory or "
+            "requests_per_target"
+        )
+
+
+def _container(spec: ServiceSpec) -> None:
+    written = spec.model_fields_set
+    if "readonly_root_filesystem" in written and spec.readonly_root_filesystem:
+        raise ValueError(
+            "readonly_root_filesystem: Express Mode's container has no read-only root "
+            f"filesystem setting; set it to false {ELSEWHERE}"
+        )
+    if "user" in written and spec.user is not None:
+        raise ValueError(
+            "user: Express Mode runs the container as its image's USER; set user: null and "
+            f"set USER in the Dockerfile, {ELSEWHERE}"
+        )
+    # Not written: shipway's defaults, which Express cannot apply. The plan warns about them.
+    object.__setattr__(spec, "readonly_root_filesystem", False)
+    object.__setattr__(spec, "user", None)
+
+
+def express_warnings(name: str, spec: ServiceSpec) -> list[str]:
+    """What an Express service runs without that a Fargate service would have by default."""
+    if spec.compute != "express":
+        return []
+    warnings = [
+        f"service {name}: Express Mode owns its load balancer: shipway puts it behind the "
+        "environment's WAF but cannot turn on its access logs, and its tasks share the public "
+        "subnets the load balancer needs to face the internet; use compute: fargate for both"
+    ]
+    if not {"readonly_root_filesystem", "user"} <= spec.model_fields_set:
+        warnings.append(
+            f"service {name}: Express Mode runs the container as its image's USER with a "
+            "writable root filesystem (no read-only root or user setting); write "
+            "'readonly_root_filesystem: false' and 'user: null' to acknowledge it, or use "
+            "compute: fargate"
+        )
+    return warnings

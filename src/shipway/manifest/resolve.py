@@ -1,0 +1,252 @@
+"""Resolving a validated application into one plan per environment, with located errors.
+
+Every section goes through the same steps (the table `SECTIONS`): merge the environment's
+override into the entry as written (`shipway.manifest.merge`), refuse overrides of the fields
+that must be the same everywhere, validate the result as the section's spec, and name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from shipway.contract import physical_name
+from shipway.manifest.checks import route_collisions
+from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
+from shipway.manifest.environment import Environment, is_production
+from shipway.manifest.errors import ManifestError, ManifestIssue
+from shipway.manifest.express import express_warnings
+from shipway.manifest.merge import apply_environment, override_of
+from shipway.manifest.names import construct_id, loader_name
+from shipway.manifest.plan import BucketPlan, EnvironmentPlan, Resolved, ServicePlan
+from shipway.manifest.service import ServiceSpec
+from shipway.manifest.uses import use_edges
+
+if TYPE_CHECKING:
+    from shipway.manifest.application import Application
+    from shipway.manifest.locate import Locator
+
+LOCAL_ENVIRONMENT = "dev"
+"""`shipway dev` runs this environment: its overrides if the manifest defines it, else none."""
+LOCAL_SETTINGS = Environment(account="123456789012", region="us-east-1")
+
+
+@dataclass(frozen=True)
+class Section:
+    """How one section of the manifest resolves."""
+
+    key: str
+    spec: type[BaseModel]
+    fixed: tuple[str, ...] = ()
+    """Fields that may not differ between environments, and why."""
+    why_fixed: str = ""
+
+
+SECTIONS = (
+    Section(
+        "services",
+        ServiceSpec,
+        ("type",),
+        "other services reach a service by its type (load balancer or Service Connect)",
+    ),
+    Section(
+        "tables",
+        TableSpec,
+        ("partition_key", "sort_key", "indexes"),
+        "the code reading a table relies on its keys and indexes",
+    ),
+    Section("caches", CacheSpec),
+    Section("buckets", BucketSpec),
+    Section("secrets", SecretSpec),
+)
+
+
+def resolve_application(application: Application, locator: Locator) -> dict[str, EnvironmentPlan]:
+    """A plan for each environment (and the local one); ManifestError with every problem."""
+    issues: list[ManifestIssue] = list(_naming_issues(application, locator))
+    names = list(application.environments)
+    if LOCAL_ENVIRONMENT not in names:
+        names.append(LOCAL_ENVIRONMENT)
+    plans: dict[str, EnvironmentPlan] = {}
+    for environment in names:
+        resolver = _EnvironmentResolver(application, locator, environment)
+        plan = resolver.plan()
+        issues += resolver.issues
+        if plan is not None:
+            plans[environment] = plan
+    if not issues:  # routes are compared as each environment resolves them
+        issues += [
+            locator.issue(where, message, at_key=at_key)
+            for where, message, at_key in route_collisions(application, plans)
+        ]
+    if issues:
+        raise ManifestError(_unique(issues))
+    return plans
+
+
+class _EnvironmentResolver:
+    """Resolves every section for one environment, collecting located issues."""
+
+    def __init__(self, application: Application, locator: Locator, environment: str) -> None:
+        self.application, self.locator, self.environment = application, locator, environment
+        self.issues: list[ManifestIssue] = []
+
+    def plan(self) -> EnvironmentPlan | None:
+        specs = {section.key: self._section(section) for section in SECTIONS}
+        if self.issues:
+            return None
+        application, environment = self.application, self.environment
+        settings = application.environments.get(environment, LOCAL_SETTINGS)
+        services = {
+            name: ServicePlan(
+                name=name,
+                construct_id=construct_id("services", name),
+                physical_name=self._physical(name),
+                spec=spec,
+                uses=use_edges(application, spec.uses),
+            )
+            for name, spec in specs["services"].items()
+            if isinstance(spec, ServiceSpec)
+        }
+        return EnvironmentPlan(
+            app=application.name,
+            name=environment,
+            settings=settings,
+            retain=_default(settings.deletion_protection, environment),
+            requires_approval=_default(settings.requires_approval, environment),
+            tags=MappingProxyType(dict(application.tags)),
+            services=MappingProxyType(services),
+            tables=self._entries("tables", specs["tables"]),
+            caches=self._entries("caches", specs["caches"]),
+            buckets=self._buckets(specs["buckets"]),
+            secrets=self._entries("secrets", specs["secrets"]),
+            seeds=tuple(application.seed),
+            warnings=tuple(self._warnings(services, settings)),
+        )
+
+    def _section(self, section: Section) -> dict[str, BaseModel]:
+        resolved: dict[str, BaseModel] = {}
+        for name, entry in self.locator.data.get(section.key, {}).items():
+            override = override_of(entry, self.environment)
+            self._fixed_fields(section, name, override)
+            merged = apply_environment(entry, self.environment)
+            try:
+                resolved[name] = section.spec.model_validate(merged)
+            except ValidationError as error:
+                self.issues += self.locator.override_issues(
+                    error,
+                    section=section.key,
+                    name=name,
+                    environment=self.environment,
+                    model=section.spec,
+                    merged=merged,
+                    override=override,
+                )
+        return resolved
+
+    def _fixed_fields(self, section: Section, name: str, override: Any) -> None:
+        for field in section.fixed:
+            if field in override:
+                where = (section.key, name, "environments", self.environment, field)
+                self.issues.append(
+                    self.locator.issue(
+                        where,
+                        f"'{field}' must be the same in every environment ({section.why_fixed}); "
+                        f"remove it from environments.{self.environment}",
+                        at_key=True,
+                    )
+                )
+
+    def _physical(self, name: str) -> str:
+        return physical_name(self.application.name, self.environment, name)
+
+    def _entries(self, section: str, specs: dict[str, BaseModel]) -> Any:
+        return MappingProxyType(
+            {
+                name: Resolved(
+                    name=name,
+                    construct_id=construct_id(section, name),
+                    physical_name=self._physical(name),
+                    spec=spec,
+                )
+                for name, spec in specs.items()
+            }
+        )
+
+    def _buckets(self, specs: dict[str, BaseModel]) -> Any:
+        app, environment = self.application.name, self.environment
+        plans = {}
+        for name, spec in specs.items():
+            assert isinstance(spec, BucketSpec)
+            plans[name] = BucketPlan(
+                name=name,
+                construct_id=construct_id("buckets", name),
+                physical_name=self._physical(name),
+                spec=spec,
+                loader_name=loader_name(app, environment, name) if spec.loader else None,
+            )
+        return MappingProxyType(plans)
+
+    def _warnings(self, services: dict[str, ServicePlan], settings: Environment) -> list[str]:
+        if self.environment not in self.application.environments:
+            return []  # the local run: nothing here reaches the cloud
+        warnings = [
+            warning
+            for name, service in services.items()
+            for warning in express_warnings(name, service.spec)
+        ]
+        web = [name for name, service in services.items() if service.spec.is_load_balanced]
+        if web and settings.domain is None:
+            warnings.append(
+                f"{self.environment}: no domain configured, so the load balancer serves plain "
+                f"HTTP to {', '.join(web)}; set environments.{self.environment}.domain for HTTPS"
+            )
+        return warnings
+
+
+def _default(value: bool | None, environment: str) -> bool:
+    return is_production(environment) if value is None else value
+
+
+def _naming_issues(application: Application, locator: Locator) -> list[ManifestIssue]:
+    """Two entries of a section with one construct id; a name a loader already takes."""
+    issues = []
+    for section in SECTIONS:
+        seen: dict[str, str] = {}
+        for name in getattr(application, section.key):
+            identifier = construct_id(section.key, name)
+            if identifier in seen:
+                issues.append(
+                    locator.issue(
+                        (section.key, name),
+                        f"'{name}' and '{seen[identifier]}' would both be {identifier} in "
+                        "CloudFormation (ids drop hyphens); rename one of them",
+                        at_key=True,
+                    )
+                )
+            seen.setdefault(identifier, name)
+    loaders = {
+        f"{name}-loader": name for name, bucket in application.buckets.items() if bucket.loader
+    }
+    for section in SECTIONS:
+        for name in getattr(application, section.key):
+            if name in loaders:
+                issues.append(
+                    locator.issue(
+                        (section.key, name),
+                        f"'{name}' is the name shipway gives bucket '{loaders[name]}''s loader "
+                        "(its queue, function and alarms); choose another name",
+                        at_key=True,
+                    )
+                )
+    return issues
+
+
+def _unique(issues: list[ManifestIssue]) -> list[ManifestIssue]:
+    seen: dict[tuple[int, int, str], ManifestIssue] = {}
+    for issue in issues:
+        seen.setdefault((issue.line, issue.column, issue.message), issue)
+    return list(seen.values())

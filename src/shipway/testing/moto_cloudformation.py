@@ -145,7 +145,7 @@ def record_resources(report: Path) -> None:
         with lock, report.open("a", encoding="utf-8") as out:
             out.write(json.dumps(entry, default=str) + "\n")
 
-    parsing.parse_and_create_resource = recorded
+    parsing.parse_and_create_resource = recorded  # type: ignore[assignment]
 
 
 def _kind(resource: object) -> str:

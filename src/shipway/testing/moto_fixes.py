@@ -64,7 +64,7 @@ def _load_balancer_full_names() -> None:
         }
         return answers[attribute]
 
-    elbv2_models.FakeLoadBalancer.get_cfn_attribute = balancer_full_name  # type: ignore[method-assign]
+    elbv2_models.FakeLoadBalancer.get_cfn_attribute = balancer_full_name  # type: ignore[method-assign,assignment]
     elbv2_models.FakeTargetGroup.get_cfn_attribute = target_group_attribute  # type: ignore[attr-defined]
 
 

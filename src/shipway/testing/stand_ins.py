@@ -1,4 +1,4 @@
-"""The one list of CloudFormation types a rehearsal stands in for, because moto does not emulate them.
+"""The one list of CloudFormation types a rehearsal stands in for: moto does not emulate them.
 
 Each entry says why skipping the real resource is safe in a rehearsal (a deploy into the moto
 server, where no task runs and no packet flows), what its ``Ref`` returns and which ``Fn::GetAtt``

@@ -5,8 +5,8 @@ it. Times and coverage the fixtures and tests measure are printed at the end of 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,7 +18,12 @@ from shipway.testing.local_registry import LocalRegistry
 from shipway.testing.notes import REHEARSAL_NOTES, Stopwatch
 from shipway.testing.rehearsal_moto import RehearsalMotoServer
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if REHEARSAL_NOTES:
         terminalreporter.section("rehearsal")

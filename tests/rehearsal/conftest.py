@@ -34,9 +34,7 @@ def example_sources() -> dict[str, ImageSource]:
 
 
 @pytest.fixture(scope="session")
-def example_images(
-    base_images: list[str], docker_engine: ContainerEngine
-) -> dict[str, BuiltImage]:
+def example_images(base_images: list[str], docker_engine: ContainerEngine) -> dict[str, BuiltImage]:
     """Each example service's image, in the session's Docker daemon."""
     built = {}
     for key, source in example_sources().items():

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import httpx
 import pytest
 
 from shipway.emulators import MotoServer, RedisServer, free_port
-from shipway.image import BuiltImage
 from shipway.testing.container import TaskContainer
-from shipway.testing.docker_daemon import DockerDaemon
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from shipway.image import BuiltImage
+    from shipway.testing.docker_daemon import DockerDaemon
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 REGION = "us-east-1"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -38,8 +39,12 @@ def run_streaming(
     )
     if stdin_text is not None:
         assert process.stdin is not None
-        process.stdin.write(stdin_text)
-        process.stdin.close()
+        # a command that exits without reading (e.g. refusing at once) closes the pipe first;
+        # its exit status and output then say what went wrong
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.write(stdin_text)
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
     assert process.stdout is not None
     with process.stdout:
         for raw in process.stdout:

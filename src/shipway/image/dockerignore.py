@@ -3,8 +3,8 @@
 Reading follows moby's ``ignorefile.ReadAll``; matching follows ``patternmatcher`` (later patterns
 win, ``!`` re-includes, a pattern matching a directory excludes what is below it); walking follows
 the archive code the Docker CLI sends the context with (an excluded directory is skipped unless an
-exception pattern starts with it). The Dockerfile and `.dockerignore` are always sent, as the
-Docker CLI does.
+exception pattern starts with it). Checked against the real Docker CLI and daemon in
+tests/rehearsal/test_docker_context.py.
 """
 
 from __future__ import annotations
@@ -113,18 +113,16 @@ def _parent_matches(pattern: Pattern, path: str) -> bool:
 
 
 def context_rules(context: Path, dockerfile: Path) -> IgnoreRules:
-    """The rules of context/.dockerignore, keeping it and the Dockerfile as the Docker CLI does."""
+    """The rules of context/.dockerignore (none when it is absent).
+
+    The Docker CLI sends the Dockerfile and `.dockerignore` even when they are excluded, but the
+    builder drops them again before COPY sees the context, so they are not kept here either; the
+    content tag hashes the Dockerfile on its own.
+    """
     ignore_file = context / ".dockerignore"
     text = ignore_file.read_text(encoding="utf-8") if ignore_file.is_file() else ""
-    patterns = read_patterns(text)
     try:
-        always_sent = [".dockerignore"]
-        if dockerfile.resolve().is_relative_to(context.resolve()):
-            always_sent.append(dockerfile.resolve().relative_to(context.resolve()).as_posix())
-        for name in always_sent:
-            if IgnoreRules(patterns).excluded(name):
-                patterns.append("!" + name)
-        return IgnoreRules(patterns)
+        return IgnoreRules(read_patterns(text))
     except BadPatternError as error:
         raise BadDockerignoreError(
             f"{ignore_file}: {error}; fix the pattern (Docker would refuse it too)"

@@ -43,7 +43,8 @@ class TaskContainer:
 
     def start(self) -> Self:
         names = [option for name in sorted(self.env) for option in ("--env", name)]
-        flags = ["--network", "host", "--read-only", "--user", TASK_USER, "--tmpfs", "/tmp"]
+        writable_tmp = ["--tmpfs", "/tmp"]  # noqa: S108 - a tmpfs inside the container
+        flags = ["--network", "host", "--read-only", "--user", TASK_USER, *writable_tmp]
         run = self.daemon.docker("run", "--detach", *flags, *names, self.image, values=self.env)
         self.id = run.stdout.strip()
         return self

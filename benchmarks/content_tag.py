@@ -16,7 +16,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def measure(source: ImageSource) -> tuple[float, int, int]:
     """Best of three runs in ms, the number of entries hashed and their bytes."""
     best = min(_timed(source) for _ in range(3))
-    entries = list(context_entries(source.context, context_rules(source.context, source.dockerfile)))
+    rules = context_rules(source.context, source.dockerfile)
+    entries = list(context_entries(source.context, rules))
     size = sum(Path(e.absolute).stat().st_size for e in entries if e.kind == "file")
     return best * 1000, len(entries), size
 

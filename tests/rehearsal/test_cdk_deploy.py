@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from shipway.synthesis import SynthResult
     from shipway.testing.rehearsal_moto import RehearsalMotoServer
 
+
+pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEPLOYED = ("profile", "three-tier", "bootcamp-api")
 

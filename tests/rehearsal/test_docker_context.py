@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 from shipway.image import ContainerEngine, ImageSource, build_image
 from shipway.image.dockerignore import context_entries, context_rules
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
 
     from shipway.testing.docker_daemon import DockerDaemon
 
+
+pytestmark = pytest.mark.slow
 DOCKERIGNORE = """\
 # corner cases from Docker's documentation and moby's archive code
 **/__pycache__

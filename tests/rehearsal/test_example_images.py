@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from shipway.image import BuiltImage
     from shipway.testing.docker_daemon import DockerDaemon
 
+
+pytestmark = pytest.mark.slow
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 REGION = "us-east-1"
 

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from shipway.testing.docker_daemon import DockerDaemon
     from shipway.testing.local_registry import LocalRegistry
 
+
+pytestmark = pytest.mark.slow
 REPOSITORY = "rehearsal-test-tiny"
 # An engine that can do nothing: publishing with it proves no build and no push happened.
 NO_ENGINE = ContainerEngine("docker", "/bin/false")

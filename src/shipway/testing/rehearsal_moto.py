@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import Counter
@@ -68,6 +69,11 @@ class RehearsalMotoServer(MotoServer):
         argv = [sys.executable, "-m", module, "--port", str(self.port)]
         self._run([*argv, "--report", str(self.report)], env={**os.environ, **FAKE_CREDENTIALS})
         return self
+
+    def stop(self) -> None:
+        """Stop the server and remove its folder (log and report: read coverage before)."""
+        super().stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def coverage(self, stack: str) -> StackCoverage:
         """The resources created for stack so far (its latest creation, if created twice)."""

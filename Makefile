@@ -33,6 +33,9 @@ tools/cdk-cli/node_modules/.installed: tools/cdk-cli/package.json tools/cdk-cli/
 # System packages the tests use for real; each missing one is named with how to get it.
 system-check:
 	@command -v redis-server >/dev/null || { echo "make test needs redis-server: apt-get install redis-server" >&2; exit 2; }
+	@command -v dockerd >/dev/null || { echo "make test needs dockerd (the rehearsal's Docker daemon): apt-get install docker.io" >&2; exit 2; }
+	@command -v docker-registry >/dev/null || { echo "make test needs docker-registry (the rehearsal's registry): apt-get install docker-registry" >&2; exit 2; }
+	@command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || { echo "make test needs debootstrap (the rehearsal's base image): apt-get install debootstrap" >&2; exit 2; }
 
 dev: setup
 	$(RUN) shipway dev -f $(EXAMPLE)

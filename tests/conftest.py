@@ -1,0 +1,89 @@
+"""Rehearsal fixtures: a Docker daemon, the stand-in base images, a local registry, moto for
+CloudFormation. Each is made once per session; a missing system package fails with how to install
+it. Times and coverage the fixtures and tests measure are printed at the end of the run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from shipway.errors import MissingToolError
+from shipway.image import ContainerEngine, detect_engine
+from shipway.testing.base_image import base_image_names, install_base_images, rehearsal_cache_dir
+from shipway.testing.docker_daemon import DockerDaemon
+from shipway.testing.local_registry import LocalRegistry
+from shipway.testing.notes import REHEARSAL_NOTES, Stopwatch
+from shipway.testing.rehearsal_moto import RehearsalMotoServer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REHEARSAL_NOTES:
+        terminalreporter.section("rehearsal")
+        for line in REHEARSAL_NOTES:
+            terminalreporter.write_line(line)
+
+
+def _started(server_kind: type, *args: object) -> object:
+    try:
+        return server_kind(*args).start()
+    except MissingToolError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def docker_daemon() -> Iterator[DockerDaemon]:
+    """Debian's dockerd on a private socket, stopped (and its mounts removed) after the session."""
+    with Stopwatch("docker daemon start"):
+        daemon = _started(DockerDaemon)
+    assert isinstance(daemon, DockerDaemon)
+    try:
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def docker_engine(docker_daemon: DockerDaemon) -> ContainerEngine:
+    """The image module's Docker engine, pointed at the session's daemon."""
+    environ = {**os.environ, **docker_daemon.environment(), "SHIPWAY_CONTAINER_ENGINE": "docker"}
+    return detect_engine(environ)
+
+
+@pytest.fixture(scope="session")
+def base_images(docker_daemon: DockerDaemon) -> list[str]:
+    """The examples' FROM images, stood in by a Debian bookworm made with debootstrap."""
+    names = base_image_names(sorted(EXAMPLES.glob("*/Dockerfile")))
+    cache = rehearsal_cache_dir()
+    cached = (cache / "debian-bookworm-minbase-python3-v1.tar").exists()
+    with Stopwatch(f"base image ({'cached tarball' if cached else 'debootstrap'} + import)"):
+        try:
+            install_base_images(docker_daemon, names, cache)
+        except MissingToolError as error:
+            pytest.fail(str(error), pytrace=False)
+    return names
+
+
+@pytest.fixture(scope="session")
+def local_registry() -> Iterator[LocalRegistry]:
+    """docker-registry on a free loopback port: where rehearsal pushes go."""
+    registry = _started(LocalRegistry)
+    assert isinstance(registry, LocalRegistry)
+    try:
+        yield registry
+    finally:
+        registry.stop()
+
+
+@pytest.fixture(scope="session")
+def rehearsal_moto() -> Iterator[RehearsalMotoServer]:
+    """moto with stand-ins for the CloudFormation types it lacks, recording what it created."""
+    with RehearsalMotoServer() as server:
+        yield server

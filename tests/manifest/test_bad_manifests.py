@@ -276,6 +276,12 @@ CASES = [
     ),
     ("custom-tag", HEAD + "tags: !shell {team: a}\n", 6, ["YAML tag !shell is not supported"]),
     (
+        "anchor-defined-twice",
+        HEAD + "tags: {a: &x one, b: &x two}\n",
+        6,
+        ["anchor &x is defined twice (first on line 6)"],
+    ),
+    (
         "seed-without-loader",
         HEAD + "buckets:\n  raw: {}\nseed:\n  - {bucket: raw, file: a.json}\n",
         9,

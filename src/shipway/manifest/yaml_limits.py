@@ -85,10 +85,13 @@ class _Walk:
     def __init__(self) -> None:
         self.open: list[_Open] = []
         self.anchored: dict[str, int] = {}
+        self.defined: dict[str, int] = {}  # anchor: the line it was defined on
         self.total = 0
 
     def see(self, event: object) -> Problem | None:
-        if isinstance(event, NodeEvent) and (problem := _tag_problem(event)):
+        if isinstance(event, NodeEvent) and (
+            problem := _tag_problem(event) or self._anchor_problem(event)
+        ):
             return problem
         if isinstance(event, MappingStartEvent | SequenceStartEvent):
             self.open.append(_Open(event.anchor))
@@ -107,6 +110,20 @@ class _Walk:
                 self.anchored[closed.anchor] = closed.size
             if self.open:
                 self.open[-1].size += closed.size
+        return None
+
+    def _anchor_problem(self, event: NodeEvent) -> Problem | None:
+        anchor = None if isinstance(event, AliasEvent) else event.anchor
+        if anchor is None:
+            return None
+        if anchor in self.defined:
+            line = self.defined[anchor]
+            return _at(
+                event,
+                f"anchor &{anchor} is defined twice (first on line {line}): give "
+                "each anchor its own name",
+            )
+        self.defined[anchor] = event.start_mark.line + 1 if event.start_mark else 0
         return None
 
     def _add(self, event: NodeEvent, size: int) -> Problem | None:

@@ -12,8 +12,10 @@ from jsii.errors import JSIIError
 
 from shipway.cluster.infrastructure import Cluster
 from shipway.context import Shared
+from shipway.deploy.images import ImageReference, image_references
 from shipway.encryption.infrastructure import EnvironmentKey
 from shipway.errors import UserError
+from shipway.image.infrastructure import RegistryStack, built_from_source
 from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.manifest import resolve
@@ -26,7 +28,7 @@ from shipway.service.foundation import ServicePlacement
 from shipway.service.infrastructure import ContainerService
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
     from pathlib import Path
 
     from constructs import Construct
@@ -38,15 +40,23 @@ AnyService = ContainerService | ExpressService
 
 
 def build_app(
-    manifest: Manifest, environments: Iterable[str], *, outdir: Path, image_tag: str = "latest"
+    manifest: Manifest,
+    environments: Iterable[str],
+    *,
+    outdir: Path,
+    images: Mapping[str, Mapping[str, ImageReference]] | None = None,
 ) -> cdk.App:
-    """One CDK app (one jsii process) with a stack per environment, checked by cdk-nag."""
+    """One CDK app (one jsii process) with an environment's registry and stack per environment,
+    checked by cdk-nag. images: what each service runs, by environment (default: the content
+    tags of the services built from source)."""
     plans = [resolve(manifest, name) for name in environments]
     app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=_zones(plans))
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     for plan in plans:
+        chosen = (images or {}).get(plan.name) or image_references(manifest, plan)
         with located(manifest, ("environments", plan.name)):
-            EnvironmentStack(app, plan=plan, image_tag=image_tag, manifest=manifest)
+            registry = RegistryStack(app, plan=plan) if built_from_source(plan) else None
+            EnvironmentStack(app, plan=plan, images=chosen, registry=registry, manifest=manifest)
     return app
 
 
@@ -77,17 +87,23 @@ class EnvironmentStack(cdk.Stack):
     """Everything one environment runs, from the VPC to the alarms."""
 
     def __init__(
-        self, scope: Construct, *, plan: EnvironmentPlan, image_tag: str, manifest: Manifest
+        self,
+        scope: Construct,
+        *,
+        plan: EnvironmentPlan,
+        images: Mapping[str, ImageReference],
+        registry: RegistryStack | None,
+        manifest: Manifest,
     ) -> None:
         settings = plan.settings
         super().__init__(
             scope,
             plan.stack_name,
             env=cdk.Environment(account=settings.account, region=settings.region),
-            termination_protection=plan.retain,
+            termination_protection=plan.protect,
             description=f"shipway: {plan.app} in {plan.name}",
         )
-        self.plan, self.manifest = plan, manifest
+        self.plan, self.manifest, self.registry = plan, manifest, registry
         self._tag()
         key = EnvironmentKey(self, "Encryption", retain=plan.retain).key
         retention = logs.RetentionDays.ONE_YEAR if plan.retain else logs.RetentionDays.ONE_MONTH
@@ -99,6 +115,7 @@ class EnvironmentStack(cdk.Stack):
             key=key,
             topic=AlarmTopic(self, "Alarms", environment=settings, key=key),
             retain=plan.retain,
+            protect=plan.protect,
             log_retention=retention,
         )
         self.cluster = Cluster(
@@ -107,7 +124,7 @@ class EnvironmentStack(cdk.Stack):
         self.firewall = self._firewall()
         self.load_balancer = self._load_balancer()
         self._data()
-        self.services = self._services(image_tag)
+        self.services = self._services(images)
         self._connect()
         self._outputs()
 
@@ -133,7 +150,8 @@ class EnvironmentStack(cdk.Stack):
             "Ingress",
             network=self.shared.network,
             domain=self.plan.settings.domain,
-            deletion_protection=self.plan.retain,
+            deletion_protection=self.plan.protect,
+            retain_logs=self.plan.retain,
             log_retention_days=90,
             firewall=self.firewall,
         )
@@ -176,7 +194,7 @@ class EnvironmentStack(cdk.Stack):
     def _building(self, *where: str | int) -> contextlib.AbstractContextManager[None]:
         return located(self.manifest, where)
 
-    def _services(self, image_tag: str) -> dict[str, AnyService]:
+    def _services(self, images: Mapping[str, ImageReference]) -> dict[str, AnyService]:
         plans = self.plan.services
         # More specific paths first: the load balancer evaluates rules by priority.
         order = sorted(
@@ -193,7 +211,8 @@ class EnvironmentStack(cdk.Stack):
                 topic=self.shared.topic,
                 key=self.shared.key,
                 log_retention=self.shared.log_retention,
-                image_tag=image_tag,
+                image=images[name],
+                repository=self.registry.repositories.get(name) if self.registry else None,
                 retain=self.plan.retain,
                 application=self.plan.app,
                 environment=self.plan.name,
@@ -239,13 +258,9 @@ class EnvironmentStack(cdk.Stack):
                 cdk.CfnOutput(
                     self, f"{stem}Url", value=service.url, description=f"URL of service {name}"
                 )
-            if service.image.repository is not None:
-                cdk.CfnOutput(
-                    self,
-                    f"{stem}Repository",
-                    value=service.image.repository.repository_uri,
-                    description=f"ECR repository to push {name}'s image to",
-                )
+            cdk.CfnOutput(
+                self, f"{stem}Image", value=service.image.uri, description=f"{name}'s image"
+            )
 
 
 def stack_name(manifest: Manifest, environment: str) -> str:

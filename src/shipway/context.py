@@ -31,6 +31,9 @@ class Shared:
     key: kms.IKey
     topic: AlarmTopic
     retain: bool
+    """Keep data when the environment is deleted."""
+    protect: bool
+    """Refuse deletion of what holds data."""
     log_retention: logs.RetentionDays
 
     @property

@@ -18,7 +18,7 @@ def _synth(tmp_path_factory: pytest.TempPathFactory, name: str) -> SynthResult:
     manifest = load_manifest(DATA / name / "shipway.yml")
     out = tmp_path_factory.mktemp(f"{name}-cdk.out")
     return synthesize(
-        manifest, list(manifest.application.environments), outdir=out, image_tag="abc123"
+        manifest, list(manifest.application.environments), outdir=out
     )
 
 

@@ -57,6 +57,24 @@ def test_ec2_service_spreads_over_zones_on_its_capacity_provider(template: Templ
         "AWS::AutoScaling::AutoScalingGroup", {"MinSize": "2", "MaxSize": "4"}
     )
     template.resource_count_is("AWS::Lambda::Function", 0)
+    # A launch template, not a launch configuration (maintenance mode, cfn-lint W3697).
+    template.resource_count_is("AWS::AutoScaling::LaunchConfiguration", 0)
+    template.has_resource_properties(
+        "AWS::EC2::LaunchTemplate",
+        {
+            "LaunchTemplateData": Match.object_like(
+                {
+                    "InstanceType": "t3.small",
+                    "MetadataOptions": {"HttpTokens": "required"},
+                    "BlockDeviceMappings": [
+                        Match.object_like(
+                            {"Ebs": Match.object_like({"Encrypted": True, "VolumeType": "gp3"})}
+                        )
+                    ],
+                }
+            )
+        },
+    )
 
 
 def test_express_mode_service(template: Template) -> None:
@@ -77,6 +95,14 @@ def test_express_mode_service(template: Template) -> None:
             },
         },
     )
+
+
+def test_express_load_balancer_is_behind_the_environments_waf(template: Template) -> None:
+    associations = template.find_resources("AWS::WAFv2::WebACLAssociation")
+    arns = json.dumps([a["Properties"]["ResourceArn"] for a in associations.values()])
+    assert "Ingress.LoadBalancerArn" in arns or "IngressLoadBalancer" in arns  # the shared ALB
+    assert "ECSManagedResourceArns.IngressPath.LoadBalancerArn" in arns  # Express's own
+    assert len(associations) == 2
 
 
 def test_no_nat_means_isolated_tasks_with_interface_endpoints(template: Template) -> None:

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from tests.synth.conftest import template_json
+from shipway.deploy.images import image_references
+from shipway.manifest import load_manifest, resolve
+from tests.synth.conftest import DATA, template_json
 
 if TYPE_CHECKING:
     from shipway.synthesis import SynthResult
@@ -145,17 +147,68 @@ def test_services_accept_only_the_load_balancer_on_their_port(test_env: Template
         assert "CidrIp" not in rule["Properties"]
 
 
-def test_ecr_repositories_only_for_built_images(test_env: Template) -> None:
-    test_env.resource_count_is("AWS::ECR::Repository", 2)  # web and api; admin uses a URI
-    test_env.has_resource_properties(
+def registry_json(result: SynthResult, environment: str) -> dict[str, Any]:
+    registry = result.registry_of(environment)
+    assert registry is not None
+    loaded: dict[str, Any] = json.loads(registry.template.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_ecr_repositories_only_for_built_images_in_the_registry_stack(
+    core_synth: SynthResult, test_env: Template
+) -> None:
+    # The repositories live in <app>-<env>-registry, deployed (and pushed to) before the
+    # environment's stack, so a first deploy never waits on an image that cannot exist.
+    test_env.resource_count_is("AWS::ECR::Repository", 0)
+    registry = Template.from_json(registry_json(core_synth, "test"))
+    registry.resource_count_is("AWS::ECR::Repository", 2)  # web and api; admin uses a URI
+    registry.has_resource_properties(
         "AWS::ECR::Repository",
         {
+            "RepositoryName": "storefront-test-web",
             "ImageScanningConfiguration": {"ScanOnPush": True},
             "ImageTagMutability": "IMMUTABLE",
             "LifecyclePolicy": Match.any_value(),
             "EncryptionConfiguration": Match.object_like({"EncryptionType": "KMS"}),
+            "EmptyOnDelete": True,  # a test environment's destroy leaves nothing behind
         },
     )
+    registry.has_output("WebRepositoryName", Match.any_value())
+
+
+def test_prod_repositories_are_kept_under_names_a_retry_never_collides_with(
+    core_synth: SynthResult,
+) -> None:
+    template = registry_json(core_synth, "prod")
+    for repository in template["Resources"].values():
+        assert repository["DeletionPolicy"] == "Retain"
+        name = repository["Properties"]["RepositoryName"]["Fn::Join"][1]
+        assert name[0].startswith("storefront-prod-")
+        assert "AWS::StackId" in json.dumps(name[1])
+        assert repository["Properties"].get("EmptyOnDelete", False) is False
+
+
+def test_services_run_the_content_tag_of_their_sources(
+    core_synth: SynthResult, test_env: Template
+) -> None:
+    manifest = load_manifest(DATA / "core" / "shipway.yml")
+    tags = image_references(manifest, resolve(manifest, "test"))
+    assert tags["web"].tag is not None and tags["web"].tag.startswith("src-")
+    assert tags["admin"].uri is not None
+    image = json.dumps(_container(test_env, "LOG_LEVEL")["Image"])
+    assert f":{tags['web'].tag}" in image
+    assert "ImportValue" in image  # the registry stack's repository, by reference
+
+
+def test_every_service_has_a_container_health_check(test_env: Template) -> None:
+    definitions = test_env.find_resources("AWS::ECS::TaskDefinition").values()
+    checks = [d["Properties"]["ContainerDefinitions"][0]["HealthCheck"] for d in definitions]
+    assert len(checks) == 3  # web, admin and the backend api
+    for check in checks:
+        assert check["Command"][0] == "CMD-SHELL"
+        assert "curl" in check["Command"][1] and "python3" in check["Command"][1]
+    api = next(c for c in checks if "127.0.0.1:8000/health" in c["Command"][1])
+    assert (api["Interval"], api["Timeout"], api["Retries"]) == (15, 5, 3)
 
 
 def _container(template: Template, fragment: str) -> dict[str, Any]:
@@ -168,7 +221,6 @@ def _container(template: Template, fragment: str) -> dict[str, Any]:
 
 def test_task_runs_non_root_read_only_with_logs_and_secrets(test_env: Template) -> None:
     container = _container(test_env, "LOG_LEVEL")
-    assert "abc123" in json.dumps(container["Image"])
     assert container["User"] == "10001"
     assert container["ReadonlyRootFilesystem"] is True
     assert container["LogConfiguration"]["LogDriver"] == "awslogs"
@@ -360,7 +412,7 @@ def test_tags_and_outputs(prod_env: Template) -> None:
         },
     )
     outputs = prod_env.find_outputs("*")
-    assert {"LoadBalancerDns", "WebUrl", "AdminUrl", "WebRepository", "ApiRepository"} <= set(
+    assert {"LoadBalancerDns", "WebUrl", "AdminUrl", "WebImage", "ApiImage"} <= set(
         outputs
     )
     assert outputs["WebUrl"]["Value"] == "https://shop.example.com/"

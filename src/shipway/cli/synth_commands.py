@@ -22,30 +22,30 @@ from shipway.cli.common import (
     user_errors,
 )
 from shipway.errors import GateFailedError
+from shipway.manifest import resolve
 
 if TYPE_CHECKING:
     from shipway.compliance.gates import Finding
     from shipway.synthesis import SynthResult
 
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where to write the cloud assembly.")]
-ImageTag = Annotated[
-    str,
-    typer.Option(
-        "--image-tag", help="Tag of images built from source (pushed to each service's ECR)."
-    ),
-]
 
 
 def synthesize_for(
-    file: Path | None, env: str | None, all_envs: bool, out: Path, image_tag: str, steps: Steps
+    file: Path | None, env: str | None, all_envs: bool, out: Path, images: list[str], steps: Steps
 ) -> SynthResult:
     """Read the manifest, choose environments and synthesize them, step by step."""
+    from shipway.deploy.images import image_overrides, image_references
     from shipway.synthesis import synthesize
 
     with steps.step("validate the manifest"):
         manifest = read_manifest(file)
         names = environments(manifest, env, all_envs)
-    return synthesize(manifest, names, outdir=out, image_tag=image_tag, step=steps.step)
+    chosen = {}
+    for name in names:
+        plan = resolve(manifest, name)
+        chosen[name] = image_references(manifest, plan, image_overrides(images, plan))
+    return synthesize(manifest, names, outdir=out, images=chosen, step=steps.step)
 
 
 @cli.command()
@@ -55,11 +55,18 @@ def synth(
     env: EnvOption = None,
     all_envs: AllEnvs = False,
     out: OutDir = Path("cdk.out"),
-    image_tag: ImageTag = "latest",
+    image: Annotated[
+        list[str] | None,
+        typer.Option("--image", help="SERVICE=URI: run this image instead (repeatable)."),
+    ] = None,
     json_output: JsonOutput = False,
 ) -> None:
-    """Synthesize CloudFormation for one environment (or all); print stacks and resources."""
-    result = synthesize_for(file, env, all_envs, out, image_tag, Steps(errors))
+    """Synthesize CloudFormation for one environment (or all); print stacks and resources.
+
+    Each service built from source runs the image tagged with its content's tag, which
+    `shipway deploy` (or `push`) builds and pushes.
+    """
+    result = synthesize_for(file, env, all_envs, out, image or [], Steps(errors))
     if json_output:
         print_json({**_synth_json(result), "nag": [_finding(item) for item in result.nag]})
         return
@@ -84,7 +91,7 @@ def check(
     from shipway.compliance.gates import cfn_lint_findings, checkov_findings
 
     steps = Steps(errors)
-    result = synthesize_for(file, env, all_envs, out, "latest", steps)
+    result = synthesize_for(file, env, all_envs, out, [], steps)
     with steps.step("cfn-lint"):
         lint_errors, lint_warnings = cfn_lint_findings(result.templates)
     with steps.step("checkov"):
@@ -129,7 +136,7 @@ def _print_check(findings: list[Finding], counts: dict[str, int]) -> None:
 def _print_synth(result: SynthResult) -> None:
     from rich.table import Table
 
-    for stack in result.stacks:
+    for stack in [*result.registries, *result.stacks]:
         table = Table(
             title=escape(f"{stack.name} ({stack.resource_count} resources) -> {stack.template}"),
             show_edge=False,
@@ -154,7 +161,7 @@ def _synth_json(result: SynthResult) -> dict[str, object]:
                 "resource_count": stack.resource_count,
                 "resources": dict(sorted(stack.resources.items())),
             }
-            for stack in result.stacks
+            for stack in [*result.registries, *result.stacks]
         ],
         "warnings": result.warnings,
     }

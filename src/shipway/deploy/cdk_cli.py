@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shipway.errors import MissingToolError, UserError
+from shipway.image.commands import run_streaming
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 PINNED_CLI = PROJECT_ROOT / "tools" / "cdk-cli" / "node_modules" / ".bin" / "cdk"
@@ -41,12 +45,28 @@ def require_credentials() -> None:
         )
 
 
-def run_cdk(action: str, *, assembly: Path, stack: str, extra: list[str]) -> int:
-    """Run `cdk <action>` on stack from the synthesized assembly; return its exit status."""
-    argv = [cdk_executable(), action, "--app", str(assembly), stack, *extra]
+def run_cdk(
+    action: str,
+    *arguments: str,
+    assembly: Path | None = None,
+    on_line: Callable[[str], None] = print,
+) -> tuple[int, list[str]]:
+    """Run `cdk <action> [--app assembly] <arguments>`, each output line to on_line; return the
+    exit status and the whole output (to read what the CLI decided, e.g. "(no changes)")."""
+    argv = [cdk_executable(), action]
+    if assembly is not None:
+        argv += ["--app", str(assembly)]
     environment = {
         **os.environ,
-        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
         "CDK_DISABLE_CLI_TELEMETRY": "true",
+        "CDK_DISABLE_VERSION_CHECK": "true",
+        "NO_COLOR": "1",
     }
-    return subprocess.run(argv, env=environment, check=False).returncode  # noqa: S603
+    lines: list[str] = []
+
+    def keep(line: str) -> None:
+        lines.append(line)
+        on_line(line)
+
+    status, _ = run_streaming([*argv, *arguments], on_line=keep, env=environment)
+    return status, lines

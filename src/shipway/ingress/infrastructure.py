@@ -32,6 +32,7 @@ class PublicLoadBalancer(Construct):
         network: Network,
         domain: Domain | None,
         deletion_protection: bool,
+        retain_logs: bool,
         log_retention_days: int,
         firewall: WebFirewall,
     ) -> None:
@@ -54,9 +55,7 @@ class PublicLoadBalancer(Construct):
             drop_invalid_header_fields=True,
             deletion_protection=deletion_protection,
         )
-        self.load_balancer.log_access_logs(
-            self._access_log_bucket(log_retention_days, deletion_protection)
-        )
+        self.load_balancer.log_access_logs(self._access_log_bucket(log_retention_days, retain_logs))
         firewall.protect(self, self.load_balancer.load_balancer_arn)
         self.listener = self._listeners()
         self._internet_ingress_reason()

@@ -58,7 +58,15 @@ class Environment(ManifestModel):
         None, pattern=r"^arn:aws[a-z-]*:sns:", description="an existing SNS topic for alarms"
     )
     deletion_protection: bool | None = Field(
-        None, description="Keep data and load balancers from deletion; default: true for prod"
+        None,
+        description="Refuse to delete the environment (stack termination protection, table and "
+        "load balancer deletion protection); default: true for prod",
+    )
+    retain_data: bool | None = Field(
+        None,
+        description="Keep data when the environment is deleted (tables, buckets, image "
+        "repositories, secrets, the encryption key, a final cache snapshot); default: true for "
+        "prod",
     )
     requires_approval: bool | None = Field(
         None, description="Manual approval before deploying; default: true for prod"

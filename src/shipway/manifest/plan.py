@@ -84,6 +84,8 @@ class EnvironmentPlan:
     settings: Environment
     retain: bool
     """Keep data (tables, buckets, caches' snapshots, secrets, repositories) on deletion."""
+    protect: bool
+    """Refuse deletion: stack termination protection, table and load balancer protection."""
     requires_approval: bool
     tags: Mapping[str, str]
     services: Mapping[str, ServicePlan]

@@ -115,7 +115,8 @@ class _EnvironmentResolver:
             app=application.name,
             name=environment,
             settings=settings,
-            retain=_default(settings.deletion_protection, environment),
+            retain=_default(settings.retain_data, environment),
+            protect=_default(settings.deletion_protection, environment),
             requires_approval=_default(settings.requires_approval, environment),
             tags=MappingProxyType(dict(application.tags)),
             services=MappingProxyType(services),
@@ -145,7 +146,35 @@ class _EnvironmentResolver:
                     merged=merged,
                     override=override,
                 )
+            if isinstance(resolved.get(name), ServiceSpec):
+                self._image_files(name, resolved[name], override)  # type: ignore[arg-type]
         return resolved
+
+    def _image_files(self, name: str, spec: ServiceSpec, override: Any) -> None:
+        """A build's context folder and Dockerfile exist (synthesis tags images by content)."""
+        build = spec.image.build
+        if build is None:
+            return
+        context = (self.locator.path.parent / build.context).resolve()
+        written = "image" in override and "build" in (override.get("image") or {})
+        where: tuple[str | int, ...] = ("services", name)
+        if written:
+            where += ("environments", self.environment)
+        if not context.is_dir():
+            self.issues.append(
+                self.locator.issue(
+                    (*where, "image", "build", "context"),
+                    f"the build context {build.context!r} is not a folder beside the manifest "
+                    f"({context})",
+                )
+            )
+        elif not (context / build.dockerfile).is_file():
+            self.issues.append(
+                self.locator.issue(
+                    (*where, "image", "build", "dockerfile"),
+                    f"there is no {build.dockerfile!r} in the build context ({context})",
+                )
+            )
 
     def _fixed_fields(self, section: Section, name: str, override: Any) -> None:
         for field in section.fixed:

@@ -133,13 +133,8 @@ class ExpressService(ServiceFoundation):
 
     def _container(self) -> ecs.CfnExpressGatewayService.ExpressGatewayContainerProperty:
         express = ecs.CfnExpressGatewayService
-        image = (
-            self.image.uri
-            if self.spec.image.uri
-            else (f"{self.image.uri}:{self.placement.image_tag}")
-        )
         return express.ExpressGatewayContainerProperty(
-            image=image,
+            image=self.image.uri,
             container_port=self.spec.port,
             aws_logs_configuration=express.ExpressGatewayServiceAwsLogsConfigurationProperty(
                 log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -14,6 +15,7 @@ from constructs import Construct
 
 from shipway.cluster.infrastructure import Cluster
 from shipway.contract import PORT_VARIABLE, identity_variables
+from shipway.deploy.images import ImageReference
 from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.observability.topic import AlarmTopic
@@ -36,7 +38,9 @@ class ServicePlacement:
     topic: AlarmTopic
     key: kms.IKey
     log_retention: logs.RetentionDays
-    image_tag: str
+    image: ImageReference
+    repository: ecr.IRepository | None
+    """The service's repository in the environment's registry, if it is built from source."""
     retain: bool
     application: str
     environment: str
@@ -66,13 +70,7 @@ class ServiceFoundation(Construct):
         self.physical_name = service.physical_name
         name, spec = service.name, service.spec
         self.image = ServiceImage(
-            self,
-            "Image",
-            spec=spec,
-            repository_name=service.physical_name,
-            image_tag=placement.image_tag,
-            key=placement.key,
-            retain=placement.retain,
+            self, "Image", reference=placement.image, repository=placement.repository
         )
         self.task = ServiceTask(
             self,

@@ -1,4 +1,4 @@
-"""Where a service's image comes from: its own ECR repository, or a URI from the manifest."""
+"""The image a service's containers run: a content tag in its own repository, or a URI."""
 
 from __future__ import annotations
 
@@ -7,58 +7,47 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 from aws_cdk import aws_ecs as ecs
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from shipway.deploy.images import ecr_image
+
 if TYPE_CHECKING:
-    from shipway.manifest import ServiceSpec
+    from shipway.deploy.images import ImageReference
 
 
 class ServiceImage(Construct):
-    """An ECR repository (scan on push, immutable tags, lifecycle) for images built from source."""
+    """The container image, with the pull rights the task's execution role needs for it."""
 
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        spec: ServiceSpec,
-        repository_name: str,
-        image_tag: str,
-        key: kms.IKey,
-        retain: bool,
+        reference: ImageReference,
+        repository: ecr.IRepository | None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.repository: ecr.Repository | None = None
+        self.repository = repository
         self.image: ecs.ContainerImage
-        if spec.image.uri:
-            self.image = ecs.ContainerImage.from_registry(spec.image.uri)
-            self.uri = spec.image.uri
+        if reference.tag is not None:
+            assert repository is not None, "an image built from source needs its repository"
+            self.image = ecs.ContainerImage.from_ecr_repository(repository, tag=reference.tag)
+            self.uri = f"{repository.repository_uri}:{reference.tag}"
             return
-        self.repository = ecr.Repository(
+        assert reference.uri is not None
+        self.uri = reference.uri
+        found = ecr_image(reference.uri)
+        if found is None:
+            self.image = ecs.ContainerImage.from_registry(reference.uri)
+            return
+        # An image in ECR (promoted from another environment, say): grant its pulls.
+        imported = ecr.Repository.from_repository_attributes(
             self,
             "Repository",
-            repository_name=repository_name,
-            image_scan_on_push=True,
-            image_tag_mutability=ecr.TagMutability.IMMUTABLE,
-            encryption=ecr.RepositoryEncryption.KMS,
-            encryption_key=key,
-            lifecycle_rules=[
-                ecr.LifecycleRule(
-                    description="drop untagged layers after a week",
-                    tag_status=ecr.TagStatus.UNTAGGED,
-                    max_image_age=cdk.Duration.days(7),
-                    rule_priority=1,
-                ),
-                ecr.LifecycleRule(
-                    description="keep the 50 newest images",
-                    tag_status=ecr.TagStatus.ANY,
-                    max_image_count=50,
-                    rule_priority=2,
-                ),
-            ],
-            removal_policy=cdk.RemovalPolicy.RETAIN if retain else cdk.RemovalPolicy.DESTROY,
-            empty_on_delete=False,
+            repository_name=found.repository,
+            repository_arn=(
+                f"arn:{cdk.Aws.PARTITION}:ecr:{found.region}:{found.account}:repository/"
+                f"{found.repository}"
+            ),
         )
-        self.image = ecs.ContainerImage.from_ecr_repository(self.repository, tag=image_tag)
-        self.uri = self.repository.repository_uri
+        self.image = ecs.ContainerImage.from_ecr_repository(imported, tag=found.tag_or_digest)

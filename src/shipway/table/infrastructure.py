@@ -105,7 +105,7 @@ class DataTable(Construct):
             ),
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
             encryption_key=shared.key,
-            deletion_protection=shared.retain,
+            deletion_protection=shared.protect,
             time_to_live_attribute=spec.ttl_attribute,
             removal_policy=cdk.RemovalPolicy.RETAIN if shared.retain else cdk.RemovalPolicy.DESTROY,
         )

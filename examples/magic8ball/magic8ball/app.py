@@ -7,24 +7,22 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-import orjson
+from service_runtime import AccessLog, PreRenderedJson, RequestContextMiddleware, flushing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from magic8ball.access_log import AccessLog
+from magic8ball import SERVICE
 from magic8ball.answers import has_question, shake
 from magic8ball.backoff import Backoff
 from magic8ball.fizzbuzz import FizzBuzzWriter
-from magic8ball.logs import SERVICE
 from magic8ball.openapi import OPENAPI
 from magic8ball.redis_connection import connect, is_ready
-from magic8ball.request_context import RequestContextMiddleware
 from magic8ball.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Coroutine
+    from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
 
     from starlette.requests import Request
@@ -69,11 +67,6 @@ async def ready(request: Request) -> Response:
     return PlainTextResponse("redis unavailable", status_code=503)
 
 
-async def openapi(request: Request) -> Response:
-    """The OpenAPI document."""
-    return Response(orjson.dumps(OPENAPI), media_type="application/json")
-
-
 def internal_error(request_id: str) -> tuple[bytes, bytes]:
     """The body of a 500: plain text, no traceback (the logs have it)."""
     return TEXT.encode(), b"Internal Server Error"
@@ -97,18 +90,15 @@ def lifespan_for(settings: Settings, access_log: AccessLog | None,
         writer = FizzBuzzWriter(redis, counter_key=settings.fizzbuzz_counter_key,
                                 ttl_seconds=settings.fizzbuzz_ttl_seconds)
         backoff = Backoff(settings.backoff_initial_seconds, settings.backoff_max_seconds)
-        jobs: list[Coroutine[None, None, None]] = [
-            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff)]
-        if access_log is not None:
-            jobs.append(access_log.run_flusher())
-        tasks = [asyncio.create_task(job) for job in jobs]
+        task = asyncio.create_task(
+            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff))
         logger.info("fizzbuzz writer started",
                     extra={"interval_s": settings.fizzbuzz_interval_seconds})
         try:
-            yield
+            async with flushing(access_log):
+                yield
         finally:
-            for task in tasks:
-                await stop(task)
+            await stop(task)
             await redis.aclose()
             logger.info("fizzbuzz writer stopped")
 
@@ -124,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/", EightBall(), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
     app = Starlette(
         routes=routes,

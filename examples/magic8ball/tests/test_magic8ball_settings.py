@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from magic8ball.__main__ import describe, main
+from magic8ball.__main__ import main
 from magic8ball.settings import load_settings
 from pydantic import ValidationError
+from service_runtime.command_line import describe
 
 CONFIG = ("PORT", "HOST", "REDIS_URL", "FIZZBUZZ_INTERVAL_SECONDS", "FIZZBUZZ_TTL_SECONDS")
 
@@ -53,7 +54,10 @@ def test_main_exits_2_without_echoing_the_url(monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("REDIS_URL", "http://:hunter2@cache:6379")
 
-    assert main([]) == 2
+    with pytest.raises(SystemExit) as exited:
+        main([])
+
+    assert exited.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("magic8ball: invalid configuration: REDIS_URL: ")
     assert "hunter2" not in error

@@ -89,3 +89,4 @@ async def flushing(access_log: AccessLog | None) -> AsyncIterator[None]:
         flusher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await flusher
+        access_log.flush()  # a flusher cancelled before it first ran never reached its own

@@ -51,6 +51,15 @@ async def test_flushing_writes_periodically_and_what_is_left_when_the_lifespan_e
     assert [entry["request_id"] for entry in lines_of(stream)] == ["a", "b"]
 
 
+async def test_a_lifespan_that_ends_at_once_still_writes_its_lines() -> None:
+    stream = io.BytesIO()
+    log = AccessLog(service="s", stream=stream)
+    async with flushing(log):
+        record(log, "only")
+
+    assert [entry["request_id"] for entry in lines_of(stream)] == ["only"]
+
+
 async def test_flushing_nothing_is_a_no_op() -> None:
     async with flushing(None):
         pass

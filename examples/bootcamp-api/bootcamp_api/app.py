@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
@@ -10,22 +9,27 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 import orjson
 from botocore.exceptions import BotoCoreError, ClientError
+from service_runtime import (
+    AccessLog,
+    OrjsonResponse,
+    PreRenderedJson,
+    RequestContextMiddleware,
+    error_response,
+    flushing,
+)
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bootcamp_api.access_log import AccessLog
+from bootcamp_api import SERVICE
 from bootcamp_api.auth import authenticated_claims
 from bootcamp_api.bare_asgi import header, query_value, send_json
 from bootcamp_api.credentials import read_credentials
-from bootcamp_api.errors import EXCEPTION_HANDLERS, error_response, internal_error
-from bootcamp_api.logs import SERVICE
+from bootcamp_api.errors import EXCEPTION_HANDLERS, internal_error
 from bootcamp_api.netmask import cidr_to_mask, mask_to_cidr
 from bootcamp_api.openapi import OPENAPI
-from bootcamp_api.request_context import RequestContextMiddleware
-from bootcamp_api.responses import OrjsonResponse
 from bootcamp_api.services import Services, build_services
 from bootcamp_api.settings import Settings, load_settings
 from bootcamp_api.signing_keys import SigningKeyUnavailableError
@@ -116,11 +120,6 @@ class ConversionFastPath:
             await self.app(scope, receive, send)
 
 
-async def openapi(request: Request) -> Response:
-    """The OpenAPI document."""
-    return OrjsonResponse(OPENAPI)
-
-
 async def key_unavailable(request: Request, exc: Exception) -> Response:
     """No signing key: the service cannot issue or check tokens right now."""
     logger.error("jwt signing key unavailable", extra={"error": str(exc)})
@@ -138,14 +137,8 @@ def lifespan_for(services: Services, access_log: AccessLog | None,
         except SigningKeyUnavailableError as error:
             logger.critical("cannot start without a JWT signing key", extra={"error": str(error)})
             raise
-        flusher = asyncio.create_task(access_log.run_flusher()) if access_log else None
-        try:
+        async with flushing(access_log):
             yield
-        finally:
-            if flusher is not None:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await flusher
 
     return lifespan
 
@@ -167,7 +160,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         Route("/", ok, methods=["GET"]),
         Route("/_health", ok, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
     middleware = [Middleware(RequestContextMiddleware, render_error=internal_error,
                              access_log=access_log)]

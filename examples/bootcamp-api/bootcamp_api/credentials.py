@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import orjson
+from service_runtime import BodyTooLargeError, read_body
 from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -31,13 +32,10 @@ async def read_credentials(request: Request) -> tuple[str, str]:
 
 async def read_limited(request: Request) -> bytes:
     """The request body, refusing more than MAX_BODY_BYTES."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HTTPException(413, f"the body may not exceed {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLargeError as error:
+        raise HTTPException(413, str(error)) from None
 
 
 def parse_form(body: bytes) -> dict[str, object]:

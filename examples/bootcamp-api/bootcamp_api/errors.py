@@ -9,26 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import orjson
+from service_runtime import error_response
 from starlette.exceptions import HTTPException
-
-from bootcamp_api.responses import OrjsonResponse
 
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
 
-def error_response(status: int, message: str) -> OrjsonResponse:
-    """A JSON error: {"error": message}."""
-    return OrjsonResponse({"error": message}, status_code=status)
-
-
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's HTTPException (unknown path, wrong method) as JSON."""
     assert isinstance(exc, HTTPException)
-    response = error_response(exc.status_code, exc.detail)
-    response.headers.update(exc.headers or {})
-    return response
+    return error_response(exc.status_code, exc.detail, headers=exc.headers)
 
 
 def internal_error(request_id: str) -> tuple[bytes, bytes]:

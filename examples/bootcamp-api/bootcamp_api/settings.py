@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+from service_runtime import ServiceSettings
 
 # HS256 with a key shorter than its 256-bit output weakens the signature (RFC 7518 §3.2).
 MIN_JWT_KEY_BYTES = 32
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Everything the bootcamp API reads from its environment."""
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
-
-    host: str = Field("0.0.0.0", description="Address to listen on.")  # noqa: S104 - container
-    port: int = Field(8000, ge=1, le=65535, description="TCP port to listen on.")
-    workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
-    log_level: LogLevel = Field("INFO", description="Minimum level of the JSON logs.")
-    access_log: bool = Field(True, description="Log one JSON line per request.")
-    shutdown_timeout: int = Field(
-        20, ge=1, le=120, description="Seconds in-flight requests get to finish after SIGTERM.")
+    port: int = Field(8000, ge=1024, le=65535, description="TCP port to listen on.")
     table_users: str = Field(
         min_length=1, max_length=255, description="DynamoDB table of users (key: username).")
     jwt_key: SecretStr | None = Field(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from bootcamp_api.__main__ import describe, main
+from bootcamp_api.__main__ import main
 from bootcamp_api.settings import load_settings
 from pydantic import ValidationError
+from service_runtime.command_line import describe
 
 KEY = "k" * 32
 
@@ -57,7 +58,9 @@ def test_main_refuses_to_start_without_a_key(monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("TABLE_USERS", "users")
 
-    assert main([]) == 2
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
     error = capsys.readouterr().err
     assert error.startswith("api: invalid configuration: ")
     assert "JWT_KEY_SECRET_ID" in error and error.count("\n") == 1
@@ -67,5 +70,7 @@ def test_main_never_prints_the_key(monkeypatch: pytest.MonkeyPatch,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("JWT_KEY", "a-secret-that-is-far-too-short")
 
-    assert main([]) == 2
+    with pytest.raises(SystemExit) as exited:
+        main([])
+    assert exited.value.code == 2
     assert "a-secret-that" not in capsys.readouterr().err

@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
+from service_runtime import AccessLog, RequestContextMiddleware, SharedReads, flushing
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 
+
 from shop_cart.cart_service import CartService
 from shop_cart.errors import EXCEPTION_HANDLERS
 from shop_cart.openapi import openapi_document
-from shop_cart.request_context import RequestContextMiddleware
 from shop_cart.routes import ROUTES
-from shop_cart.settings import CartSettings, get_settings
-from shop_cart.shared_reads import SharedReads
+from shop_cart.settings import SERVICE, CartSettings, get_settings
 from shop_cart.store import CartStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -36,12 +37,21 @@ def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient
     """Build the cart service; one DynamoDB client serves every request of this process."""
     settings = settings or get_settings()
     client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
+    access_log = AccessLog(service=SERVICE, logger="shop_cart.access") \
+        if settings.access_log else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        async with flushing(access_log):
+            yield
+
     app = Starlette(
-        routes=ROUTES,
-        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
+        routes=ROUTES, lifespan=lifespan,
+        middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
+    app.state.access_log = access_log
     store = CartStore(settings.table_carts, client)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)

@@ -7,23 +7,19 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
+from service_runtime import BodyTooLargeError, error_response
 from starlette.exceptions import HTTPException
 
 from shop_cart.bodies import InvalidRequestError
 from shop_cart.cart import CartFullError, SkuNotInCartError
 from shop_cart.cart_service import CartNotFoundError, ContentionError, PreconditionFailedError
 from shop_cart.etags import MalformedPreconditionError
-from shop_cart.responses import error_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
 logger = logging.getLogger("shop_cart")
-
-
-class BodyTooLargeError(ValueError):
-    """The request body is larger than any valid one."""
 
 
 async def invalid_request(_request: Request, exc: Exception) -> Response:

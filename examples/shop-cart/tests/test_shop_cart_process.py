@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from shop_cart.healthcheck import probe
+from service_runtime.healthcheck import probe
 
 from shipway.emulators import free_port
 
@@ -75,14 +75,6 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     assert cart.process.wait(15) == 0
 
 
-def test_under_uvicorn_it_serves_and_exits_0(start_cart_service: Callable[..., Any],
-                                             carts_table: str) -> None:
-    cart = start_cart_service(TABLE_CARTS=carts_table, ASGI_SERVER="uvicorn").wait_ready()
-
-    assert httpx.post(f"{cart.url}/carts", timeout=10).status_code == 201
-    assert cart.terminate() == 0
-
-
 def test_healthcheck_probe_fails_when_nothing_listens() -> None:
     assert probe(free_port(), timeout=1) is False
 
@@ -95,4 +87,4 @@ def test_help_and_missing_table() -> None:
                              capture_output=True, text=True, timeout=30, check=False)
 
     assert helped.returncode == 0 and "TABLE_CARTS" in helped.stdout
-    assert refused.returncode == 2 and "configuration error: TABLE_CARTS:" in refused.stderr
+    assert refused.returncode == 2 and "cart: invalid configuration: TABLE_CARTS:" in refused.stderr

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 from starlette.exceptions import HTTPException
-from three_tier_runtime import error_response
+from service_runtime import BodyTooLargeError, error_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -30,6 +30,10 @@ async def api_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.error, exc.detail)
 
 
+async def too_large(_request: Request, exc: Exception) -> Response:
+    return error_response(413, "body_too_large", str(exc))
+
+
 async def http_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
@@ -43,6 +47,7 @@ async def storage_error(_request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     ApiError: api_error,
+    BodyTooLargeError: too_large,
     HTTPException: http_error,
     ClientError: storage_error,
     BotoCoreError: storage_error,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import orjson
+from service_runtime import read_body
 
 from three_tier_api.cursor import BadCursorError, decode_cursor
 from three_tier_api.errors import ApiError
@@ -46,14 +47,7 @@ def start_key(request: Request) -> dict[str, Any] | None:
 
 async def json_object(request: Request) -> dict[str, Any]:
     """The request body as a JSON object, refusing anything larger than an item can be."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _too_large()
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise _too_large()
+    body = await read_body(request, MAX_BODY_BYTES)
     try:
         value = orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -61,7 +55,3 @@ async def json_object(request: Request) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ApiError(422, "invalid_body", "body must be a JSON object")
     return value
-
-
-def _too_large() -> ApiError:
-    return ApiError(413, "body_too_large", f"body must be at most {MAX_BODY_BYTES} bytes")

@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from three_tier_runtime import OrjsonResponse
+from service_runtime import OrjsonResponse, path_route
 
 from three_tier_api.cursor import encode_cursor
 from three_tier_api.errors import ApiError
@@ -16,7 +16,7 @@ from three_tier_api.requests import item_key, json_object, page_limit, start_key
 
 if TYPE_CHECKING:
     from starlette.requests import Request
-    from three_tier_runtime import SharedReads
+    from service_runtime import SharedReads
 
     from three_tier_api.attributes import JsonValue
     from three_tier_api.store import ItemStore
@@ -79,8 +79,7 @@ async def openapi(request: Request) -> Response:
 
 ROUTES = [
     Route("/items", list_items, methods=["GET"]),
-    Route("/items/{key:path}", get_item, methods=["GET"]),
-    Route("/items/{key:path}", put_item, methods=["PUT"]),
+    path_route("/items/{key:path}", {"GET": get_item, "PUT": put_item}),
     Route("/meta", meta, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),

@@ -7,14 +7,14 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import httpx
+from service_runtime import AccessLog, RequestContextMiddleware, flushing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from three_tier_runtime import RequestContextMiddleware
 
 from three_tier_web.items_api import ItemsApi
 from three_tier_web.page_cache import PageCache
 from three_tier_web.routes import ROUTES
-from three_tier_web.settings import WebSettings, get_settings
+from three_tier_web.settings import SERVICE, WebSettings, get_settings
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -25,6 +25,8 @@ def create_app(settings: WebSettings | None = None, *,
                clock: Callable[[], float] = time.monotonic) -> Starlette:
     """Build the web tier; its one HTTP client to the api lives as long as the app."""
     settings = settings or get_settings()
+    access_log = AccessLog(service=SERVICE, logger="three_tier_web.access") \
+        if settings.access_log else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -35,11 +37,13 @@ def create_app(settings: WebSettings | None = None, *,
         ) as client:
             app.state.items_api = ItemsApi(client, max_items=settings.max_items)
             app.state.page_cache = PageCache[bytes](settings.page_cache_seconds, clock=clock)
-            yield
+            async with flushing(access_log):
+                yield
 
     app = Starlette(
         routes=ROUTES, lifespan=lifespan,
-        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
+        middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
     )
     app.state.settings = settings
+    app.state.access_log = access_log
     return app

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
-from three_tier_runtime import REQUEST_ID_HEADER, current_request_id
+from service_runtime import REQUEST_ID_HEADER, current_request_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from three_tier_runtime import current_request_id
+from service_runtime import HTML_PAGE_POLICY, current_request_id
 
 from three_tier_web.items_api import ApiUnavailableError
 from three_tier_web.page import render_listing, render_unavailable
@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("three_tier_web")
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": HTML_PAGE_POLICY,
     "Cache-Control": "no-cache",
 }
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from pydantic import AnyHttpUrl, Field
-from three_tier_runtime import ServiceSettings
+from service_runtime import ServiceSettings
+
+
+SERVICE = "web"
+VERSION = "1.0.0"
 
 
 class WebSettings(ServiceSettings):

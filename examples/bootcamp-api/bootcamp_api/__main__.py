@@ -16,11 +16,15 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> None:
     """Validate the configuration, then serve until SIGTERM or SIGINT."""
     run_service(
-        service=SERVICE, settings_class=Settings, target="bootcamp_api.app:create_app",
-        version=__version__, argv=argv,
+        service=SERVICE,
+        settings_class=Settings,
+        target="bootcamp_api.app:create_app",
+        version=__version__,
+        argv=argv,
         description="Serve the bootcamp API: POST /login, GET /cidr-to-mask, GET /mask-to-cidr, "
-                    "GET / and GET /_health, GET /openapi.json. SIGTERM stops accepting, lets "
-                    "in-flight requests finish, then exits 0.")
+        "GET / and GET /_health, GET /openapi.json. SIGTERM stops accepting, lets "
+        "in-flight requests finish, then exits 0.",
+    )
 
 
 if __name__ == "__main__":

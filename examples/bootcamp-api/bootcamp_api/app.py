@@ -57,8 +57,9 @@ async def login(request: Request) -> Response:
     username, password = await read_credentials(request)
     services: Services = request.app.state.services
     try:
-        user = await anyio.to_thread.run_sync(services.logins.authenticate, username, password,
-                                              limiter=services.login_limiter)
+        user = await anyio.to_thread.run_sync(
+            services.logins.authenticate, username, password, limiter=services.login_limiter
+        )
     except (BotoCoreError, ClientError) as error:
         logger.error("user table unavailable", extra={"error": str(error)})
         raise HTTPException(503, "the user store is unavailable, try again later") from None
@@ -88,8 +89,13 @@ class Conversion:
         value = query_value(scope, "value")
         if value is None:
             raise HTTPException(400, "missing query parameter: value")
-        await send_json(scope, send, orjson.dumps(
-            {"function": self.function, "input": value, "output": self.convert(value)}))
+        await send_json(
+            scope,
+            send,
+            orjson.dumps(
+                {"function": self.function, "input": value, "output": self.convert(value)}
+            ),
+        )
 
 
 _FAST_PATH_ERROR = "bootcamp_api.fast_path_error"
@@ -108,8 +114,11 @@ class ConversionFastPath:
         self.endpoints = endpoints
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" \
-            and scope["method"] == "GET" and not scope.get("root_path") else None
+        endpoint = (
+            self.endpoints.get(scope["path"])
+            if scope["type"] == "http" and scope["method"] == "GET" and not scope.get("root_path")
+            else None
+        )
         if endpoint is None:
             await self.app(scope, receive, send)
             return
@@ -126,8 +135,10 @@ async def key_unavailable(request: Request, exc: Exception) -> Response:
     return error_response(503, "the signing key is unavailable, try again later")
 
 
-def lifespan_for(services: Services, access_log: AccessLog | None,
-                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def lifespan_for(
+    services: Services,
+    access_log: AccessLog | None,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """Read the signing key before serving (fail to start without one); flush the access log."""
 
     @contextlib.asynccontextmanager
@@ -143,18 +154,22 @@ def lifespan_for(services: Services, access_log: AccessLog | None,
     return lifespan
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None,
-               fast_path: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, services: Services | None = None, fast_path: bool = True
+) -> Starlette:
     """Build the ASGI application (settings from the environment and AWS clients by default).
 
     fast_path=False sends the conversions through the router too (tests compare the two).
     """
     settings = settings or load_settings()
     services = services or build_services(settings)
-    access_log = AccessLog(service=SERVICE, logger="bootcamp_api.access") \
-        if settings.access_log else None
-    conversions = {"/cidr-to-mask": Conversion("cidrToMask", cidr_to_mask),
-                   "/mask-to-cidr": Conversion("maskToCidr", mask_to_cidr)}
+    access_log = (
+        AccessLog(service=SERVICE, logger="bootcamp_api.access") if settings.access_log else None
+    )
+    conversions = {
+        "/cidr-to-mask": Conversion("cidrToMask", cidr_to_mask),
+        "/mask-to-cidr": Conversion("maskToCidr", mask_to_cidr),
+    }
     routes = [  # hot paths first: the router tries routes in order
         *(Route(path, endpoint, methods=["GET"]) for path, endpoint in conversions.items()),
         Route("/", ok, methods=["GET"]),
@@ -162,15 +177,15 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         Route("/login", login, methods=["POST"]),
         Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    middleware = [Middleware(RequestContextMiddleware, render_error=internal_error,
-                             access_log=access_log)]
+    middleware = [
+        Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
+    ]
     if fast_path:  # measured: the router and exception middleware are ~19 of ~65 us a request
         middleware.append(Middleware(ConversionFastPath, endpoints=conversions))
     app = Starlette(
         routes=routes,
         middleware=middleware,
-        exception_handlers={**EXCEPTION_HANDLERS,  # type: ignore[dict-item]
-                            SigningKeyUnavailableError: key_unavailable},
+        exception_handlers={**EXCEPTION_HANDLERS, SigningKeyUnavailableError: key_unavailable},
         lifespan=lifespan_for(services, access_log),
     )
     app.state.settings = settings

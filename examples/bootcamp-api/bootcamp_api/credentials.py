@@ -41,11 +41,13 @@ async def read_limited(request: Request) -> bytes:
 def parse_form(body: bytes) -> dict[str, object]:
     """The first value of each form field."""
     try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=16,
-                          errors="strict")
+        parsed = parse_qs(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=16, errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
-        raise HTTPException(400, "the form is not valid UTF-8 application/x-www-form-urlencoded")\
-            from None
+        raise HTTPException(
+            400, "the form is not valid UTF-8 application/x-www-form-urlencoded"
+        ) from None
     return {name: values[0] for name, values in parsed.items()}
 
 
@@ -69,6 +71,7 @@ def validated(fields: dict[str, object]) -> tuple[str, str]:
     if not isinstance(username, str) or not isinstance(password, str):
         raise HTTPException(400, "username and password must be strings")
     if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
-        raise HTTPException(400, f"username is limited to {MAX_USERNAME} characters and "
-                                 f"password to {MAX_PASSWORD}")
+        raise HTTPException(
+            400, f"username is limited to {MAX_USERNAME} characters and password to {MAX_PASSWORD}"
+        )
     return username, password

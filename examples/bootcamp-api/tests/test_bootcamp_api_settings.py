@@ -37,15 +37,19 @@ def test_a_secret_id_alone_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().jwt_key is None
 
 
-@pytest.mark.parametrize(("environment", "message"), [
-    ({"JWT_KEY": KEY}, "TABLE_USERS: Field required"),
-    ({"TABLE_USERS": "users"}, "set JWT_KEY_SECRET_ID (Secrets Manager) or JWT_KEY"),
-    ({"TABLE_USERS": "users", "JWT_KEY": "short"}, "JWT_KEY: Value error, must be at least 32"),
-    ({"TABLE_USERS": "users", "JWT_KEY": KEY, "SCRYPT_N": "30000"}, "SCRYPT_N: Value error"),
-    ({"TABLE_USERS": "users", "JWT_KEY": KEY, "PORT": "-1"}, "PORT: "),
-])
-def test_invalid_configuration_is_refused(monkeypatch: pytest.MonkeyPatch,
-                                          environment: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"JWT_KEY": KEY}, "TABLE_USERS: Field required"),
+        ({"TABLE_USERS": "users"}, "set JWT_KEY_SECRET_ID (Secrets Manager) or JWT_KEY"),
+        ({"TABLE_USERS": "users", "JWT_KEY": "short"}, "JWT_KEY: Value error, must be at least 32"),
+        ({"TABLE_USERS": "users", "JWT_KEY": KEY, "SCRYPT_N": "30000"}, "SCRYPT_N: Value error"),
+        ({"TABLE_USERS": "users", "JWT_KEY": KEY, "PORT": "-1"}, "PORT: "),
+    ],
+)
+def test_invalid_configuration_is_refused(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], message: str
+) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
 
@@ -54,8 +58,9 @@ def test_invalid_configuration_is_refused(monkeypatch: pytest.MonkeyPatch,
     assert message in describe(caught.value)
 
 
-def test_main_refuses_to_start_without_a_key(monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_refuses_to_start_without_a_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TABLE_USERS", "users")
 
     with pytest.raises(SystemExit) as exited:
@@ -66,8 +71,9 @@ def test_main_refuses_to_start_without_a_key(monkeypatch: pytest.MonkeyPatch,
     assert "JWT_KEY_SECRET_ID" in error and error.count("\n") == 1
 
 
-def test_main_never_prints_the_key(monkeypatch: pytest.MonkeyPatch,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_never_prints_the_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("JWT_KEY", "a-secret-that-is-far-too-short")
 
     with pytest.raises(SystemExit) as exited:

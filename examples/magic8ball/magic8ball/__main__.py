@@ -16,11 +16,15 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> None:
     """Validate the configuration, then serve until SIGTERM or SIGINT."""
     run_service(
-        service=SERVICE, settings_class=Settings, target="magic8ball.app:create_app",
-        version=__version__, argv=argv,
+        service=SERVICE,
+        settings_class=Settings,
+        target="magic8ball.app:create_app",
+        version=__version__,
+        argv=argv,
         description="Serve the Magic 8-Ball (GET /?q=...), GET /health and GET /ready, and "
-                    "write FizzBuzz to Redis every FIZZBUZZ_INTERVAL_SECONDS. SIGTERM stops "
-                    "accepting, lets in-flight requests finish, then exits 0.")
+        "write FizzBuzz to Redis every FIZZBUZZ_INTERVAL_SECONDS. SIGTERM stops "
+        "accepting, lets in-flight requests finish, then exits 0.",
+    )
 
 
 if __name__ == "__main__":

@@ -48,10 +48,19 @@ class EightBall:
             status, body = 200, shake()
         else:
             status, body = 400, MISSING_Q_BODY
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", TEXT_BYTES), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body",
-                    "body": b"" if scope["method"] == "HEAD" else body})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", TEXT_BYTES),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
 
 
 async def health(request: Request) -> Response:
@@ -79,21 +88,28 @@ async def stop(task: asyncio.Task[None]) -> None:
         await task
 
 
-def lifespan_for(settings: Settings, access_log: AccessLog | None,
-                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def lifespan_for(
+    settings: Settings,
+    access_log: AccessLog | None,
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     """Open Redis, run the FizzBuzz writer and the access-log flusher; undo it at shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         redis = connect(settings)
         app.state.redis = redis
-        writer = FizzBuzzWriter(redis, counter_key=settings.fizzbuzz_counter_key,
-                                ttl_seconds=settings.fizzbuzz_ttl_seconds)
+        writer = FizzBuzzWriter(
+            redis,
+            counter_key=settings.fizzbuzz_counter_key,
+            ttl_seconds=settings.fizzbuzz_ttl_seconds,
+        )
         backoff = Backoff(settings.backoff_initial_seconds, settings.backoff_max_seconds)
         task = asyncio.create_task(
-            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff))
-        logger.info("fizzbuzz writer started",
-                    extra={"interval_s": settings.fizzbuzz_interval_seconds})
+            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff)
+        )
+        logger.info(
+            "fizzbuzz writer started", extra={"interval_s": settings.fizzbuzz_interval_seconds}
+        )
         try:
             async with flushing(access_log):
                 yield
@@ -108,8 +124,9 @@ def lifespan_for(settings: Settings, access_log: AccessLog | None,
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application from settings (read from the environment when omitted)."""
     settings = settings or load_settings()
-    access_log = AccessLog(service=SERVICE, logger="magic8ball.access") \
-        if settings.access_log else None
+    access_log = (
+        AccessLog(service=SERVICE, logger="magic8ball.access") if settings.access_log else None
+    )
     routes = [
         Route("/", EightBall(), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
@@ -118,8 +135,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
-                               access_log=access_log)],
+        middleware=[
+            Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
+        ],
         lifespan=lifespan_for(settings, access_log),
     )
     app.state.settings = settings

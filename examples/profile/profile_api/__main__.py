@@ -16,10 +16,14 @@ if TYPE_CHECKING:
 def main(argv: Sequence[str] | None = None) -> None:
     """Validate the configuration, then serve until SIGTERM or SIGINT."""
     run_service(
-        service=SERVICE, settings_class=Settings, target="profile_api.app:create_app",
-        version=__version__, argv=argv,
+        service=SERVICE,
+        settings_class=Settings,
+        target="profile_api.app:create_app",
+        version=__version__,
+        argv=argv,
         description="Serve the profile card: GET / (JSON), GET /health, GET /openapi.json. "
-                    "SIGTERM stops accepting, lets in-flight requests finish, then exits 0.")
+        "SIGTERM stops accepting, lets in-flight requests finish, then exits 0.",
+    )
 
 
 if __name__ == "__main__":

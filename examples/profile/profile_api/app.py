@@ -35,8 +35,9 @@ def profile_document(settings: Settings) -> dict[str, object]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application from settings (read from the environment when omitted)."""
     settings = settings or load_settings()
-    access_log = AccessLog(service=SERVICE, logger="profile_api.access") \
-        if settings.access_log else None
+    access_log = (
+        AccessLog(service=SERVICE, logger="profile_api.access") if settings.access_log else None
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,9 +51,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
-                               access_log=access_log)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
+        ],
+        exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -14,10 +14,12 @@ class Settings(ServiceSettings):
     """Everything the profile service reads from its environment."""
 
     profile_name: str = Field(
-        "Alberto Eduardo", min_length=1, max_length=200, description="Name shown on the card.")
+        "Alberto Eduardo", min_length=1, max_length=200, description="Name shown on the card."
+    )
     profile_hobbies: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: ["AWS", "Kubernetes"],
-        description='Hobbies: a JSON list (["AWS","Go"]) or a comma list (AWS,Go).')
+        description='Hobbies: a JSON list (["AWS","Go"]) or a comma list (AWS,Go).',
+    )
 
     @field_validator("profile_hobbies", mode="before")
     @classmethod

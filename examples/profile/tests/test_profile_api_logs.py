@@ -21,15 +21,18 @@ async def test_every_request_is_logged_with_its_id_and_status() -> None:
     app = create_app(Settings(access_log=True))
     stream = io.BytesIO()
     app.state.access_log.stream = stream
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://profile") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://profile"
+    ) as client:
         ok = await client.get("/", headers={"X-Request-Id": "given-id"})
         missing = await client.get("/missing")
     app.state.access_log.flush()
 
     entries = lines_of(stream)
     assert [(e["path"], e["status"], e["request_id"]) for e in entries] == [
-        ("/", 200, "given-id"), ("/missing", 404, missing.headers["x-request-id"])]
+        ("/", 200, "given-id"),
+        ("/missing", 404, missing.headers["x-request-id"]),
+    ]
     assert ok.headers["x-request-id"] == "given-id"
     assert all(isinstance(e["duration_ms"], float) for e in entries)
 

@@ -32,7 +32,8 @@ def test_serves_the_contract_and_logs_json(service_process: Callable[..., Servic
 
 
 def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
-        service_process: Callable[..., ServiceProcess]) -> None:
+    service_process: Callable[..., ServiceProcess],
+) -> None:
     service = service_process()
     # GIVEN a request whose bytes are still arriving
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
@@ -55,7 +56,8 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
 
 
 def test_a_client_that_never_finishes_its_headers_is_disconnected(
-        service_process: Callable[..., ServiceProcess]) -> None:
+    service_process: Callable[..., ServiceProcess],
+) -> None:
     service = service_process({"HEADER_TIMEOUT_SECONDS": "1"})
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
         connection.sendall(b"GET / HTTP/1.1\r\nHost: profile\r\n")  # and never the blank line
@@ -66,7 +68,8 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected(
 
 
 def test_an_idle_keep_alive_connection_is_closed_after_the_header_timeout(
-        service_process: Callable[..., ServiceProcess]) -> None:
+    service_process: Callable[..., ServiceProcess],
+) -> None:
     service = service_process({"HEADER_TIMEOUT_SECONDS": "1"})
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
         connection.sendall(b"GET /health HTTP/1.1\r\nHost: profile\r\n\r\n")

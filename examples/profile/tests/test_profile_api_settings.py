@@ -22,30 +22,36 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.profile_hobbies == ["AWS", "Kubernetes"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ('["Go", "Rust"]', ["Go", "Rust"]),
-    ("Go, Rust ,Zig", ["Go", "Rust", "Zig"]),
-    ("Chess", ["Chess"]),
-    ('["a, b"]', ["a, b"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('["Go", "Rust"]', ["Go", "Rust"]),
+        ("Go, Rust ,Zig", ["Go", "Rust", "Zig"]),
+        ("Chess", ["Chess"]),
+        ('["a, b"]', ["a, b"]),
+        ("", []),
+    ],
+)
 def test_hobbies_accept_a_json_list_or_a_comma_list(
-        monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]
+) -> None:
     monkeypatch.setenv("PROFILE_HOBBIES", value)
 
     assert load_settings().profile_hobbies == expected
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("PROFILE_HOBBIES", "[1, 2]"),
-    ("PROFILE_HOBBIES", '["unterminated"'),
-    ("PROFILE_NAME", ""),
-    ("PORT", "http"),
-    ("PORT", "70000"),
-    ("LOG_LEVEL", "LOUD"),
-])
-def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str,
-                                    value: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROFILE_HOBBIES", "[1, 2]"),
+        ("PROFILE_HOBBIES", '["unterminated"'),
+        ("PROFILE_NAME", ""),
+        ("PORT", "http"),
+        ("PORT", "70000"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
 
     with pytest.raises(ValidationError) as caught:
@@ -55,7 +61,8 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str,
 
 
 def test_main_exits_2_with_one_line_on_bad_configuration(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("PORT", "eighty")
 
     with pytest.raises(SystemExit) as exited:

@@ -24,8 +24,15 @@ if TYPE_CHECKING:
 class AccessLog:
     """Collect access lines and write them to a binary stream (stdout by default) in batches."""
 
-    def __init__(self, *, service: str, logger: str = "access", stream: BinaryIO | None = None,
-                 max_lines: int = 256, flush_interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        *,
+        service: str,
+        logger: str = "access",
+        stream: BinaryIO | None = None,
+        max_lines: int = 256,
+        flush_interval: float = 0.5,
+    ) -> None:
         self.service = service
         self.logger = logger
         self.stream = stream
@@ -35,14 +42,27 @@ class AccessLog:
         self._second = -1
         self._second_text = ""
 
-    def record(self, *, request_id: str, method: str, path: str, status: int,
-               duration_ms: float) -> None:
+    def record(
+        self, *, request_id: str, method: str, path: str, status: int, duration_ms: float
+    ) -> None:
         """Add one request's line; write the batch when it is full."""
-        self._lines.append(orjson.dumps(
-            {"timestamp": self._timestamp(), "level": "INFO", "logger": self.logger,
-             "message": "request", "service": self.service, "request_id": request_id,
-             "method": method, "path": path, "status": status, "duration_ms": duration_ms},
-            option=orjson.OPT_APPEND_NEWLINE))
+        self._lines.append(
+            orjson.dumps(
+                {
+                    "timestamp": self._timestamp(),
+                    "level": "INFO",
+                    "logger": self.logger,
+                    "message": "request",
+                    "service": self.service,
+                    "request_id": request_id,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                },
+                option=orjson.OPT_APPEND_NEWLINE,
+            )
+        )
         if len(self._lines) >= self.max_lines:
             self.flush()
 

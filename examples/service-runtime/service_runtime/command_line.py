@@ -18,12 +18,20 @@ if TYPE_CHECKING:
     from service_runtime.settings import ServiceSettings
 
 
-def parse_arguments(prog: str, description: str, settings_class: type[ServiceSettings],
-                    version: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
+def parse_arguments(
+    prog: str,
+    description: str,
+    settings_class: type[ServiceSettings],
+    version: str,
+    argv: Sequence[str] | None = None,
+) -> argparse.Namespace:
     """Accept --help and --version only: configuration comes from environment variables."""
     parser = argparse.ArgumentParser(
-        prog=prog, description=description, epilog=environment_help(settings_class),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog=prog,
+        description=description,
+        epilog=environment_help(settings_class),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version}")
     return parser.parse_args(argv)
 
@@ -33,8 +41,11 @@ def describe(error: ValidationError) -> str:
     problems = []
     for detail in error.errors():
         location = detail["loc"]
-        name = "".join([str(location[0]).upper(), *(f"[{part}]" for part in location[1:])]) \
-            if location else ""
+        name = (
+            "".join([str(location[0]).upper(), *(f"[{part}]" for part in location[1:])])
+            if location
+            else ""
+        )
         problems.append(f"{name}: {detail['msg']}" if name else detail["msg"])
     return "; ".join(problems)
 
@@ -48,9 +59,15 @@ def load_settings(service: str, settings_class: type[ServiceSettings]) -> Servic
         raise SystemExit(2) from None
 
 
-def run_service(*, service: str, description: str, settings_class: type[ServiceSettings],
-                target: str, version: str = "1.0.0",
-                argv: Sequence[str] | None = None) -> None:
+def run_service(
+    *,
+    service: str,
+    description: str,
+    settings_class: type[ServiceSettings],
+    target: str,
+    version: str = "1.0.0",
+    argv: Sequence[str] | None = None,
+) -> None:
     """The whole of a service's ``__main__``: arguments, settings, JSON logs, serve."""
     module = target.partition(".")[0].partition(":")[0]
     parse_arguments(f"python -m {module}", description, settings_class, version, argv)

@@ -13,7 +13,9 @@ from service_runtime.request_id import current_request_id
 
 # Attributes every LogRecord has; anything else was passed with ``extra=`` and is logged as a field.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
-    "message", "asctime", "taskName",
+    "message",
+    "asctime",
+    "taskName",
 }
 # The servers' own loggers go through the root handler, so they are JSON too.
 _SERVER_LOGGERS = ("_granian", "granian.access")
@@ -31,7 +33,8 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"),
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -54,8 +57,11 @@ def logging_config(level: str, service: str | None = None) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter, "service": service}},
         "handlers": {
-            "stdout": {"class": "logging.StreamHandler", "formatter": "json",
-                       "stream": "ext://sys.stdout"},
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
         },
         "loggers": {
             **{name: {"handlers": [], "propagate": True} for name in _SERVER_LOGGERS},

@@ -32,9 +32,13 @@ logger = logging.getLogger("service_runtime")
 
 def json_internal_error(request_id: str) -> tuple[bytes, bytes]:
     """``{"error": "internal_error", "detail": ..., "request_id": ...}``; the logs hold the rest."""
-    return b"application/json", orjson.dumps({
-        "error": "internal_error", "detail": "the server failed; retry later",
-        "request_id": request_id})
+    return b"application/json", orjson.dumps(
+        {
+            "error": "internal_error",
+            "detail": "the server failed; retry later",
+            "request_id": request_id,
+        }
+    )
 
 
 class RequestContextMiddleware:
@@ -44,9 +48,14 @@ class RequestContextMiddleware:
     ``render_error`` (no traceback), still carrying the request id and the headers.
     """
 
-    def __init__(self, app: ASGIApp, *, access_log: AccessLog | None = None,
-                 render_error: ErrorRenderer = json_internal_error,
-                 headers: Mapping[str, str] = SECURITY_HEADERS) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        access_log: AccessLog | None = None,
+        render_error: ErrorRenderer = json_internal_error,
+        headers: Mapping[str, str] = SECURITY_HEADERS,
+    ) -> None:
         self.app = app
         self.access_log = access_log
         self.render_error = render_error
@@ -59,8 +68,9 @@ class RequestContextMiddleware:
         request_id = incoming_request_id(scope["headers"]) or new_request_id()
         token = bind_request_id(request_id)
         started = time.perf_counter()
-        response = _Response(send, [*self._headers, (REQUEST_ID_HEADER.encode(),
-                                                     request_id.encode())])
+        response = _Response(
+            send, [*self._headers, (REQUEST_ID_HEADER.encode(), request_id.encode())]
+        )
         try:
             await self.app(scope, receive, response.send)
         except Exception:
@@ -71,9 +81,12 @@ class RequestContextMiddleware:
         finally:
             if self.access_log is not None:
                 self.access_log.record(
-                    request_id=request_id, method=scope["method"], path=scope["path"],
+                    request_id=request_id,
+                    method=scope["method"],
+                    path=scope["path"],
                     status=response.status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 3))
+                    duration_ms=round((time.perf_counter() - started) * 1000, 3),
+                )
             unbind_request_id(token)
 
 
@@ -90,11 +103,21 @@ class _Response:
             self.status = message["status"]
             own = message.get("headers", [])
             names = {name.lower() for name, _ in own}
-            message = {**message, "headers": [
-                *own, *(header for header in self._headers if header[0] not in names)]}
+            message = {
+                **message,
+                "headers": [*own, *(header for header in self._headers if header[0] not in names)],
+            }
         await self._send(message)
 
     async def send_error(self, content_type: bytes, body: bytes) -> None:
-        await self.send({"type": "http.response.start", "status": 500, "headers": [
-            (b"content-type", content_type), (b"content-length", str(len(body)).encode())]})
+        await self.send(
+            {
+                "type": "http.response.start",
+                "status": 500,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await self.send({"type": "http.response.body", "body": body})

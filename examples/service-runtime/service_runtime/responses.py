@@ -20,8 +20,14 @@ class OrjsonResponse(JSONResponse):
         return orjson.dumps(content)
 
 
-def error_response(status: int, error: str, detail: str | None = None, *,
-                   headers: Mapping[str, str] | None = None, **extra: Any) -> OrjsonResponse:
+def error_response(
+    status: int,
+    error: str,
+    detail: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> OrjsonResponse:
     """``{"error": <code or message>, "detail": <what to do>, ...}`` with the given status."""
     body: dict[str, Any] = {"error": error}
     if detail is not None:
@@ -34,8 +40,10 @@ class PreRenderedJson:
 
     def __init__(self, document: object) -> None:
         self.body = orjson.dumps(document)
-        self.headers = [(b"content-type", b"application/json"),
-                        (b"content-length", str(len(self.body)).encode())]
+        self.headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(self.body)).encode()),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": self.headers})

@@ -21,11 +21,17 @@ def serve(settings: ServiceSettings, *, target: str, service: str | None = None)
     from granian.server import Server
 
     Server(
-        target, factory=True, interface=Interfaces.ASGI, loop=Loops.uvloop,
-        address=settings.host, port=settings.port, workers=settings.workers,
+        target,
+        factory=True,
+        interface=Interfaces.ASGI,
+        loop=Loops.uvloop,
+        address=settings.host,
+        port=settings.port,
+        workers=settings.workers,
         log_level=LogLevels(settings.log_level.lower()),
         log_dictconfig=logging_config(settings.log_level, service),
-        log_access=False, respawn_failed_workers=True,
+        log_access=False,
+        respawn_failed_workers=True,
         workers_kill_timeout=settings.shutdown_timeout,
         http1_settings=HTTP1Settings(header_read_timeout=settings.header_timeout_seconds * 1000),
     ).serve()

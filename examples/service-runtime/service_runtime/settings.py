@@ -23,11 +23,15 @@ class ServiceSettings(BaseSettings):
     log_level: LogLevel = Field("INFO", description="Lowest level logged: DEBUG, INFO, ...")
     access_log: bool = Field(True, description="Log one JSON line per request.")
     shutdown_timeout: int = Field(
-        20, ge=1, le=120, description="Seconds in-flight requests get to finish after SIGTERM.")
+        20, ge=1, le=120, description="Seconds in-flight requests get to finish after SIGTERM."
+    )
     header_timeout_seconds: int = Field(
-        65, ge=1, le=600,
+        65,
+        ge=1,
+        le=600,
         description="Seconds a client gets to send a request's headers, and an idle keep-alive "
-                    "connection is kept (above the load balancer's 60 s idle timeout).")
+        "connection is kept (above the load balancer's 60 s idle timeout).",
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -41,9 +45,17 @@ def environment_help(settings_class: type[BaseSettings]) -> str:
     width = max(map(len, names.values())) + 2
     lines = ["environment variables:"]
     for name, field in settings_class.model_fields.items():
-        default = "Required." if field.is_required() else \
-            f"Default: {field.get_default(call_default_factory=True)}."
-        lines.extend(textwrap.wrap(f"{field.description or ''} {default}", width=100,
-                                   initial_indent=f"  {names[name]:<{width}}",
-                                   subsequent_indent=" " * (width + 2)))
+        default = (
+            "Required."
+            if field.is_required()
+            else f"Default: {field.get_default(call_default_factory=True)}."
+        )
+        lines.extend(
+            textwrap.wrap(
+                f"{field.description or ''} {default}",
+                width=100,
+                initial_indent=f"  {names[name]:<{width}}",
+                subsequent_indent=" " * (width + 2),
+            )
+        )
     return "\n".join(lines)

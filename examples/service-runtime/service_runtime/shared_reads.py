@@ -2,18 +2,18 @@
 
 A hot key (a popular item, a client retrying, a load test) would otherwise cost one strongly
 consistent read (e.g. a DynamoDB ConsistentRead) per request, and the table's partition
-throttles long before the service does. Here a request joins a read only if that read *starts after the request arrived*:
-the first request for an idle key starts a read at once; requests arriving while it is in flight
-wait for the next read, which starts as soon as the current one ends and answers all of them.
-Every answer therefore reflects every write acknowledged before its request arrived (what one
-ConsistentRead per request guarantees), while the table sees at most one read per key at a time.
-Unlike a cache, nothing is kept once a key's reads end.
+throttles long before the service does. Here a request joins a read only if that read *starts
+after the request arrived*: the first request for an idle key starts a read at once; requests
+arriving while it is in flight wait for the next read, which starts as soon as the current one
+ends and answers all of them. Every answer therefore reflects every write acknowledged before
+its request arrived (what one ConsistentRead per request guarantees), while the table sees at
+most one read per key at a time. Unlike a cache, nothing is kept once a key's reads end.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Hashable
@@ -34,7 +34,7 @@ class _Round(Generic[V]):
         self.task: asyncio.Task[None] | None = None  # held: the loop keeps only weak references
 
 
-def _retrieve(future: asyncio.Future[object]) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     if not future.cancelled():
         future.exception()
 

@@ -32,9 +32,17 @@ def test_lines_are_held_until_the_batch_is_full() -> None:
     entries = lines_of(stream)
     assert [entry["request_id"] for entry in entries] == ["r0", "r1", "r2"]
     assert entries[2] | {"timestamp": None} == {
-        "timestamp": None, "level": "INFO", "logger": "access", "message": "request",
-        "service": "profile", "request_id": "r2", "method": "GET", "path": "/x",
-        "status": 404, "duration_ms": 0.2}
+        "timestamp": None,
+        "level": "INFO",
+        "logger": "access",
+        "message": "request",
+        "service": "profile",
+        "request_id": "r2",
+        "method": "GET",
+        "path": "/x",
+        "status": 404,
+        "duration_ms": 0.2,
+    }
 
 
 async def test_flushing_writes_periodically_and_what_is_left_when_the_lifespan_ends() -> None:

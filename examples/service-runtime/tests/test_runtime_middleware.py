@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import httpx
 import orjson
@@ -16,9 +17,11 @@ from service_runtime import (
 )
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 pytestmark = pytest.mark.anyio
 
@@ -36,9 +39,10 @@ async def crash(_request: Request) -> PlainTextResponse:
 
 
 def client(access_log: AccessLog | None = None) -> httpx.AsyncClient:
-    app = Starlette(routes=[Route("/whoami", whoami), Route("/page", page),
-                            Route("/crash", crash)],
-                    middleware=[Middleware(RequestContextMiddleware, access_log=access_log)])
+    app = Starlette(
+        routes=[Route("/whoami", whoami), Route("/page", page), Route("/crash", crash)],
+        middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
@@ -94,13 +98,18 @@ async def test_one_access_line_per_request_with_its_id_status_and_duration() -> 
 
     first, second = (orjson.loads(line) for line in stream.getvalue().splitlines())
     assert (first["method"], first["path"], first["status"], first["request_id"]) == (
-        "GET", "/whoami", 200, "r1")
+        "GET",
+        "/whoami",
+        200,
+        "r1",
+    )
     assert (second["status"], second["request_id"]) == (404, missing.headers["x-request-id"])
     assert isinstance(first["duration_ms"], float)
 
 
 async def test_a_crash_is_a_json_500_with_the_request_id_and_is_logged(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     stream = io.BytesIO()
     log = AccessLog(service="svc", stream=stream)
     async with client(log) as http:
@@ -108,8 +117,11 @@ async def test_a_crash_is_a_json_500_with_the_request_id_and_is_logged(
     log.flush()
 
     assert response.status_code == 500
-    assert response.json() == {"error": "internal_error",
-                               "detail": "the server failed; retry later", "request_id": "r500"}
+    assert response.json() == {
+        "error": "internal_error",
+        "detail": "the server failed; retry later",
+        "request_id": "r500",
+    }
     assert response.headers["x-request-id"] == "r500"
     assert "boom" not in response.text
     assert any(r.exc_info and "GET /crash" in r.getMessage() for r in caplog.records)

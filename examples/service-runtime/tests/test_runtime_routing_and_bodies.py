@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 import pytest
 from service_runtime import BodyTooLargeError, error_response, path_route, read_body
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 pytestmark = pytest.mark.anyio
 
@@ -33,22 +37,26 @@ async def http_error(_request: Request, exc: Exception) -> Response:
 
 
 def client() -> httpx.AsyncClient:
-    app = Starlette(routes=[path_route("/things/{key}", {"GET": read, "PUT": replace})],
-                    exception_handlers={BodyTooLargeError: too_large, HTTPException: http_error})
+    app = Starlette(
+        routes=[path_route("/things/{key}", {"GET": read, "PUT": replace})],
+        exception_handlers={BodyTooLargeError: too_large, HTTPException: http_error},
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 
 async def test_each_method_reaches_its_endpoint_and_head_goes_with_get() -> None:
     async with client() as http:
-        got, head, put = (await http.get("/things/a"), await http.head("/things/a"),
-                          await http.put("/things/a", content=b"1234"))
+        got, head, put = (
+            await http.get("/things/a"),
+            await http.head("/things/a"),
+            await http.put("/things/a", content=b"1234"),
+        )
 
     assert (got.text, head.status_code, put.text) == ("read", 200, "4 bytes")
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PATCH", "OPTIONS", "POST"])
-async def test_another_method_is_405_and_allow_lists_every_method_of_the_path(
-        method: str) -> None:
+async def test_another_method_is_405_and_allow_lists_every_method_of_the_path(method: str) -> None:
     async with client() as http:
         response = await http.request(method, "/things/a")
 

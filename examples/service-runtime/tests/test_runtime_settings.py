@@ -31,12 +31,20 @@ def test_log_level_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ExampleSettings(table_things="abc").log_level == "WARNING"
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("PORT", "80"), ("PORT", "http"), ("LOG_LEVEL", "LOUD"), ("WORKERS", "0"),
-    ("HEADER_TIMEOUT_SECONDS", "0"), ("TABLE_THINGS", "ab"),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", "80"),
+        ("PORT", "http"),
+        ("LOG_LEVEL", "LOUD"),
+        ("WORKERS", "0"),
+        ("HEADER_TIMEOUT_SECONDS", "0"),
+        ("TABLE_THINGS", "ab"),
+    ],
+)
 def test_a_bad_value_is_described_on_one_line_naming_the_variable(
-        monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv("TABLE_THINGS", "things")
     monkeypatch.setenv(name, value)
 
@@ -48,23 +56,34 @@ def test_a_bad_value_is_described_on_one_line_naming_the_variable(
 
 
 def test_run_service_exits_2_with_one_line_on_stderr(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("TABLE_THINGS", raising=False)
 
     with pytest.raises(SystemExit) as exited:
-        run_service(service="things", description="d", settings_class=ExampleSettings,
-                    target="things.app:create_app", argv=[])
+        run_service(
+            service="things",
+            description="d",
+            settings_class=ExampleSettings,
+            target="things.app:create_app",
+            argv=[],
+        )
 
     assert exited.value.code == 2
     assert capsys.readouterr().err == (
-        "things: invalid configuration: TABLE_THINGS: Field required\n")
+        "things: invalid configuration: TABLE_THINGS: Field required\n"
+    )
 
 
 def test_help_lists_every_variable_with_its_default(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        run_service(service="things", description="Serve things.",
-                    settings_class=ExampleSettings, target="things.app:create_app",
-                    argv=["--help"])
+        run_service(
+            service="things",
+            description="Serve things.",
+            settings_class=ExampleSettings,
+            target="things.app:create_app",
+            argv=["--help"],
+        )
 
     out = capsys.readouterr().out
     assert exited.value.code == 0

@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse --help, validate the environment, serve until SIGTERM."""
-    run_service(service=SERVICE, settings_class=CartSettings, target="shop_cart.app:create_app",
-                version=VERSION, argv=argv,
-                description="Shopping cart REST API on DynamoDB.")
+    run_service(
+        service=SERVICE,
+        settings_class=CartSettings,
+        target="shop_cart.app:create_app",
+        version=VERSION,
+        argv=argv,
+        description="Shopping cart REST API on DynamoDB.",
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ logger = logging.getLogger("shop_cart")
 
 async def invalid_request(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InvalidRequestError)
-    return error_response(422, "validation_error", "the request is invalid; see errors",
-                          errors=exc.errors)
+    return error_response(
+        422, "validation_error", "the request is invalid; see errors", errors=exc.errors
+    )
 
 
 async def not_found(_request: Request, exc: Exception) -> Response:

@@ -18,7 +18,8 @@ def _tags(header: str) -> list[tuple[bool, str]]:
         match = _ENTITY_TAG.match(header, position)
         if match is None:
             raise MalformedPreconditionError(
-                'expected quoted entity tags such as "3" (the ETag header), or *')
+                'expected quoted entity tags such as "3" (the ETag header), or *'
+            )
         tags.append((False, "*") if match[1] == "*" else (bool(match[2]), match[3]))
         position = match.end()
     if not tags:

@@ -14,11 +14,11 @@ from shop_cart.cart_service import CartNotFoundError
 from shop_cart.etags import if_none_match_hits
 
 if TYPE_CHECKING:
+    from service_runtime import SharedReads
     from starlette.requests import Request
 
     from shop_cart.cart import Cart
     from shop_cart.cart_service import CartService
-    from service_runtime import SharedReads
 
 PRIVATE = {"Cache-Control": "no-store"}
 
@@ -39,8 +39,9 @@ def _cart_id(request: Request) -> str:
 
 
 def _cart_response(cart: Cart, status_code: int = 200, **headers: str) -> Response:
-    return OrjsonResponse(cart.to_json(), status_code=status_code,
-                          headers={**PRIVATE, "ETag": cart.etag, **headers})
+    return OrjsonResponse(
+        cart.to_json(), status_code=status_code, headers={**PRIVATE, "ETag": cart.etag, **headers}
+    )
 
 
 async def create_cart(request: Request) -> Response:
@@ -61,8 +62,9 @@ async def get_cart(request: Request) -> Response:
 async def delete_cart(request: Request) -> Response:
     """Delete a cart (If-Match optional)."""
     cart_id = _cart_id(request)
-    await run_in_threadpool(_service(request).delete, cart_id,
-                            if_match=request.headers.get("if-match"))
+    await run_in_threadpool(
+        _service(request).delete, cart_id, if_match=request.headers.get("if-match")
+    )
     return Response(status_code=204)
 
 
@@ -70,16 +72,18 @@ async def put_item(request: Request) -> Response:
     """Set a SKU's quantity and unit price in the cart (If-Match optional)."""
     cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
     line = bodies.line_item(await read_body(request, bodies.MAX_BODY_BYTES))
-    cart = await run_in_threadpool(_service(request).set_line, cart_id, sku, line,
-                                   if_match=request.headers.get("if-match"))
+    cart = await run_in_threadpool(
+        _service(request).set_line, cart_id, sku, line, if_match=request.headers.get("if-match")
+    )
     return _cart_response(cart)
 
 
 async def delete_item(request: Request) -> Response:
     """Remove a SKU from the cart (If-Match optional)."""
     cart_id, sku = _cart_id(request), request.path_params["sku"]
-    cart = await run_in_threadpool(_service(request).remove_line, cart_id, sku,
-                                   if_match=request.headers.get("if-match"))
+    cart = await run_in_threadpool(
+        _service(request).remove_line, cart_id, sku, if_match=request.headers.get("if-match")
+    )
     return _cart_response(cart)
 
 

@@ -13,12 +13,19 @@ SEVEN_DAYS = 7 * 24 * 3600
 class CartSettings(ServiceSettings):
     """Environment of the cart service."""
 
-    table_carts: str = Field(min_length=3, max_length=255, description=(
-        "DynamoDB table of carts (partition key `id`, TTL attribute `expires_at`)."))
-    cart_ttl_seconds: int = Field(SEVEN_DAYS, ge=60, le=366 * 24 * 3600,
-                                  description="A cart expires this long after its last write.")
+    table_carts: str = Field(
+        min_length=3,
+        max_length=255,
+        description=("DynamoDB table of carts (partition key `id`, TTL attribute `expires_at`)."),
+    )
+    cart_ttl_seconds: int = Field(
+        SEVEN_DAYS,
+        ge=60,
+        le=366 * 24 * 3600,
+        description="A cart expires this long after its last write.",
+    )
 
 
 def get_settings() -> CartSettings:
     """Read the cart service's settings from the environment."""
-    return CartSettings()  # type: ignore[call-arg]  # pydantic-settings fills required fields
+    return CartSettings()

@@ -6,15 +6,26 @@ import pytest
 from shop_cart.etags import MalformedPreconditionError, if_match_allows, if_none_match_hits
 
 
-@pytest.mark.parametrize(("header", "allowed"), [
-    (None, True), ('"3"', True), ("*", True), ('"1", "3"', True), (' "3" ', True),
-    ('"4"', False), ('W/"3"', False), ('""', False)])
+@pytest.mark.parametrize(
+    ("header", "allowed"),
+    [
+        (None, True),
+        ('"3"', True),
+        ("*", True),
+        ('"1", "3"', True),
+        (' "3" ', True),
+        ('"4"', False),
+        ('W/"3"', False),
+        ('""', False),
+    ],
+)
 def test_if_match(header: str | None, allowed: bool) -> None:
     assert if_match_allows(header, '"3"') is allowed
 
 
-@pytest.mark.parametrize(("header", "hit"), [
-    (None, False), ('"3"', True), ('W/"3"', True), ("*", True), ('"4"', False)])
+@pytest.mark.parametrize(
+    ("header", "hit"), [(None, False), ('"3"', True), ('W/"3"', True), ("*", True), ('"4"', False)]
+)
 def test_if_none_match(header: str | None, hit: bool) -> None:
     assert if_none_match_hits(header, '"3"') is hit
 

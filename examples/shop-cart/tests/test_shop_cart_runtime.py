@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 from shop_cart import CartSettings
 from shop_cart.__main__ import main
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def test_settings_come_from_the_wiring_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,7 +22,10 @@ def test_settings_come_from_the_wiring_variables(monkeypatch: pytest.MonkeyPatch
     settings = CartSettings()  # type: ignore[call-arg]
 
     assert (settings.port, settings.table_carts, settings.cart_ttl_seconds) == (
-        9090, "shop-prod-carts", 3600)
+        9090,
+        "shop-prod-carts",
+        3600,
+    )
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,17 +34,23 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
 
     settings = CartSettings(table_carts="carts")
 
-    assert (settings.port, settings.cart_ttl_seconds, settings.host) == (8080, 7 * 86400,
-                                                                         "0.0.0.0")
+    assert (settings.port, settings.cart_ttl_seconds, settings.host) == (8080, 7 * 86400, "0.0.0.0")
 
 
-@pytest.mark.parametrize(("env", "variable"), [
-    ({}, "TABLE_CARTS"),
-    ({"TABLE_CARTS": "carts", "CART_TTL_SECONDS": "5"}, "CART_TTL_SECONDS"),
-    ({"TABLE_CARTS": "carts", "PORT": "443"}, "PORT")])
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({}, "TABLE_CARTS"),
+        ({"TABLE_CARTS": "carts", "CART_TTL_SECONDS": "5"}, "CART_TTL_SECONDS"),
+        ({"TABLE_CARTS": "carts", "PORT": "443"}, "PORT"),
+    ],
+)
 def test_bad_environment_exits_2_naming_the_variable(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        env: dict[str, str], variable: str) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    variable: str,
+) -> None:
     for name in ("TABLE_CARTS", "CART_TTL_SECONDS", "PORT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():

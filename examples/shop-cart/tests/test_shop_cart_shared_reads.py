@@ -30,13 +30,19 @@ async def one_loop_pass() -> None:
 
 
 def cart(cart_id: str, version: int) -> Cart:
-    return Cart(cart_id, version, 1_700_000_000, 1_700_000_000, 4_000_000_000,
-                {"tea": LineItem(version, 100)})
+    return Cart(
+        cart_id,
+        version,
+        1_700_000_000,
+        1_700_000_000,
+        4_000_000_000,
+        {"tea": LineItem(version, 100)},
+    )
 
 
 async def test_over_dynamodb_a_write_between_two_gets_is_seen_by_the_second(
-        aws_env: MotoServer, carts_table: str, dynamodb: Any,
-        gated_moto: Callable[..., Any]) -> None:
+    aws_env: MotoServer, carts_table: str, dynamodb: Any, gated_moto: Callable[..., Any]
+) -> None:
     """The first GetItem has been answered by moto but its answer is held when another replica
     writes; a GET arriving after that write must not be given the held, older answer."""
     writer = CartStore(carts_table, dynamodb)
@@ -44,7 +50,8 @@ async def test_over_dynamodb_a_write_between_two_gets_is_seen_by_the_second(
     proxy = gated_moto("GetItem", hold_answer=True)
     reader = CartStore(carts_table, boto3.client("dynamodb", endpoint_url=proxy.endpoint_url))
     reads: SharedReads[str, Cart | None] = SharedReads(
-        lambda cart_id: run_in_threadpool(reader.load, cart_id))
+        lambda cart_id: run_in_threadpool(reader.load, cart_id)
+    )
 
     early = asyncio.create_task(reads.get("c1"))
     await run_in_threadpool(proxy.arrived.wait, 10)
@@ -60,18 +67,21 @@ async def test_over_dynamodb_a_write_between_two_gets_is_seen_by_the_second(
 
 @pytest.fixture
 async def api_with_counted_reads(
-        carts_table: str) -> AsyncIterator[tuple[httpx.AsyncClient, list[Any]]]:
+    carts_table: str,
+) -> AsyncIterator[tuple[httpx.AsyncClient, list[Any]]]:
     """The app in-process, and the GetItem calls its DynamoDB client makes."""
     client = boto3.client("dynamodb")
     get_items = recorded_calls(client, "GetItem")
     app = create_app(CartSettings(table_carts=carts_table), dynamodb=client)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://cart.internal") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://cart.internal"
+    ) as http:
         yield http, get_items
 
 
 async def test_concurrent_gets_of_one_cart_share_dynamodb_reads(
-        api_with_counted_reads: tuple[httpx.AsyncClient, list[Any]]) -> None:
+    api_with_counted_reads: tuple[httpx.AsyncClient, list[Any]],
+) -> None:
     api, get_items = api_with_counted_reads
     created = await api.post("/carts")
     get_items.clear()

@@ -19,8 +19,15 @@ PutItems = Callable[[list[dict[str, Any]]], None]
 
 
 async def test_put_creates_then_replaces_and_get_returns_the_item(api: httpx.AsyncClient) -> None:
-    item = {"value": "hello", "count": 3, "ratio": 0.25, "on": True, "none": None,
-            "tags": ["a", "b"], "nested": {"x": 1}}
+    item = {
+        "value": "hello",
+        "count": 3,
+        "ratio": 0.25,
+        "on": True,
+        "none": None,
+        "tags": ["a", "b"],
+        "nested": {"x": 1},
+    }
 
     created = await api.put("/items/greeting", json=item)
     replaced = await api.put("/items/greeting", json={"value": "bye"})
@@ -34,8 +41,14 @@ async def test_put_creates_then_replaces_and_get_returns_the_item(api: httpx.Asy
 
 
 async def test_values_keep_their_json_types_through_dynamodb(api: httpx.AsyncClient) -> None:
-    item = {"count": 3, "ratio": 0.25, "on": True, "none": None, "tags": ["a", 1],
-            "nested": {"deep": {"n": -7}}}
+    item = {
+        "count": 3,
+        "ratio": 0.25,
+        "on": True,
+        "none": None,
+        "tags": ["a", 1],
+        "nested": {"deep": {"n": -7}},
+    }
     await api.put("/items/typed", json=item)
 
     assert (await api.get("/items/typed")).json() == {**item, "key": "typed"}
@@ -55,9 +68,10 @@ async def test_keys_may_contain_slashes(api: httpx.AsyncClient) -> None:
     assert (await api.get("/items/a/b")).json() == {"key": "a/b", "value": 1}
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"", b"{\"a\": NaN}"])
-async def test_put_with_a_body_that_is_not_a_json_object_is_422(api: httpx.AsyncClient,
-                                                                 body: bytes) -> None:
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"", b'{"a": NaN}'])
+async def test_put_with_a_body_that_is_not_a_json_object_is_422(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
     response = await api.put("/items/k", content=body, headers={"content-type": "application/json"})
 
     assert response.status_code == 422
@@ -92,8 +106,9 @@ async def test_listing_an_empty_table(api: httpx.AsyncClient) -> None:
     assert (await api.get("/items")).json() == {"items": [], "next_cursor": None}
 
 
-async def test_pages_follow_cursors_through_every_item_once(api: httpx.AsyncClient,
-                                                            put_items: PutItems) -> None:
+async def test_pages_follow_cursors_through_every_item_once(
+    api: httpx.AsyncClient, put_items: PutItems
+) -> None:
     put_items([{"key": f"k{i}", "value": i} for i in range(7)])
     seen: list[str] = []
     cursor = None
@@ -126,9 +141,15 @@ async def test_limit_outside_1_to_100_is_400(api: httpx.AsyncClient, limit: str)
     assert response.json()["error"] == "invalid_limit"
 
 
-@pytest.mark.parametrize("cursor", [
-    "!!!", "e30", base64.urlsafe_b64encode(b'{"key": "plain"}').decode(),
-    base64.urlsafe_b64encode(b'{"other": {"S": "x"}}').decode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "!!!",
+        "e30",
+        base64.urlsafe_b64encode(b'{"key": "plain"}').decode(),
+        base64.urlsafe_b64encode(b'{"other": {"S": "x"}}').decode(),
+    ],
+)
 async def test_a_cursor_the_api_did_not_issue_is_400(api: httpx.AsyncClient, cursor: str) -> None:
     response = await api.get("/items", params={"cursor": cursor})
 
@@ -156,12 +177,16 @@ async def test_unknown_route_and_method_get_json_errors(api: httpx.AsyncClient) 
 
 
 async def test_unreachable_dynamodb_is_503_not_500(items_table: str) -> None:
-    offline = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{free_port()}",
-                           config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    offline = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
     app = create_app(ApiSettings(table_items=items_table), dynamodb=offline)
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as client:
         response = await client.get("/items/k")
 
     assert response.status_code == 503
@@ -170,8 +195,9 @@ async def test_unreachable_dynamodb_is_503_not_500(items_table: str) -> None:
 
 async def test_missing_table_is_503(aws_env: object) -> None:
     app = create_app(ApiSettings(table_items="no-such-table"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as client:
         response = await client.get("/items")
 
     assert response.status_code == 503

@@ -17,8 +17,10 @@ def test_settings_come_from_the_wiring_variables(monkeypatch: pytest.MonkeyPatch
 
     assert (api.port, api.table_items, api.host) == (9001, "items-prod", "0.0.0.0")
     assert str(web.service_api_url).startswith("http://api:8000")
-    assert (ApiSettings(table_items="items").port, WebSettings(service_api_url="http://a").port) \
-        == (9001, 9001)
+    assert (
+        ApiSettings(table_items="items").port,
+        WebSettings(service_api_url="http://a").port,
+    ) == (9001, 9001)
 
 
 def test_default_ports(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,11 +30,12 @@ def test_default_ports(monkeypatch: pytest.MonkeyPatch) -> None:
     assert WebSettings(service_api_url="http://a").port == 8080
 
 
-@pytest.mark.parametrize("env", [{}, {"TABLE_ITEMS": "items", "PORT": "80"},
-                                 {"TABLE_ITEMS": "items", "PORT": "http"}])
-def test_bad_environment_exits_2_naming_the_variable(monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str],
-                                                     env: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "env", [{}, {"TABLE_ITEMS": "items", "PORT": "80"}, {"TABLE_ITEMS": "items", "PORT": "http"}]
+)
+def test_bad_environment_exits_2_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str]
+) -> None:
     for name in ("TABLE_ITEMS", "PORT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():

@@ -23,9 +23,11 @@ def rows(page: str) -> list[tuple[str, str, str]]:
 
 
 async def test_page_lists_every_attribute_of_every_item(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems, items_table: str) -> None:
-    put_items([{"key": "b", "value": "two", "size": 2},
-               {"key": "a", "value": "one", "tags": ["x", "y"]}])
+    web_for: WebFactory, api_transport: Any, put_items: PutItems, items_table: str
+) -> None:
+    put_items(
+        [{"key": "b", "value": "two", "size": 2}, {"key": "a", "value": "one", "tags": ["x", "y"]}]
+    )
     web = await web_for(api_transport)
 
     response = await web.get("/")
@@ -36,12 +38,18 @@ async def test_page_lists_every_attribute_of_every_item(
     assert f"<title>{items_table}</title>" in response.text
     assert "<th>count</th><th>key</th><th>value</th>" in response.text
     assert rows(response.text) == [
-        ("1", "key", "a"), ("2", "tags", '[&quot;x&quot;,&quot;y&quot;]'), ("3", "value", "one"),
-        ("4", "key", "b"), ("5", "size", "2"), ("6", "value", "two")]
+        ("1", "key", "a"),
+        ("2", "tags", "[&quot;x&quot;,&quot;y&quot;]"),
+        ("3", "value", "one"),
+        ("4", "key", "b"),
+        ("5", "size", "2"),
+        ("6", "value", "two"),
+    ]
 
 
 async def test_every_value_and_name_is_html_escaped(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     put_items([{"key": "<b>k</b>", "value": "<script>alert('x')</script>", "<i>": "&"}])
     web = await web_for(api_transport)
 
@@ -60,7 +68,8 @@ async def test_page_with_an_empty_table(web_for: WebFactory, api_transport: Any)
 
 
 async def test_page_follows_the_api_cursors_and_caps_the_items(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     put_items([{"key": f"k{i}"} for i in range(5)])
     web = await web_for(api_transport, max_items=3)
 
@@ -71,7 +80,8 @@ async def test_page_follows_the_api_cursors_and_caps_the_items(
 
 
 async def test_request_id_is_echoed_and_forwarded_to_the_api(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     web = await web_for(api_transport)
 
     response = await web.get("/", headers={"X-Request-Id": "trace-123"})
@@ -81,7 +91,8 @@ async def test_request_id_is_echoed_and_forwarded_to_the_api(
 
 
 async def test_a_page_is_reused_within_the_cache_time(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     web = await web_for(api_transport, page_cache_seconds=60)
 
     first, second = await web.get("/"), await web.get("/")
@@ -91,7 +102,8 @@ async def test_a_page_is_reused_within_the_cache_time(
 
 
 async def test_without_a_cache_every_request_reads_the_api(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     web = await web_for(api_transport, page_cache_seconds=0)
     before = (await web.get("/")).text
     put_items([{"key": "new"}])
@@ -112,23 +124,31 @@ async def test_api_down_gives_a_503_page(web_for: WebFactory) -> None:
     assert response.headers["retry-after"] == "5"
 
 
-@pytest.mark.parametrize("answer", [
-    httpx.Response(500, json={"error": "internal_error"}),
-    httpx.Response(200, content=b"<html>not json</html>"),
-    httpx.Response(200, json={"unexpected": True}),
-])
-async def test_api_answering_badly_gives_a_503_page(web_for: WebFactory,
-                                                    answer: httpx.Response) -> None:
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, json={"error": "internal_error"}),
+        httpx.Response(200, content=b"<html>not json</html>"),
+        httpx.Response(200, json={"unexpected": True}),
+    ],
+)
+async def test_api_answering_badly_gives_a_503_page(
+    web_for: WebFactory, answer: httpx.Response
+) -> None:
     web = await web_for(httpx.MockTransport(lambda request: answer))
 
     assert (await web.get("/")).status_code == 503
 
 
 async def test_a_failure_is_not_cached(web_for: WebFactory) -> None:
-    answers = iter([httpx.Response(503), httpx.Response(200, json={"table": "t"}),
-                    httpx.Response(200, json={"items": [], "next_cursor": None})])
-    web = await web_for(httpx.MockTransport(lambda request: next(answers)),
-                        page_cache_seconds=60)
+    answers = iter(
+        [
+            httpx.Response(503),
+            httpx.Response(200, json={"table": "t"}),
+            httpx.Response(200, json={"items": [], "next_cursor": None}),
+        ]
+    )
+    web = await web_for(httpx.MockTransport(lambda request: next(answers)), page_cache_seconds=60)
 
     first, second = await web.get("/"), await web.get("/")
 
@@ -137,8 +157,10 @@ async def test_a_failure_is_not_cached(web_for: WebFactory) -> None:
 
 
 async def test_web_reads_all_pages_the_api_offers(web_for: WebFactory) -> None:
-    pages = {None: {"items": [{"key": "a"}], "next_cursor": "c1"},
-             "c1": {"items": [{"key": "b"}], "next_cursor": None}}
+    pages = {
+        None: {"items": [{"key": "a"}], "next_cursor": "c1"},
+        "c1": {"items": [{"key": "b"}], "next_cursor": None},
+    }
 
     def api(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/meta":
@@ -166,7 +188,8 @@ async def test_healthz_does_not_need_the_api(web_for: WebFactory) -> None:
 
 
 async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     healthy = [True]
 
     async def api(request: httpx.Request) -> httpx.Response:

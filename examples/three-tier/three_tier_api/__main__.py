@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse --help, validate the environment, serve until SIGTERM."""
-    run_service(service=SERVICE, settings_class=ApiSettings,
-                target="three_tier_api.app:create_app", version=VERSION, argv=argv,
-                description="Items api of the three-tier example: JSON over a DynamoDB table.")
+    run_service(
+        service=SERVICE,
+        settings_class=ApiSettings,
+        target="three_tier_api.app:create_app",
+        version=VERSION,
+        argv=argv,
+        description="Items api of the three-tier example: JSON over a DynamoDB table.",
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
@@ -24,18 +23,26 @@ if TYPE_CHECKING:
 
     from mypy_boto3_dynamodb import DynamoDBClient
 
+    from three_tier_api.attributes import JsonValue
+
 # Fail fast rather than hold a request for boto3's default 60 s read timeout.
-DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
-                         retries={"mode": "standard", "max_attempts": 3})
+DYNAMODB_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=5,
+    max_pool_connections=64,
+    retries={"mode": "standard", "max_attempts": 3},
+)
 
 
-def create_app(settings: ApiSettings | None = None, *,
-               dynamodb: DynamoDBClient | None = None) -> Starlette:
+def create_app(
+    settings: ApiSettings | None = None, *, dynamodb: DynamoDBClient | None = None
+) -> Starlette:
     """Build the api; one DynamoDB client serves every request of this process."""
     settings = settings or get_settings()
     client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
-    access_log = AccessLog(service=SERVICE, logger="three_tier_api.access") \
-        if settings.access_log else None
+    access_log = (
+        AccessLog(service=SERVICE, logger="three_tier_api.access") if settings.access_log else None
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -43,14 +50,19 @@ def create_app(settings: ApiSettings | None = None, *,
             yield
 
     app = Starlette(
-        routes=ROUTES, lifespan=lifespan,
+        routes=ROUTES,
+        lifespan=lifespan,
         middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
         exception_handlers=EXCEPTION_HANDLERS,
     )
     app.state.settings = settings
     app.state.access_log = access_log
     app.state.store = store = ItemStore(settings.table_items, client)
+
     # GETs of one item share strongly consistent reads (never stale; see shared_reads)
-    app.state.item_reads = SharedReads(partial(run_in_threadpool, store.get))
+    async def read_item(key: str) -> dict[str, JsonValue] | None:
+        return await run_in_threadpool(store.get, key)
+
+    app.state.item_reads = SharedReads(read_item)
     app.state.openapi = openapi_document()
     return app

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 JsonValue = Any
 AttributeValue = dict[str, Any]
@@ -60,12 +60,12 @@ _FROM_ATTRIBUTE: dict[str, Callable[[Any], JsonValue]] = {
 }
 
 
-def from_attribute(attribute: AttributeValue) -> JsonValue:
+def from_attribute(attribute: Mapping[str, Any]) -> JsonValue:
     """The JSON value for a DynamoDB attribute value (sets become sorted lists, binary base64)."""
     ((kind, value),) = attribute.items()
     return _FROM_ATTRIBUTE[kind](value)
 
 
-def from_attributes(item: dict[str, AttributeValue]) -> dict[str, JsonValue]:
+def from_attributes(item: Mapping[str, Mapping[str, Any]]) -> dict[str, JsonValue]:
     """A DynamoDB item as a JSON object."""
     return {name: from_attribute(value) for name, value in item.items()}

@@ -7,8 +7,8 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
-from starlette.exceptions import HTTPException
 from service_runtime import BodyTooLargeError, error_response
+from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
     from starlette.requests import Request

@@ -5,18 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+from service_runtime import OrjsonResponse, path_route
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from service_runtime import OrjsonResponse, path_route
 
 from three_tier_api.cursor import encode_cursor
 from three_tier_api.errors import ApiError
 from three_tier_api.requests import item_key, json_object, page_limit, start_key
 
 if TYPE_CHECKING:
-    from starlette.requests import Request
     from service_runtime import SharedReads
+    from starlette.requests import Request
 
     from three_tier_api.attributes import JsonValue
     from three_tier_api.store import ItemStore

@@ -14,10 +14,14 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Parse --help, validate the environment, serve until SIGTERM."""
-    run_service(service=SERVICE, settings_class=WebSettings,
-                target="three_tier_web.app:create_app", version=VERSION, argv=argv,
-                description="Web tier of the three-tier example: an HTML page of the items the "
-                            "api serves.")
+    run_service(
+        service=SERVICE,
+        settings_class=WebSettings,
+        target="three_tier_web.app:create_app",
+        version=VERSION,
+        argv=argv,
+        description="Web tier of the three-tier example: an HTML page of the items the api serves.",
+    )
 
 
 if __name__ == "__main__":

@@ -20,18 +20,23 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
 
-def create_app(settings: WebSettings | None = None, *,
-               api_transport: httpx.AsyncBaseTransport | None = None,
-               clock: Callable[[], float] = time.monotonic) -> Starlette:
+def create_app(
+    settings: WebSettings | None = None,
+    *,
+    api_transport: httpx.AsyncBaseTransport | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Starlette:
     """Build the web tier; its one HTTP client to the api lives as long as the app."""
     settings = settings or get_settings()
-    access_log = AccessLog(service=SERVICE, logger="three_tier_web.access") \
-        if settings.access_log else None
+    access_log = (
+        AccessLog(service=SERVICE, logger="three_tier_web.access") if settings.access_log else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with httpx.AsyncClient(
-            base_url=str(settings.service_api_url), transport=api_transport,
+            base_url=str(settings.service_api_url),
+            transport=api_transport,
             timeout=settings.api_timeout_seconds,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
         ) as client:
@@ -41,7 +46,8 @@ def create_app(settings: WebSettings | None = None, *,
                 yield
 
     app = Starlette(
-        routes=ROUTES, lifespan=lifespan,
+        routes=ROUTES,
+        lifespan=lifespan,
         middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
     )
     app.state.settings = settings

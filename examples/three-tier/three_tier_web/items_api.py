@@ -54,8 +54,11 @@ class ItemsApi:
         page = await self._get_json("/items", params)
         items = page.get("items") if isinstance(page, dict) else None
         cursor = page.get("next_cursor") if isinstance(page, dict) else None
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items) \
-                or not isinstance(cursor, str | None):
+        if (
+            not isinstance(items, list)
+            or not all(isinstance(item, dict) for item in items)
+            or not isinstance(cursor, str | None)
+        ):
             raise ApiUnavailableError("api's /items answered with an unexpected body")
         return items, cursor
 

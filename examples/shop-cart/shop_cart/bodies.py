@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from shop_cart.cart import LineItem
 
@@ -24,13 +24,21 @@ class InvalidRequestError(ValueError):
         self.errors = errors
 
 
+def _whole_number(value: object) -> object:
+    """2.0 is the number 2 (JSON has one number type); 2.5, true and "2" stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class LineItemBody(BaseModel):
     """Body of PUT /carts/{id}/items/{sku}."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    quantity: int = Field(ge=1, le=999, description="how many, 1 to 999")
-    unit_price_cents: int = Field(
+    quantity: WholeNumber = Field(ge=1, le=999, description="how many, 1 to 999")
+    unit_price_cents: WholeNumber = Field(
         ge=0, le=MAX_UNIT_PRICE_CENTS, description="price of one, in integer cents"
     )
 

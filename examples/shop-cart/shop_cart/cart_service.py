@@ -84,8 +84,11 @@ class CartService:
 
     def _change(self, cart_id: str, if_match: str | None, change: Callable[[Cart], Cart]) -> Cart:
         for attempt in range(MAX_ATTEMPTS):
-            current = self._current(cart_id, if_match)
+            current = self.get(cart_id)
+            # RFC 9110 13.2.1: a change that fails anyway (no such SKU, cart full) says so, not 412
             updated = change(current).touched(now=self._now(), ttl_seconds=self._ttl)
+            if not if_match_allows(if_match, current.etag):
+                raise PreconditionFailedError(current)
             try:
                 self._store.replace(updated, expected_version=current.version)
                 return updated

@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException
 from shop_cart.bodies import InvalidRequestError
 from shop_cart.cart import CartFullError, SkuNotInCartError
 from shop_cart.cart_service import CartNotFoundError, ContentionError, PreconditionFailedError
-from shop_cart.etags import MalformedPreconditionError
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -38,10 +37,6 @@ async def precondition_failed(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PreconditionFailedError)
     headers = {"ETag": exc.current.etag} if exc.current else None
     return error_response(412, "precondition_failed", str(exc), headers=headers)
-
-
-async def malformed_precondition(_request: Request, exc: Exception) -> Response:
-    return error_response(400, "invalid_precondition", str(exc))
 
 
 async def conflict(_request: Request, exc: Exception) -> Response:
@@ -69,7 +64,6 @@ EXCEPTION_HANDLERS = {
     CartNotFoundError: not_found,
     SkuNotInCartError: not_found,
     PreconditionFailedError: precondition_failed,
-    MalformedPreconditionError: malformed_precondition,
     CartFullError: conflict,
     ContentionError: conflict,
     BodyTooLargeError: too_large,

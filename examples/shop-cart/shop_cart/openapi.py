@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shop_cart import routes
-from shop_cart.bodies import LineItemBody
+from shop_cart.bodies import MAX_BODY_BYTES, LineItemBody
 
 _CART = {"$ref": "#/components/schemas/Cart"}
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -25,8 +25,10 @@ _IF_MATCH = {
     "name": "If-Match",
     "in": "header",
     "schema": {"type": "string"},
-    "description": 'the ETag you read, e.g. "3"; 412 if the cart has changed since',
+    "description": 'the ETag you read, e.g. "3", or *. Anything else names no version. 412 only '
+    "when the request would otherwise succeed: one that fails anyway (422, 404, 409) says so",
 }
+_BODY_LIMIT = f"at most {MAX_BODY_BYTES} bytes; 413 beyond"
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'the cart version, e.g. "3"'}}
 
 
@@ -45,13 +47,15 @@ def _operation(endpoint: Any, responses: dict[str, Any], **extra: Any) -> dict[s
 
 
 def _changes(endpoint: Any, **extra: Any) -> dict[str, Any]:
+    with_body = {"413": _json(_ERROR, "body too large")} if "requestBody" in extra else {}
     return _operation(
         endpoint,
         {
+            **with_body,
             "200": _json(_CART, "the cart after the change", **_ETAG),
             "404": _json(_ERROR, "no such cart (or item)"),
             "409": _json(_ERROR, "cart full, or too many concurrent writers"),
-            "412": _json(_ERROR, "If-Match does not name the current version"),
+            "412": _json(_ERROR, "If-Match names neither the current version nor *"),
             "422": _json(_ERROR, "invalid body or SKU"),
         },
         parameters=[_CART_ID, _SKU, _IF_MATCH],
@@ -86,7 +90,7 @@ def _paths() -> dict[str, Any]:
                 {
                     "204": {"description": "deleted"},
                     "404": _json(_ERROR, "no such cart"),
-                    "412": _json(_ERROR, "If-Match does not name the current version"),
+                    "412": _json(_ERROR, "If-Match names neither the current version nor *"),
                 },
                 parameters=[_CART_ID, _IF_MATCH],
             ),
@@ -96,6 +100,7 @@ def _paths() -> dict[str, Any]:
                 routes.put_item,
                 requestBody={
                     "required": True,
+                    "description": _BODY_LIMIT,
                     "content": {
                         "application/json": {
                             "schema": {"$ref": "#/components/schemas/LineItemBody"}

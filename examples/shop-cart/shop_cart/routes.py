@@ -61,10 +61,8 @@ async def get_cart(request: Request) -> Response:
 
 async def delete_cart(request: Request) -> Response:
     """Delete a cart (If-Match optional)."""
-    cart_id = _cart_id(request)
-    await run_in_threadpool(
-        _service(request).delete, cart_id, if_match=request.headers.get("if-match")
-    )
+    cart_id, if_match = _cart_id(request), request.headers.get("if-match")
+    await run_in_threadpool(_service(request).delete, cart_id, if_match=if_match)
     return Response(status_code=204)
 
 
@@ -72,18 +70,18 @@ async def put_item(request: Request) -> Response:
     """Set a SKU's quantity and unit price in the cart (If-Match optional)."""
     cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
     line = bodies.line_item(await read_body(request, bodies.MAX_BODY_BYTES))
+    if_match = request.headers.get("if-match")
     cart = await run_in_threadpool(
-        _service(request).set_line, cart_id, sku, line, if_match=request.headers.get("if-match")
+        _service(request).set_line, cart_id, sku, line, if_match=if_match
     )
     return _cart_response(cart)
 
 
 async def delete_item(request: Request) -> Response:
     """Remove a SKU from the cart (If-Match optional)."""
-    cart_id, sku = _cart_id(request), request.path_params["sku"]
-    cart = await run_in_threadpool(
-        _service(request).remove_line, cart_id, sku, if_match=request.headers.get("if-match")
-    )
+    cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
+    if_match = request.headers.get("if-match")
+    cart = await run_in_threadpool(_service(request).remove_line, cart_id, sku, if_match=if_match)
     return _cart_response(cart)
 
 

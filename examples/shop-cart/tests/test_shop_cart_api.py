@@ -116,7 +116,7 @@ async def test_unknown_carts_are_404_everywhere(api: httpx.AsyncClient, cart_id:
         ({"quantity": 0, "unit_price_cents": 1}, ["body", "quantity"]),
         ({"quantity": 1000, "unit_price_cents": 1}, ["body", "quantity"]),
         ({"quantity": "2", "unit_price_cents": 1}, ["body", "quantity"]),
-        ({"quantity": 2.0, "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": 2.5, "unit_price_cents": 1}, ["body", "quantity"]),
         ({"quantity": True, "unit_price_cents": 1}, ["body", "quantity"]),
         ({"quantity": 1, "unit_price_cents": False}, ["body", "unit_price_cents"]),
         ({"quantity": 1, "unit_price_cents": -1}, ["body", "unit_price_cents"]),
@@ -239,3 +239,63 @@ async def test_request_id_is_echoed(api: httpx.AsyncClient) -> None:
     response = await api.get("/health", headers={"X-Request-Id": "cart-req-1"})
 
     assert response.headers["x-request-id"] == "cart-req-1"
+
+
+@pytest.mark.parametrize("number", [926.0, 2e2])
+async def test_a_whole_number_written_with_a_fraction_is_that_integer(
+    api: httpx.AsyncClient, number: float
+) -> None:
+    # JSON has one number type: 926.0 is 926 (the OpenAPI `integer` says so too); 2.5 stays 422
+    cart_id = await new_cart(api)
+
+    response = await api.put(
+        f"/carts/{cart_id}/items/tea", json={"quantity": 1, "unit_price_cents": number}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["items"][0]["unit_price_cents"] == int(number)
+
+
+async def test_an_invalid_sku_is_422_even_with_a_stale_if_match(api: httpx.AsyncClient) -> None:
+    # RFC 9110 13.2.1: a request that fails without its precondition says why, not 412
+    cart_id = await new_cart(api)
+
+    deleted = await api.delete(f"/carts/{cart_id}/items/sp ace", headers={"If-Match": '"9"'})
+    put = await api.put(
+        f"/carts/{cart_id}/items/sp ace",
+        json={"quantity": 1, "unit_price_cents": 1},
+        headers={"If-Match": '"9"'},
+    )
+
+    assert (deleted.status_code, put.status_code) == (422, 422)
+
+
+async def test_a_sku_not_in_the_cart_is_404_even_with_a_stale_if_match(
+    api: httpx.AsyncClient,
+) -> None:
+    cart_id = await new_cart(api)
+
+    response = await api.delete(f"/carts/{cart_id}/items/tea", headers={"If-Match": '"9"'})
+
+    assert (response.status_code, response.json()["error"]) == (404, "item_not_found")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PATCH", "/carts/{id}", {"GET", "HEAD", "DELETE"}),
+        ("OPTIONS", "/carts/{id}", {"GET", "HEAD", "DELETE"}),
+        ("GET", "/carts/{id}/items/tea", {"PUT", "DELETE"}),
+        ("OPTIONS", "/carts/{id}/items/tea", {"PUT", "DELETE"}),
+        ("DELETE", "/carts", {"POST"}),
+    ],
+)
+async def test_405_and_options_list_every_method_of_the_path_in_allow(
+    api: httpx.AsyncClient, method: str, path: str, allowed: set[str]
+) -> None:
+    cart_id = await new_cart(api)
+
+    response = await api.request(method, path.format(id=cart_id))
+
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == allowed

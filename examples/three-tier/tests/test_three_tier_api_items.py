@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -84,10 +86,10 @@ async def test_put_with_a_different_key_in_the_body_is_422(api: httpx.AsyncClien
     assert (await api.put("/items/k", json={"key": "k", "v": 1})).status_code == 201
 
 
-async def test_put_that_dynamodb_rejects_is_422_not_500(api: httpx.AsyncClient) -> None:
+async def test_put_that_dynamodb_rejects_is_400_not_500(api: httpx.AsyncClient) -> None:
     response = await api.put("/items/huge", json={"n": 1e200})  # beyond DynamoDB's number range
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["error"] == "invalid_item"
 
 
@@ -201,3 +203,68 @@ async def test_missing_table_is_503(aws_env: object) -> None:
         response = await client.get("/items")
 
     assert response.status_code == 503
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"": null}',
+        b'{"a": {"": 1}}',
+        b'{"a": [{"b": {"": true}}]}',
+        b'{"n": 123456789012345678901234567890123456789012}',
+        b'{"n": 1e-200}',
+        b'{"s": "\\ud800"}',
+        b'{"deep": ' + b"[" * 33 + b"]" * 33 + b"}",
+        b'{"n": NaN}',
+    ],
+)
+async def test_an_item_dynamodb_would_not_store_is_400_and_poisons_nothing(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
+    # regression: PUT {"": null} answered 201; every later read of the table then answered 500
+    response = await api.put("/items/poison", content=body)
+
+    assert response.status_code in (400, 422), response.text
+    assert (await api.get("/items/poison")).status_code == 404
+    assert (await api.get("/items")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "number", ["12345678901234567890123456789012345678", "0.12345678901234567890123", "-1E+125"]
+)
+async def test_numbers_come_back_exactly_as_written(api: httpx.AsyncClient, number: str) -> None:
+    body = f'{{"n": {number}}}'.encode()
+
+    put = await api.put("/items/exact", content=body)
+    got = await api.get("/items/exact")
+
+    assert put.status_code == 201
+    assert json.loads(got.content, parse_float=Decimal)["n"] == Decimal(number)
+    assert put.content == got.content
+
+
+async def test_keys_are_limited_in_characters_as_the_openapi_document_says(
+    api: httpx.AsyncClient,
+) -> None:
+    longest = "\U0001f680" * 512  # 2048 bytes of UTF-8: DynamoDB's limit
+
+    assert (await api.put(f"/items/{longest}", json={})).status_code == 201
+    assert (await api.get(f"/items/{longest}x")).status_code == 400
+    assert (await api.get("/items/" + "k" * 513)).status_code == 400
+
+
+async def test_an_empty_cursor_is_400(api: httpx.AsyncClient) -> None:
+    response = await api.get("/items", params={"cursor": ""})
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_cursor")
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE", "OPTIONS", "POST"])
+async def test_405_lists_every_method_of_an_item_in_allow(
+    api: httpx.AsyncClient, method: str
+) -> None:
+    # regression: Allow named only GET and HEAD, as if PUT were not supported
+    response = await api.request(method, "/items/k")
+
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT"}

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from service_runtime import HTML_PAGE_POLICY
 
 from shipway.emulators import free_port
 
@@ -210,3 +211,29 @@ async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
     assert (first.status_code, stale.status_code, late.status_code) == (200, 200, 503)
     assert stale.text == first.text
     assert "Service unavailable" in late.text and "late-1" in late.text
+
+
+async def test_the_web_tier_documents_its_page(web_for: WebFactory, api_transport: Any) -> None:
+    # regression: the web tier served no OpenAPI document
+    web = await web_for(api_transport)
+
+    document = (await web.get("/openapi.json")).json()
+
+    page = document["paths"]["/"]["get"]["responses"]
+    assert set(page) == {"200", "503"}
+    assert "text/html" in page["200"]["content"] and "text/html" in page["503"]["content"]
+    assert set(document["paths"]) == {"/", "/healthz"}
+
+
+async def test_the_page_cannot_be_framed_and_keeps_its_own_policy(
+    web_for: WebFactory, api_transport: Any
+) -> None:
+    web = await web_for(api_transport)
+
+    response = await web.get("/")
+
+    assert response.headers.get_list("content-security-policy") == [HTML_PAGE_POLICY]
+    assert "frame-ancestors 'none'" in HTML_PAGE_POLICY
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from three_tier_api.attributes import JsonValue, from_attributes, to_attributes
+from three_tier_api.attributes import AttributeValue, JsonValue, from_attributes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -45,9 +45,9 @@ class ItemStore:
         item = response.get("Item")
         return from_attributes(item) if item else None
 
-    def put(self, item: dict[str, JsonValue]) -> bool:
-        """Store the item, replacing any with the same key; True when it is new."""
+    def put(self, item: dict[str, AttributeValue]) -> bool:
+        """Store the item (see ``to_attributes``), replacing any with its key; True when new."""
         response = self._client.put_item(
-            TableName=self.table_name, Item=to_attributes(item), ReturnValues="ALL_OLD"
+            TableName=self.table_name, Item=item, ReturnValues="ALL_OLD"
         )
         return not response.get("Attributes")

@@ -7,11 +7,13 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import httpx
-from service_runtime import AccessLog, RequestContextMiddleware, flushing
+from service_runtime import AccessLog, PreRenderedJson, RequestContextMiddleware, flushing
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import Route
 
 from three_tier_web.items_api import ItemsApi
+from three_tier_web.openapi import openapi_document
 from three_tier_web.page_cache import PageCache
 from three_tier_web.routes import ROUTES
 from three_tier_web.settings import SERVICE, WebSettings, get_settings
@@ -46,7 +48,10 @@ def create_app(
                 yield
 
     app = Starlette(
-        routes=ROUTES,
+        routes=[
+            *ROUTES,
+            Route("/openapi.json", PreRenderedJson(openapi_document()), methods=["GET"]),
+        ],
         lifespan=lifespan,
         middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
     )

@@ -83,3 +83,4 @@ ROUTES = [
     Route("/", index, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
 ]
+"""The page and the health check; the app adds /openapi.json."""

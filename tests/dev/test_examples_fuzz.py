@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CONFIG = Path(__file__).with_name("schemathesis.toml")
+CONFIGS = Path(__file__).with_name("schemathesis")
 SEED = 20261201
 MAX_EXAMPLES = 20
 # (example, service): every service of every example that serves an OpenAPI document
@@ -53,8 +53,11 @@ class ExampleSessions:
         if name != self.name:
             self.stop()
             target = self.folder / name
-            shutil.copytree(EXAMPLES / name, target,
-                            ignore=shutil.ignore_patterns(".shipway", "__pycache__", "tests"))
+            shutil.copytree(
+                EXAMPLES / name,
+                target,
+                ignore=shutil.ignore_patterns(".shipway", "__pycache__", "tests"),
+            )
             self.name, self.run = name, DevRun(target / "shipway.yml")
             session = self.run.wait_ready(timeout=90)
             self.urls = {service: entry["url"] for service, entry in session["services"].items()}
@@ -71,7 +74,9 @@ class ExampleSessions:
 
 
 @pytest.fixture(scope="session")
-def example_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], dict[str, str]]]:
+def example_urls(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], dict[str, str]]]:
     sessions = ExampleSessions(tmp_path_factory.mktemp("fuzzed-examples"))
     yield sessions.urls_of
     sessions.stop()
@@ -84,25 +89,60 @@ def bootcamp_token(url: str) -> str:
         return str(json.loads(response.read())["data"])
 
 
-def schemathesis_run(url: str, report: Path, headers: list[str]) -> subprocess.CompletedProcess[str]:
+def schemathesis_run(
+    url: str, config: Path, report: Path, headers: list[str]
+) -> subprocess.CompletedProcess[str]:
     command = [
-        sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG),
-        "run", f"{url}/openapi.json",
-        "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
-        "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--workers", "1",
-        "--generation-database", "none", "--request-timeout", "10", "--no-color",
-        "--report", "junit", "--report-junit-path", str(report),
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(config),
+        "run",
+        f"{url}/openapi.json",
+        "--checks",
+        "all",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--seed",
+        str(SEED),
+        "--workers",
+        "1",
+        "--generation-database",
+        "none",
+        "--request-timeout",
+        "10",
+        "--no-color",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
         *(option for header in headers for option in ("-H", header)),
     ]
     return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False)
 
 
 @pytest.mark.parametrize(("example", "service"), TARGETS)
-def test_example_openapi_is_fuzz_clean(example_urls: Callable[[str], dict[str, str]],
-                                       example: str, service: str, tmp_path: Path) -> None:
+def test_example_openapi_is_fuzz_clean(
+    example_urls: Callable[[str], dict[str, str]], example: str, service: str, tmp_path: Path
+) -> None:
     url = example_urls(example)[service]
     headers = [f"Authorization: Bearer {bootcamp_token(url)}"] if example == "bootcamp-api" else []
 
-    result = schemathesis_run(url, tmp_path / "junit.xml", headers)
+    config = CONFIGS / f"{example}-{service}.toml"
+    config = config if config.is_file() else CONFIGS / "default.toml"
+    result = schemathesis_run(url, config, tmp_path / "junit.xml", headers)
 
     assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    print(f"{example}/{service}: {summary(result.stdout)}")  # shown with -s: the figures
+
+
+def summary(output: str) -> str:
+    """'Operations: 5 selected / 5 total; 289 generated, 289 passed; No issues found in 7.7s'."""
+    lines = [line.strip() for line in output.splitlines()]
+    wanted = [line for line in lines if line.startswith("Operations:")]
+    wanted += [lines[i + 1] for i, line in enumerate(lines[:-1]) if line == "Test cases:"]
+    wanted += [line.strip("= ") for line in lines if line.startswith("=") and " in " in line]
+    return "; ".join(wanted)

@@ -60,7 +60,7 @@ def test_environment_follows_the_wiring_contract(write_manifest: WriteManifest) 
         "CACHE_SESSION_URL": "redis://127.0.0.1:6379/0", "REDIS_URL": "redis://127.0.0.1:6379/0",
         "JWT_KEY": "s3cret", "JWT_KEY_SECRET_ID": "devtest-dev-jwt-key",
         "GREETING": "hello", "DB_PASSWORD": "pw", "TOKEN": "tok", "KEY_AGAIN": "s3cret",
-        "PORT": "4000",
+        "PORT": "4000", "HOST": "127.0.0.1",
     }
 
 

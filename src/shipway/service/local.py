@@ -79,6 +79,8 @@ def service_environment(
         }
     )
     variables[wiring.PORT_VARIABLE] = str(port)
+    # dev.json advertises 127.0.0.1: a service on a laptop listens there only, not on the LAN
+    variables["HOST"] = "127.0.0.1"
     return variables
 
 

@@ -10,14 +10,13 @@ import anyio.to_thread
 import orjson
 from botocore.exceptions import BotoCoreError, ClientError
 from service_runtime import (
-    AccessLog,
     OrjsonResponse,
     PreRenderedJson,
-    RequestContextMiddleware,
     error_response,
-    flushing,
+    http_error_message,
+    message_internal_error,
+    service_app,
 )
-from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse, Response
@@ -27,7 +26,6 @@ from bootcamp_api import SERVICE
 from bootcamp_api.auth import authenticated_claims
 from bootcamp_api.bare_asgi import header, query_value, send_json
 from bootcamp_api.credentials import read_credentials
-from bootcamp_api.errors import EXCEPTION_HANDLERS, internal_error
 from bootcamp_api.netmask import cidr_to_mask, mask_to_cidr
 from bootcamp_api.openapi import OPENAPI
 from bootcamp_api.services import Services, build_services
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
 
+    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -135,11 +134,8 @@ async def key_unavailable(request: Request, exc: Exception) -> Response:
     return error_response(503, "the signing key is unavailable, try again later")
 
 
-def lifespan_for(
-    services: Services,
-    access_log: AccessLog | None,
-) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Read the signing key before serving (fail to start without one); flush the access log."""
+def lifespan_for(services: Services) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Read the signing key before serving (fail to start without one)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -148,8 +144,7 @@ def lifespan_for(
         except SigningKeyUnavailableError as error:
             logger.critical("cannot start without a JWT signing key", extra={"error": str(error)})
             raise
-        async with flushing(access_log):
-            yield
+        yield
 
     return lifespan
 
@@ -163,9 +158,6 @@ def create_app(
     """
     settings = settings or load_settings()
     services = services or build_services(settings)
-    access_log = (
-        AccessLog(service=SERVICE, logger="bootcamp_api.access") if settings.access_log else None
-    )
     conversions = {
         "/cidr-to-mask": Conversion("cidrToMask", cidr_to_mask),
         "/mask-to-cidr": Conversion("maskToCidr", mask_to_cidr),
@@ -177,18 +169,19 @@ def create_app(
         Route("/login", login, methods=["POST"]),
         Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    middleware = [
-        Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
-    ]
-    if fast_path:  # measured: the router and exception middleware are ~19 of ~65 us a request
-        middleware.append(Middleware(ConversionFastPath, endpoints=conversions))
-    app = Starlette(
+    # measured: the router and exception middleware are ~19 of ~65 us a request
+    fast = [Middleware(ConversionFastPath, endpoints=conversions)] if fast_path else []
+    app = service_app(
+        service=SERVICE,
+        settings=settings,
         routes=routes,
-        middleware=middleware,
-        exception_handlers={**EXCEPTION_HANDLERS, SigningKeyUnavailableError: key_unavailable},
-        lifespan=lifespan_for(services, access_log),
+        lifespan=lifespan_for(services),
+        middleware=fast,
+        render_error=message_internal_error,
+        exception_handlers={
+            HTTPException: http_error_message,
+            SigningKeyUnavailableError: key_unavailable,
+        },
     )
-    app.state.settings = settings
     app.state.services = services
-    app.state.access_log = access_log
     return app

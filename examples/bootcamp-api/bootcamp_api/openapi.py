@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from service_runtime import OPENAPI_PATH_ITEM, json_content
+
 from bootcamp_api import __version__
 
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+_json = json_content
 
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -103,18 +103,7 @@ OPENAPI: dict[str, Any] = {
             "Contiguous dotted netmask to prefix length.",
             "255.255.255.0",
         ),
-        "/openapi.json": {
-            "get": {
-                "summary": "This document.",
-                "operationId": "getOpenApi",
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1 document.",
-                        "content": {"application/json": {}},
-                    }
-                },
-            }
-        },
+        "/openapi.json": OPENAPI_PATH_ITEM,
     },
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},

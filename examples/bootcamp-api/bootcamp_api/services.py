@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 import boto3
-from botocore.config import Config
+from service_runtime.aws import client_config
 
 from bootcamp_api.logins import LoginService
 from bootcamp_api.passwords import PasswordHasher, ScryptParameters
@@ -16,6 +16,7 @@ from bootcamp_api.tokens import TokenService
 from bootcamp_api.users import UserTable
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -34,11 +35,8 @@ class Services:
 
 def aws_config(settings: Settings) -> Config:
     """Bounded timeouts and standard retries for every AWS client."""
-    return Config(
-        connect_timeout=settings.aws_timeout_seconds,
-        read_timeout=settings.aws_timeout_seconds,
-        retries={"mode": "standard", "max_attempts": 3},
-    )
+    timeout = settings.aws_timeout_seconds
+    return client_config(timeout=timeout, connect_timeout=timeout)
 
 
 def signing_keys(

@@ -7,9 +7,7 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-from service_runtime import AccessLog, PreRenderedJson, RequestContextMiddleware, flushing
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from service_runtime import PreRenderedJson, service_app
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -25,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
 
+    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.types import Receive, Scope, Send
 
@@ -88,11 +87,8 @@ async def stop(task: asyncio.Task[None]) -> None:
         await task
 
 
-def lifespan_for(
-    settings: Settings,
-    access_log: AccessLog | None,
-) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Open Redis, run the FizzBuzz writer and the access-log flusher; undo it at shutdown."""
+def lifespan_for(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Open Redis and run the FizzBuzz writer; undo it at shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -111,8 +107,7 @@ def lifespan_for(
             "fizzbuzz writer started", extra={"interval_s": settings.fizzbuzz_interval_seconds}
         )
         try:
-            async with flushing(access_log):
-                yield
+            yield
         finally:
             await stop(task)
             await redis.aclose()
@@ -124,22 +119,16 @@ def lifespan_for(
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application from settings (read from the environment when omitted)."""
     settings = settings or load_settings()
-    access_log = (
-        AccessLog(service=SERVICE, logger="magic8ball.access") if settings.access_log else None
-    )
     routes = [
         Route("/", EightBall(), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    app = Starlette(
+    return service_app(
+        service=SERVICE,
+        settings=settings,
         routes=routes,
-        middleware=[
-            Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
-        ],
-        lifespan=lifespan_for(settings, access_log),
+        lifespan=lifespan_for(settings),
+        render_error=internal_error,
     )
-    app.state.settings = settings
-    app.state.access_log = access_log
-    return app

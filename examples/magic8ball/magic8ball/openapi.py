@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service_runtime import OPENAPI_PATH_ITEM
+
 from magic8ball import __version__
 from magic8ball.answers import ANSWERS
 
@@ -66,17 +68,6 @@ OPENAPI: dict[str, Any] = {
                 },
             }
         },
-        "/openapi.json": {
-            "get": {
-                "summary": "This document.",
-                "operationId": "getOpenApi",
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1 document.",
-                        "content": {"application/json": {}},
-                    }
-                },
-            }
-        },
+        "/openapi.json": OPENAPI_PATH_ITEM,
     },
 }

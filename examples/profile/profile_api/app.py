@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
-from service_runtime import AccessLog, PreRenderedJson, RequestContextMiddleware, flushing
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from service_runtime import PreRenderedJson, http_error_message, message_internal_error, service_app
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
 from profile_api import SERVICE
-from profile_api.errors import EXCEPTION_HANDLERS, internal_error
 from profile_api.openapi import OPENAPI
 from profile_api.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
+    from starlette.applications import Starlette
     from starlette.requests import Request
 
 
@@ -35,28 +31,16 @@ def profile_document(settings: Settings) -> dict[str, object]:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application from settings (read from the environment when omitted)."""
     settings = settings or load_settings()
-    access_log = (
-        AccessLog(service=SERVICE, logger="profile_api.access") if settings.access_log else None
-    )
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with flushing(access_log):
-            yield
-
     routes = [
         Route("/", PreRenderedJson(profile_document(settings)), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    app = Starlette(
+    # errors are {"error": message}, the request id in its header: equal mistakes, equal bodies
+    return service_app(
+        service=SERVICE,
+        settings=settings,
         routes=routes,
-        middleware=[
-            Middleware(RequestContextMiddleware, render_error=internal_error, access_log=access_log)
-        ],
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error_message},
+        render_error=message_internal_error,
     )
-    app.state.settings = settings
-    app.state.access_log = access_log
-    return app

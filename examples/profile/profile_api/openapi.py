@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service_runtime import OPENAPI_PATH_ITEM
+
 from profile_api import __version__
 
 _ERROR = {
@@ -41,18 +43,7 @@ OPENAPI: dict[str, Any] = {
                 "responses": {"200": {"description": "Alive (empty body)."}},
             }
         },
-        "/openapi.json": {
-            "get": {
-                "summary": "This document.",
-                "operationId": "getOpenApi",
-                "responses": {
-                    "200": {
-                        "description": "OpenAPI 3.1 document.",
-                        "content": {"application/json": {}},
-                    }
-                },
-            }
-        },
+        "/openapi.json": OPENAPI_PATH_ITEM,
     },
     "components": {
         "schemas": {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service_runtime import json_content, operation
+
 from shop_cart import routes
 from shop_cart.bodies import MAX_BODY_BYTES, LineItemBody
 
@@ -32,18 +34,11 @@ _BODY_LIMIT = f"at most {MAX_BODY_BYTES} bytes; 413 beyond"
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'the cart version, e.g. "3"'}}
 
 
-def _json(schema: dict[str, Any], description: str, **headers: Any) -> dict[str, Any]:
-    answer = {"description": description, "content": {"application/json": {"schema": schema}}}
-    return {**answer, "headers": headers} if headers else answer
+_json = json_content
 
 
 def _operation(endpoint: Any, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "summary": endpoint.__doc__,
-        "operationId": endpoint.__name__,
-        "responses": {"503": _json(_ERROR, "DynamoDB unavailable"), **responses},
-        **extra,
-    }
+    return operation(endpoint, {"503": _json(_ERROR, "DynamoDB unavailable"), **responses}, **extra)
 
 
 def _changes(endpoint: Any, **extra: Any) -> dict[str, Any]:

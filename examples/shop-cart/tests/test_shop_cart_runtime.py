@@ -82,6 +82,6 @@ async def test_access_log_line_per_request(cart_app: Any, api: httpx.AsyncClient
 
     (entry,) = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert (entry["method"], entry["path"], entry["status"]) == ("POST", "/carts", 201)
-    assert (entry["logger"], entry["service"]) == ("shop_cart.access", "cart")
+    assert (entry["logger"], entry["service"]) == ("cart.access", "cart")
     assert entry["request_id"] == response.headers["x-request-id"] != "bad id with spaces"
     assert len(response.headers["x-request-id"]) == 32

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
-from service_runtime import BodyTooLargeError, error_response
+from service_runtime import BodyTooLargeError, error_response, http_error
 from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -32,12 +31,6 @@ async def api_error(_request: Request, exc: Exception) -> Response:
 
 async def too_large(_request: Request, exc: Exception) -> Response:
     return error_response(413, "body_too_large", str(exc))
-
-
-async def http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
-    return error_response(exc.status_code, code, exc.detail, headers=exc.headers)
 
 
 async def storage_error(_request: Request, exc: Exception) -> Response:

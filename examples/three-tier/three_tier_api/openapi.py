@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service_runtime import json_content, operation
+
 from three_tier_api import routes
 from three_tier_api.attributes import MAX_DEPTH, MAX_DIGITS
 from three_tier_api.requests import DEFAULT_LIMIT, MAX_BODY_BYTES, MAX_KEY_CHARACTERS, MAX_LIMIT
@@ -25,17 +27,8 @@ _SMALLEST = 1e-130
 _TOO_LARGE = 1e126
 
 
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _operation(endpoint: Any, responses: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "summary": endpoint.__doc__,
-        "operationId": endpoint.__name__,
-        "responses": responses,
-        **extra,
-    }
+_json = json_content
+_operation = operation
 
 
 def _list_items() -> dict[str, Any]:

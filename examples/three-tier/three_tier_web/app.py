@@ -7,9 +7,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import httpx
-from service_runtime import AccessLog, PreRenderedJson, RequestContextMiddleware, flushing
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from service_runtime import PreRenderedJson, service_app
 from starlette.routing import Route
 
 from three_tier_web.items_api import ItemsApi
@@ -21,6 +19,8 @@ from three_tier_web.settings import SERVICE, WebSettings, get_settings
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from starlette.applications import Starlette
+
 
 def create_app(
     settings: WebSettings | None = None,
@@ -30,9 +30,6 @@ def create_app(
 ) -> Starlette:
     """Build the web tier; its one HTTP client to the api lives as long as the app."""
     settings = settings or get_settings()
-    access_log = (
-        AccessLog(service=SERVICE, logger="three_tier_web.access") if settings.access_log else None
-    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -44,17 +41,9 @@ def create_app(
         ) as client:
             app.state.items_api = ItemsApi(client, max_items=settings.max_items)
             app.state.page_cache = PageCache[bytes](settings.page_cache_seconds, clock=clock)
-            async with flushing(access_log):
-                yield
+            yield
 
-    app = Starlette(
-        routes=[
-            *ROUTES,
-            Route("/openapi.json", PreRenderedJson(openapi_document()), methods=["GET"]),
-        ],
-        lifespan=lifespan,
-        middleware=[Middleware(RequestContextMiddleware, access_log=access_log)],
+    document = Route("/openapi.json", PreRenderedJson(openapi_document()), methods=["GET"])
+    return service_app(
+        service=SERVICE, settings=settings, routes=[*ROUTES, document], lifespan=lifespan
     )
-    app.state.settings = settings
-    app.state.access_log = access_log
-    return app

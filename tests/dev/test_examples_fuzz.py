@@ -121,7 +121,10 @@ def schemathesis_run(
         str(report),
         *(option for header in headers for option in ("-H", header)),
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=540, check=False)
+    # in the report's folder: schemathesis keeps its crash cache in the working directory
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=540, check=False, cwd=report.parent
+    )
 
 
 @pytest.mark.parametrize(("example", "service"), TARGETS)

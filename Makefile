@@ -45,7 +45,7 @@ test: setup system-check
 
 lint: setup
 	$(RUN) ruff check .
-	$(RUN) ruff format --check src
+	$(RUN) ruff format --check src examples
 	$(RUN) mypy
 	$(RUN) hadolint examples/*/Dockerfile
 

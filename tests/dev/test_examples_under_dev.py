@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -83,6 +84,21 @@ CHECKS: dict[str, Check] = {
 }
 
 
+def listening_addresses(port: int) -> set[str]:
+    """The addresses something listens on at this TCP port, read from /proc/net/tcp{,6}."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for row in Path(table).read_text().splitlines()[1:]:
+            local, state = row.split()[1], row.split()[3]
+            address, _, hex_port = local.partition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(socket.inet_ntop(
+                    socket.AF_INET if len(address) == 8 else socket.AF_INET6,
+                    b"".join(bytes.fromhex(address[i:i + 8])[::-1]
+                             for i in range(0, len(address), 8))))
+    return found
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
     def copy(name: str) -> Path:
@@ -104,6 +120,8 @@ def test_example_serves_its_contract_under_shipway_dev(name: str, example_copy: 
         session = run.wait_ready(timeout=60)
         urls = {service: entry["url"] for service, entry in session["services"].items()}
         CHECKS[name](urls)
+        for entry in session["services"].values():  # HOST=127.0.0.1: not reachable from the LAN
+            assert listening_addresses(entry["port"]) == {"127.0.0.1"}
         assert run.stop() == 0, run.output
         assert not run.dev_json.exists()
         assert run.leftovers() == []

@@ -75,6 +75,7 @@ def test_environment_follows_the_wiring_contract(write_manifest: WriteManifest) 
         "TOKEN": "tok",
         "KEY_AGAIN": "s3cret",
         "PORT": "4000",
+        "HOST": "127.0.0.1",
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import socket
 import subprocess
@@ -198,6 +199,25 @@ def test_a_service_that_exits_later_stops_everything_with_exit_1(start: Any) -> 
     assert dev.wait_exit() == 1
     assert "exiting on request" in dev.output
     assert "service 'api' exited with status 4" in dev.output
+    assert not dev.dev_json.exists()
+    assert dev.leftovers() == []
+
+
+@pytest.mark.parametrize("emulator", ["redis", "moto"])
+def test_an_emulator_that_dies_stops_everything_with_exit_1(start: Any, emulator: str) -> None:
+    dev = start("""
+        services:
+          api: {image: {build: {context: .}}, uses: [session]}
+        caches:
+          session: {}
+    """)
+    session = dev.wait_ready()
+    name = {"redis": "redis-server", "moto": "moto server"}[emulator]
+
+    os.kill(session["pids"][emulator], signal.SIGKILL)
+
+    assert dev.wait_exit() == 1, dev.output
+    assert f"error: {name}, which shipway dev started, exited with status -9" in dev.output
     assert not dev.dev_json.exists()
     assert dev.leftovers() == []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import TYPE_CHECKING
@@ -10,22 +9,25 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 import orjson
 from botocore.exceptions import BotoCoreError, ClientError
-from starlette.applications import Starlette
+from service_runtime import (
+    OrjsonResponse,
+    PreRenderedJson,
+    error_response,
+    http_error_message,
+    message_internal_error,
+    service_app,
+)
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bootcamp_api.access_log import AccessLog
+from bootcamp_api import SERVICE
 from bootcamp_api.auth import authenticated_claims
 from bootcamp_api.bare_asgi import header, query_value, send_json
 from bootcamp_api.credentials import read_credentials
-from bootcamp_api.errors import EXCEPTION_HANDLERS, error_response, internal_error
-from bootcamp_api.logs import SERVICE
 from bootcamp_api.netmask import cidr_to_mask, mask_to_cidr
 from bootcamp_api.openapi import OPENAPI
-from bootcamp_api.request_context import RequestContextMiddleware
-from bootcamp_api.responses import OrjsonResponse
 from bootcamp_api.services import Services, build_services
 from bootcamp_api.settings import Settings, load_settings
 from bootcamp_api.signing_keys import SigningKeyUnavailableError
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
 
+    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -53,8 +56,9 @@ async def login(request: Request) -> Response:
     username, password = await read_credentials(request)
     services: Services = request.app.state.services
     try:
-        user = await anyio.to_thread.run_sync(services.logins.authenticate, username, password,
-                                              limiter=services.login_limiter)
+        user = await anyio.to_thread.run_sync(
+            services.logins.authenticate, username, password, limiter=services.login_limiter
+        )
     except (BotoCoreError, ClientError) as error:
         logger.error("user table unavailable", extra={"error": str(error)})
         raise HTTPException(503, "the user store is unavailable, try again later") from None
@@ -84,8 +88,13 @@ class Conversion:
         value = query_value(scope, "value")
         if value is None:
             raise HTTPException(400, "missing query parameter: value")
-        await send_json(scope, send, orjson.dumps(
-            {"function": self.function, "input": value, "output": self.convert(value)}))
+        await send_json(
+            scope,
+            send,
+            orjson.dumps(
+                {"function": self.function, "input": value, "output": self.convert(value)}
+            ),
+        )
 
 
 _FAST_PATH_ERROR = "bootcamp_api.fast_path_error"
@@ -104,8 +113,11 @@ class ConversionFastPath:
         self.endpoints = endpoints
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint = self.endpoints.get(scope["path"]) if scope["type"] == "http" \
-            and scope["method"] == "GET" and not scope.get("root_path") else None
+        endpoint = (
+            self.endpoints.get(scope["path"])
+            if scope["type"] == "http" and scope["method"] == "GET" and not scope.get("root_path")
+            else None
+        )
         if endpoint is None:
             await self.app(scope, receive, send)
             return
@@ -116,20 +128,14 @@ class ConversionFastPath:
             await self.app(scope, receive, send)
 
 
-async def openapi(request: Request) -> Response:
-    """The OpenAPI document."""
-    return OrjsonResponse(OPENAPI)
-
-
 async def key_unavailable(request: Request, exc: Exception) -> Response:
     """No signing key: the service cannot issue or check tokens right now."""
     logger.error("jwt signing key unavailable", extra={"error": str(exc)})
     return error_response(503, "the signing key is unavailable, try again later")
 
 
-def lifespan_for(services: Services, access_log: AccessLog | None,
-                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Read the signing key before serving (fail to start without one); flush the access log."""
+def lifespan_for(services: Services) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Read the signing key before serving (fail to start without one)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -138,49 +144,44 @@ def lifespan_for(services: Services, access_log: AccessLog | None,
         except SigningKeyUnavailableError as error:
             logger.critical("cannot start without a JWT signing key", extra={"error": str(error)})
             raise
-        flusher = asyncio.create_task(access_log.run_flusher()) if access_log else None
-        try:
-            yield
-        finally:
-            if flusher is not None:
-                flusher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await flusher
+        yield
 
     return lifespan
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None,
-               fast_path: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, services: Services | None = None, fast_path: bool = True
+) -> Starlette:
     """Build the ASGI application (settings from the environment and AWS clients by default).
 
     fast_path=False sends the conversions through the router too (tests compare the two).
     """
     settings = settings or load_settings()
     services = services or build_services(settings)
-    access_log = AccessLog(service=SERVICE, logger="bootcamp_api.access") \
-        if settings.access_log else None
-    conversions = {"/cidr-to-mask": Conversion("cidrToMask", cidr_to_mask),
-                   "/mask-to-cidr": Conversion("maskToCidr", mask_to_cidr)}
+    conversions = {
+        "/cidr-to-mask": Conversion("cidrToMask", cidr_to_mask),
+        "/mask-to-cidr": Conversion("maskToCidr", mask_to_cidr),
+    }
     routes = [  # hot paths first: the router tries routes in order
         *(Route(path, endpoint, methods=["GET"]) for path, endpoint in conversions.items()),
         Route("/", ok, methods=["GET"]),
         Route("/_health", ok, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    middleware = [Middleware(RequestContextMiddleware, render_error=internal_error,
-                             access_log=access_log)]
-    if fast_path:  # measured: the router and exception middleware are ~19 of ~65 us a request
-        middleware.append(Middleware(ConversionFastPath, endpoints=conversions))
-    app = Starlette(
+    # measured: the router and exception middleware are ~19 of ~65 us a request
+    fast = [Middleware(ConversionFastPath, endpoints=conversions)] if fast_path else []
+    app = service_app(
+        service=SERVICE,
+        settings=settings,
         routes=routes,
-        middleware=middleware,
-        exception_handlers={**EXCEPTION_HANDLERS,  # type: ignore[dict-item]
-                            SigningKeyUnavailableError: key_unavailable},
-        lifespan=lifespan_for(services, access_log),
+        lifespan=lifespan_for(services),
+        middleware=fast,
+        render_error=message_internal_error,
+        exception_handlers={
+            HTTPException: http_error_message,
+            SigningKeyUnavailableError: key_unavailable,
+        },
     )
-    app.state.settings = settings
     app.state.services = services
-    app.state.access_log = access_log
     return app

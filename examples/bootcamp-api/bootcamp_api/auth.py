@@ -27,8 +27,7 @@ def bearer_token(header: str | None) -> str:
     return token.strip()
 
 
-async def authenticated_claims(authorization: str | None,
-                               tokens: TokenService) -> dict[str, Any]:
+async def authenticated_claims(authorization: str | None, tokens: TokenService) -> dict[str, Any]:
     """The claims of the valid token in an Authorization header (HTTPException 401 otherwise)."""
     token = bearer_token(authorization)
     try:

@@ -18,15 +18,15 @@ def header(scope: Scope, name: bytes) -> str | None:
     """The first value of header `name` (lower case), or None."""
     for key, value in scope["headers"]:
         if key == name:
-            return value.decode("latin-1")
+            text: str = value.decode("latin-1")
+            return text
     return None
 
 
 def query_value(scope: Scope, name: str) -> str | None:
     """The last value of query parameter `name`, or None when absent."""
     found = None
-    for key, value in parse_qsl(scope["query_string"].decode("latin-1"),
-                                keep_blank_values=True):
+    for key, value in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
         if key == name:
             found = value
     return found
@@ -34,7 +34,14 @@ def query_value(scope: Scope, name: str) -> str | None:
 
 async def send_json(scope: Scope, send: Send, body: bytes, status: int = 200) -> None:
     """Send body (already JSON) with its content type and length."""
-    await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body",
-                "body": b"" if scope["method"] == "HEAD" else body})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})

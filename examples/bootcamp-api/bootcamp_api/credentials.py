@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import orjson
+from service_runtime import BodyTooLargeError, read_body
 from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -31,23 +32,22 @@ async def read_credentials(request: Request) -> tuple[str, str]:
 
 async def read_limited(request: Request) -> bytes:
     """The request body, refusing more than MAX_BODY_BYTES."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HTTPException(413, f"the body may not exceed {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return await read_body(request, MAX_BODY_BYTES)
+    except BodyTooLargeError as error:
+        raise HTTPException(413, str(error)) from None
 
 
 def parse_form(body: bytes) -> dict[str, object]:
     """The first value of each form field."""
     try:
-        parsed = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=16,
-                          errors="strict")
+        parsed = parse_qs(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=16, errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
-        raise HTTPException(400, "the form is not valid UTF-8 application/x-www-form-urlencoded")\
-            from None
+        raise HTTPException(
+            400, "the form is not valid UTF-8 application/x-www-form-urlencoded"
+        ) from None
     return {name: values[0] for name, values in parsed.items()}
 
 
@@ -71,6 +71,7 @@ def validated(fields: dict[str, object]) -> tuple[str, str]:
     if not isinstance(username, str) or not isinstance(password, str):
         raise HTTPException(400, "username and password must be strings")
     if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
-        raise HTTPException(400, f"username is limited to {MAX_USERNAME} characters and "
-                                 f"password to {MAX_PASSWORD}")
+        raise HTTPException(
+            400, f"username is limited to {MAX_USERNAME} characters and password to {MAX_PASSWORD}"
+        )
     return username, password

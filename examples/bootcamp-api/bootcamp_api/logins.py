@@ -63,9 +63,14 @@ class LoginService:
         try:
             replaced = self.users.replace_password(user, new_hash)
         except (BotoCoreError, ClientError) as error:
-            logger.warning("password hash upgrade failed, will retry at the next login",
-                           extra={"username": user.username, "error": str(error)})
+            logger.warning(
+                "password hash upgrade failed, will retry at the next login",
+                extra={"username": user.username, "error": str(error)},
+            )
             return
-        logger.info("password hash upgraded" if replaced else
-                    "password hash changed concurrently, upgrade skipped",
-                    extra={"username": user.username, "scheme": "scrypt"})
+        logger.info(
+            "password hash upgraded"
+            if replaced
+            else "password hash changed concurrently, upgrade skipped",
+            extra={"username": user.username, "scheme": "scrypt"},
+        )

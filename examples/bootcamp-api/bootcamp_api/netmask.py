@@ -18,8 +18,9 @@ def _dotted(mask: int) -> str:
     return ".".join(str((mask >> shift) & 0xFF) for shift in (24, 16, 8, 0))
 
 
-_MASK_OF_PREFIX = {str(prefix): _dotted((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF)
-                   for prefix in range(1, 33)}
+_MASK_OF_PREFIX = {
+    str(prefix): _dotted((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF) for prefix in range(1, 33)
+}
 _PREFIX_OF_MASK = {mask: prefix for prefix, mask in _MASK_OF_PREFIX.items()}
 
 

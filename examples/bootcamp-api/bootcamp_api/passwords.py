@@ -37,8 +37,15 @@ class ScryptParameters:
 
     def derive(self, password: str, salt: bytes) -> bytes:
         """The scrypt key for password and salt."""
-        return hashlib.scrypt(password.encode(), salt=salt, n=self.n, r=self.r, p=self.p,
-                              maxmem=2 * self.memory_bytes + 1024 * 1024, dklen=_HASH_BYTES)
+        return hashlib.scrypt(
+            password.encode(),
+            salt=salt,
+            n=self.n,
+            r=self.r,
+            p=self.p,
+            maxmem=2 * self.memory_bytes + 1024 * 1024,
+            dklen=_HASH_BYTES,
+        )
 
 
 def legacy_digest(password: str, salt: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 import boto3
-from botocore.config import Config
+from service_runtime.aws import client_config
 
 from bootcamp_api.logins import LoginService
 from bootcamp_api.passwords import PasswordHasher, ScryptParameters
@@ -16,6 +16,7 @@ from bootcamp_api.tokens import TokenService
 from bootcamp_api.users import UserTable
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
@@ -34,29 +35,38 @@ class Services:
 
 def aws_config(settings: Settings) -> Config:
     """Bounded timeouts and standard retries for every AWS client."""
-    return Config(connect_timeout=settings.aws_timeout_seconds,
-                  read_timeout=settings.aws_timeout_seconds,
-                  retries={"mode": "standard", "max_attempts": 3})
+    timeout = settings.aws_timeout_seconds
+    return client_config(timeout=timeout, connect_timeout=timeout)
 
 
-def signing_keys(settings: Settings,
-                 secretsmanager: SecretsManagerClient | None = None) -> SigningKeySource:
+def signing_keys(
+    settings: Settings, secretsmanager: SecretsManagerClient | None = None
+) -> SigningKeySource:
     """Secrets Manager when JWT_KEY_SECRET_ID is set (JWT_KEY as fallback), else JWT_KEY."""
     fallback = settings.jwt_key.get_secret_value() if settings.jwt_key else None
     if settings.jwt_key_secret_id is None:
         assert fallback is not None  # guaranteed by Settings
         return StaticKey(fallback)
     client = secretsmanager or boto3.client("secretsmanager", config=aws_config(settings))
-    return SecretsManagerKey(client, settings.jwt_key_secret_id,
-                             max_age=settings.jwt_key_max_age_seconds, fallback=fallback)
+    return SecretsManagerKey(
+        client,
+        settings.jwt_key_secret_id,
+        max_age=settings.jwt_key_max_age_seconds,
+        fallback=fallback,
+    )
 
 
-def build_services(settings: Settings, *, dynamodb: DynamoDBClient | None = None,
-                   secretsmanager: SecretsManagerClient | None = None) -> Services:
+def build_services(
+    settings: Settings,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    secretsmanager: SecretsManagerClient | None = None,
+) -> Services:
     """Wire clients, the user table, the hasher and the token service."""
     dynamodb = dynamodb or boto3.client("dynamodb", config=aws_config(settings))
-    hasher = PasswordHasher(ScryptParameters(settings.scrypt_n, settings.scrypt_r,
-                                             settings.scrypt_p))
+    hasher = PasswordHasher(
+        ScryptParameters(settings.scrypt_n, settings.scrypt_r, settings.scrypt_p)
+    )
     keys = signing_keys(settings, secretsmanager)
     return Services(
         logins=LoginService(UserTable(dynamodb, settings.table_users), hasher),

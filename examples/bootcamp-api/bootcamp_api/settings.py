@@ -2,51 +2,53 @@
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Self
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+from service_runtime import ServiceSettings
 
 # HS256 with a key shorter than its 256-bit output weakens the signature (RFC 7518 §3.2).
 MIN_JWT_KEY_BYTES = 32
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Everything the bootcamp API reads from its environment."""
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
-
-    host: str = Field("0.0.0.0", description="Address to listen on.")  # noqa: S104 - container
-    port: int = Field(8000, ge=1, le=65535, description="TCP port to listen on.")
-    workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
-    log_level: LogLevel = Field("INFO", description="Minimum level of the JSON logs.")
-    access_log: bool = Field(True, description="Log one JSON line per request.")
-    shutdown_timeout: int = Field(
-        20, ge=1, le=120, description="Seconds in-flight requests get to finish after SIGTERM.")
+    port: int = Field(8000, ge=1024, le=65535, description="TCP port to listen on.")
     table_users: str = Field(
-        min_length=1, max_length=255, description="DynamoDB table of users (key: username).")
+        min_length=1, max_length=255, description="DynamoDB table of users (key: username)."
+    )
     jwt_key: SecretStr | None = Field(
-        None, description="HS256 signing key (at least 32 bytes); used when JWT_KEY_SECRET_ID "
-                          "is unset, or as a fallback when Secrets Manager cannot be reached.")
+        None,
+        description="HS256 signing key (at least 32 bytes); used when JWT_KEY_SECRET_ID "
+        "is unset, or as a fallback when Secrets Manager cannot be reached.",
+    )
     jwt_key_secret_id: str | None = Field(
-        None, min_length=1,
+        None,
+        min_length=1,
         description="Secrets Manager id (name or ARN) of the signing key; re-read after "
-                    "JWT_KEY_MAX_AGE_SECONDS so a rotated key is picked up.")
+        "JWT_KEY_MAX_AGE_SECONDS so a rotated key is picked up.",
+    )
     jwt_key_max_age_seconds: float = Field(
-        300, gt=0, le=86400, description="How long a key read from Secrets Manager is cached.")
+        300, gt=0, le=86400, description="How long a key read from Secrets Manager is cached."
+    )
     jwt_lifetime_seconds: int = Field(
-        3600, ge=60, le=7 * 86400, description="Lifetime of an issued token.")
+        3600, ge=60, le=7 * 86400, description="Lifetime of an issued token."
+    )
     scrypt_n: int = Field(
-        2**15, ge=2**10, le=2**20, description="scrypt cost N (a power of two) for new hashes.")
+        2**15, ge=2**10, le=2**20, description="scrypt cost N (a power of two) for new hashes."
+    )
     scrypt_r: int = Field(8, ge=1, le=32, description="scrypt block size r for new hashes.")
     scrypt_p: int = Field(1, ge=1, le=16, description="scrypt parallelism p for new hashes.")
     login_concurrency: int = Field(
-        4, ge=1, le=64,
-        description="Password hashes computed at once (each takes 128*N*r bytes of memory).")
+        4,
+        ge=1,
+        le=64,
+        description="Password hashes computed at once (each takes 128*N*r bytes of memory).",
+    )
     aws_timeout_seconds: float = Field(
-        3.0, gt=0, le=60, description="Connect and read timeout of DynamoDB and Secrets Manager.")
+        3.0, gt=0, le=60, description="Connect and read timeout of DynamoDB and Secrets Manager."
+    )
 
     @field_validator("scrypt_n")
     @classmethod
@@ -65,11 +67,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _a_key_is_configured(self) -> Self:
         if self.jwt_key is None and self.jwt_key_secret_id is None:
-            raise ValueError("set JWT_KEY_SECRET_ID (Secrets Manager) or JWT_KEY: "
-                             "without a signing key no token can be issued or checked")
+            raise ValueError(
+                "set JWT_KEY_SECRET_ID (Secrets Manager) or JWT_KEY: "
+                "without a signing key no token can be issued or checked"
+            )
         return self
 
 
 def load_settings() -> Settings:
     """Read the settings from the environment (raises pydantic.ValidationError)."""
-    return Settings()  # type: ignore[call-arg]
+    return Settings()

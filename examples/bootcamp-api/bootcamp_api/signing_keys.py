@@ -55,9 +55,16 @@ class SecretsManagerKey:
     tokens signed with the previous key stop verifying then, and their holders log in again.
     """
 
-    def __init__(self, client: SecretsManagerClient, secret_id: str, *, max_age: float,
-                 fallback: str | None = None, retry_after: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: SecretsManagerClient,
+        secret_id: str,
+        *,
+        max_age: float,
+        fallback: str | None = None,
+        retry_after: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.client = client
         self.secret_id = secret_id
         self.max_age = max_age
@@ -95,18 +102,19 @@ class SecretsManagerKey:
         if self._value is None and self.fallback is None:
             raise SigningKeyUnavailableError(
                 f"cannot read the JWT signing key {self.secret_id!r} from Secrets Manager "
-                f"({detail['error']}) and JWT_KEY is not set") from error
+                f"({detail['error']}) and JWT_KEY is not set"
+            ) from error
         if self._value is None:
             logger.warning("jwt signing key unreadable, using JWT_KEY for now", extra=detail)
             self._value = self.fallback
         else:
-            logger.warning("jwt signing key refresh failed, keeping the current key",
-                           extra=detail)
+            logger.warning("jwt signing key refresh failed, keeping the current key", extra=detail)
         self._expires = self.clock() + self.retry_after
 
     def _read(self) -> str:
         value = self.client.get_secret_value(SecretId=self.secret_id).get("SecretString")
         if not value or len(value.encode()) < MIN_JWT_KEY_BYTES:
             raise SigningKeyUnavailableError(
-                f"secret {self.secret_id!r} is empty or shorter than {MIN_JWT_KEY_BYTES} bytes")
+                f"secret {self.secret_id!r} is empty or shorter than {MIN_JWT_KEY_BYTES} bytes"
+            )
         return value

@@ -54,8 +54,13 @@ class VerifiedTokens:
 class TokenService:
     """Issue tokens for users and verify presented tokens."""
 
-    def __init__(self, keys: SigningKeySource, *, lifetime_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        keys: SigningKeySource,
+        *,
+        lifetime_seconds: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.keys = keys
         self.lifetime_seconds = lifetime_seconds
         self.clock = clock
@@ -64,8 +69,12 @@ class TokenService:
     async def issue(self, user: User) -> str:
         """A signed token for user, valid for lifetime_seconds."""
         now = int(self.clock())
-        claims = {"role": user.role, "sub": user.username, "iat": now,
-                  "exp": now + self.lifetime_seconds}
+        claims = {
+            "role": user.role,
+            "sub": user.username,
+            "iat": now,
+            "exp": now + self.lifetime_seconds,
+        }
         return jwt.encode(claims, await self.keys.current(), algorithm=ALGORITHM)
 
     async def verify(self, token: str) -> dict[str, Any]:
@@ -73,8 +82,12 @@ class TokenService:
         key = await self.keys.current()
         claims = self.verified.get(token, key, time.time())
         if claims is None:
-            claims = jwt.decode(token, key, algorithms=[ALGORITHM],
-                                options={"require": REQUIRED_CLAIMS},
-                                leeway=CLOCK_SKEW_SECONDS)
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                options={"require": REQUIRED_CLAIMS},
+                leeway=CLOCK_SKEW_SECONDS,
+            )
             self.verified.put(token, key, claims)
         return claims

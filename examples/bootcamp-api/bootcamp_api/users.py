@@ -31,9 +31,12 @@ class User:
     def from_item(cls, item: dict[str, Any]) -> User:
         """Read a DynamoDB item (low-level attribute values)."""
         try:
-            return cls(username=item["username"]["S"], role=item["role"]["S"],
-                       password=item["password"]["S"],
-                       salt=item["salt"]["S"] if "salt" in item else None)
+            return cls(
+                username=item["username"]["S"],
+                role=item["role"]["S"],
+                password=item["password"]["S"],
+                salt=item["salt"]["S"] if "salt" in item else None,
+            )
         except (KeyError, TypeError) as error:
             raise UserRecordError(f"user item lacks a string attribute: {error}") from None
 
@@ -48,7 +51,8 @@ class UserTable:
     def find(self, username: str) -> User | None:
         """The user with this username, or None."""
         response = self.client.get_item(
-            TableName=self.table_name, Key={"username": {"S": username}}, ConsistentRead=True)
+            TableName=self.table_name, Key={"username": {"S": username}}, ConsistentRead=True
+        )
         item = response.get("Item")
         return User.from_item(item) if item else None
 
@@ -59,11 +63,13 @@ class UserTable:
         """
         try:
             self.client.update_item(
-                TableName=self.table_name, Key={"username": {"S": user.username}},
+                TableName=self.table_name,
+                Key={"username": {"S": user.username}},
                 UpdateExpression="SET #password = :new REMOVE #salt",
                 ConditionExpression="#password = :old",
                 ExpressionAttributeNames={"#password": "password", "#salt": "salt"},
-                ExpressionAttributeValues={":new": {"S": new_hash}, ":old": {"S": user.password}})
+                ExpressionAttributeValues={":new": {"S": new_hash}, ":old": {"S": user.password}},
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False

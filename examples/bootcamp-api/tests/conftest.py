@@ -36,16 +36,17 @@ def seed_items() -> list[dict[str, Any]]:
     """The committed seed file, as the bucket loader would put it into the table."""
     deserializer = TypeDeserializer()
     raw = json.loads(SEED_USERS.read_text())
-    return [{name: deserializer.deserialize(value) for name, value in item.items()}
-            for item in raw]
+    return [{name: deserializer.deserialize(value) for name, value in item.items()} for item in raw]
 
 
 def create_users_table(name: str) -> None:
     dynamodb = boto3.resource("dynamodb")
     table = dynamodb.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "username", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "username", "AttributeType": "S"}])
+        AttributeDefinitions=[{"AttributeName": "username", "AttributeType": "S"}],
+    )
     table.wait_until_exists()
     with table.batch_writer() as batch:
         for item in seed_items():
@@ -54,7 +55,8 @@ def create_users_table(name: str) -> None:
 
 def stored_user(table_name: str, username: str) -> dict[str, Any]:
     item = boto3.client("dynamodb").get_item(
-        TableName=table_name, Key={"username": {"S": username}}, ConsistentRead=True)["Item"]
+        TableName=table_name, Key={"username": {"S": username}}, ConsistentRead=True
+    )["Item"]
     return {name: value["S"] for name, value in item.items()}
 
 
@@ -73,8 +75,12 @@ def jwt_key() -> str:
 
 @pytest.fixture
 def settings(users_table: str, jwt_key: str) -> Settings:
-    return Settings(table_users=users_table, jwt_key=jwt_key,  # type: ignore[arg-type]
-                    scrypt_n=FAST_SCRYPT_N, access_log=False)
+    return Settings(
+        table_users=users_table,
+        jwt_key=jwt_key,  # type: ignore[arg-type]
+        scrypt_n=FAST_SCRYPT_N,
+        access_log=False,
+    )
 
 
 @contextlib.asynccontextmanager

@@ -26,11 +26,18 @@ async def test_health_is_a_plain_ok(client: httpx.AsyncClient, path: str) -> Non
     assert response.headers["content-type"].startswith("text/plain")
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/nowhere", 404), ("GET", "/login", 405), ("POST", "/cidr-to-mask", 405),
-    ("DELETE", "/", 405)])
-async def test_framework_errors_are_json(client: httpx.AsyncClient, method: str, path: str,
-                                         status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/nowhere", 404),
+        ("GET", "/login", 405),
+        ("POST", "/cidr-to-mask", 405),
+        ("DELETE", "/", 405),
+    ],
+)
+async def test_framework_errors_are_json(
+    client: httpx.AsyncClient, method: str, path: str, status: int
+) -> None:
     response = await client.request(method, path)
 
     assert response.status_code == status
@@ -50,11 +57,16 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
 
     document = orjson.loads(response.content)
     routes = {route.path for route in client._transport.app.routes}  # type: ignore[attr-defined]
-    assert set(document["paths"]) == routes == {
-        "/", "/_health", "/login", "/cidr-to-mask", "/mask-to-cidr", "/openapi.json"}
+    assert (
+        set(document["paths"])
+        == routes
+        == {"/", "/_health", "/login", "/cidr-to-mask", "/mask-to-cidr", "/openapi.json"}
+    )
     assert document["paths"]["/cidr-to-mask"]["get"]["security"] == [{"bearer": []}]
     assert set(document["paths"]["/login"]["post"]["requestBody"]["content"]) == {
-        "application/x-www-form-urlencoded", "application/json"}
+        "application/x-www-form-urlencoded",
+        "application/json",
+    }
 
 
 def test_the_seed_file_holds_the_three_users_with_legacy_hashes() -> None:
@@ -66,7 +78,9 @@ def test_the_seed_file_holds_the_three_users_with_legacy_hashes() -> None:
         username, salt = item["username"]["S"], item["salt"]["S"]
         assert set(item) == {"username", "password", "salt", "role"}
         assert item["role"]["S"] == ROLES[username]
-        assert item["password"]["S"] == hashlib.sha512(
-            (PASSWORDS[username] + salt).encode()).hexdigest()
+        assert (
+            item["password"]["S"]
+            == hashlib.sha512((PASSWORDS[username] + salt).encode()).hexdigest()
+        )
         salts.add(salt)
     assert len(salts) == 3 and all(len(salt) >= 16 for salt in salts)

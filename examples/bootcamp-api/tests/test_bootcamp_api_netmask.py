@@ -47,21 +47,71 @@ def test_known_values() -> None:
     assert mask_to_cidr("255.255.240.0") == "20"
 
 
-@pytest.mark.parametrize("value", [
-    "0", "33", "-1", "100", "256", "08", "+8", " 8", "8 ", "8\n", "8.0", "1e1", "0x8", "eight",
-    "", "٣", "２", "3 2", "24/", "/24", "9" * 400,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0",
+        "33",
+        "-1",
+        "100",
+        "256",
+        "08",
+        "+8",
+        " 8",
+        "8 ",
+        "8\n",
+        "8.0",
+        "1e1",
+        "0x8",
+        "eight",
+        "",
+        "٣",
+        "２",
+        "3 2",
+        "24/",
+        "/24",
+        "9" * 400,
+    ],
+)
 def test_cidr_to_mask_rejects_everything_outside_1_to_32(value: str) -> None:
     assert cidr_to_mask(value) == INVALID
 
 
-@pytest.mark.parametrize("value", [
-    "0.0.0.0", "255.0.255.0", "255.255.255.253", "127.0.0.0", "0.255.255.255", "254.255.0.0",
-    "255.255.255", "255.255.255.0.0", "256.0.0.0", "255.256.0.0", "01.0.0.0", "255.0.0.00",
-    "255.000.0.0", " 255.0.0.0", "255.0.0.0 ", "255.0.0.0\n", "255. 0.0.0", "255..0.0",
-    "255.0.0.", ".255.0.0", "255,0,0,0", "0xff.0.0.0", "-255.0.0.0", "+255.0.0.0", "",
-    "255.0.0.0/8", "ffff:ffff::", "٢٥٥.0.0.0", "4294967040", "255.255.255.0\x00",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0.0.0.0",
+        "255.0.255.0",
+        "255.255.255.253",
+        "127.0.0.0",
+        "0.255.255.255",
+        "254.255.0.0",
+        "255.255.255",
+        "255.255.255.0.0",
+        "256.0.0.0",
+        "255.256.0.0",
+        "01.0.0.0",
+        "255.0.0.00",
+        "255.000.0.0",
+        " 255.0.0.0",
+        "255.0.0.0 ",
+        "255.0.0.0\n",
+        "255. 0.0.0",
+        "255..0.0",
+        "255.0.0.",
+        ".255.0.0",
+        "255,0,0,0",
+        "0xff.0.0.0",
+        "-255.0.0.0",
+        "+255.0.0.0",
+        "",
+        "255.0.0.0/8",
+        "ffff:ffff::",
+        "٢٥٥.0.0.0",
+        "4294967040",
+        "255.255.255.0\x00",
+    ],
+)
 def test_mask_to_cidr_rejects_malformed_and_non_contiguous_masks(value: str) -> None:
     assert mask_to_cidr(value) == INVALID
 
@@ -71,8 +121,9 @@ def test_every_single_octet_pattern_is_judged_by_contiguity() -> None:
         for byte in range(256):
             octets = ["255"] * position + [str(byte)] + ["0"] * (3 - position)
             mask = int(ipaddress.IPv4Address(".".join(octets)))
-            expected = str(32 - (~mask & 0xFFFFFFFF).bit_length()) if is_contiguous(mask) \
-                else INVALID
+            expected = (
+                str(32 - (~mask & 0xFFFFFFFF).bit_length()) if is_contiguous(mask) else INVALID
+            )
             assert mask_to_cidr(".".join(octets)) == expected, octets
 
 
@@ -87,8 +138,10 @@ def test_random_addresses_are_valid_only_when_contiguous() -> None:
 async def test_cidr_to_mask_over_http(client: httpx.AsyncClient) -> None:
     headers = {"Authorization": f"Bearer {await token_for(client)}"}
 
-    responses = [await client.get("/cidr-to-mask", params={"value": value}, headers=headers)
-                 for value in ("24", "0", "abc", "")]
+    responses = [
+        await client.get("/cidr-to-mask", params={"value": value}, headers=headers)
+        for value in ("24", "0", "abc", "")
+    ]
 
     assert [r.json() for r in responses] == [
         {"function": "cidrToMask", "input": "24", "output": "255.255.255.0"},
@@ -126,10 +179,13 @@ async def test_authentication_comes_before_validation(client: httpx.AsyncClient)
 
 
 @pytest.mark.parametrize("case", ["valid", "no token", "no value", "bad token"])
-async def test_fast_path_and_router_answer_byte_for_byte_alike(settings: Settings,
-                                                               case: str) -> None:
-    async with running(create_app(settings)) as fast, \
-            running(create_app(settings, fast_path=False)) as routed:
+async def test_fast_path_and_router_answer_byte_for_byte_alike(
+    settings: Settings, case: str
+) -> None:
+    async with (
+        running(create_app(settings)) as fast,
+        running(create_app(settings, fast_path=False)) as routed,
+    ):
         token = "not-a-jwt" if case == "bad token" else await token_for(fast)
         headers = {"X-Request-Id": "same-id"}
         if case != "no token":
@@ -137,8 +193,12 @@ async def test_fast_path_and_router_answer_byte_for_byte_alike(settings: Setting
         params = {} if case == "no value" else {"value": "24"}
         fast_answer, routed_answer = [
             await client.get("/cidr-to-mask", params=params, headers=headers)
-            for client in (fast, routed)]
+            for client in (fast, routed)
+        ]
 
     assert fast_answer.status_code == {"valid": 200, "no value": 400}.get(case, 401)
-    assert (fast_answer.status_code, fast_answer.headers.raw, fast_answer.content) == \
-        (routed_answer.status_code, routed_answer.headers.raw, routed_answer.content)
+    assert (fast_answer.status_code, fast_answer.headers.raw, fast_answer.content) == (
+        routed_answer.status_code,
+        routed_answer.headers.raw,
+        routed_answer.content,
+    )

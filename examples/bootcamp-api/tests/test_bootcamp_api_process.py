@@ -29,30 +29,35 @@ if TYPE_CHECKING:
 
 
 def test_login_convert_and_stop_cleanly_on_sigterm(
-        service_process: Callable[..., ServiceProcess], users_table: str,
-        aws_env: MotoServer) -> None:
+    service_process: Callable[..., ServiceProcess], users_table: str, aws_env: MotoServer
+) -> None:
     secret_name, key = f"jwt-key-{uuid.uuid4().hex[:8]}", secrets.token_urlsafe(48)
     boto3.client("secretsmanager").create_secret(Name=secret_name, SecretString=key)
     service = service_process({"TABLE_USERS": users_table, "JWT_KEY_SECRET_ID": secret_name})
 
-    login = httpx.post(f"{service.url}/login", data={"username": "admin", "password": "secret"},
-                       timeout=30)
+    login = httpx.post(
+        f"{service.url}/login", data={"username": "admin", "password": "secret"}, timeout=30
+    )
     token = login.json()["data"]
-    converted = httpx.get(f"{service.url}/mask-to-cidr", params={"value": "255.255.255.0"},
-                          headers={"Authorization": f"Bearer {token}", "X-Request-Id": "c-1"})
+    converted = httpx.get(
+        f"{service.url}/mask-to-cidr",
+        params={"value": "255.255.255.0"},
+        headers={"Authorization": f"Bearer {token}", "X-Request-Id": "c-1"},
+    )
 
     assert jwt.decode(token, key, algorithms=["HS256"])["role"] == "admin"
-    assert converted.json() == {"function": "maskToCidr", "input": "255.255.255.0",
-                                "output": "24"}
+    assert converted.json() == {"function": "maskToCidr", "input": "255.255.255.0", "output": "24"}
     assert stored_user(users_table, "admin")["password"].startswith("scrypt$32768$8$1$")
     assert service.wait_for_log(lambda e: e.get("request_id") == "c-1")["status"] == 200
 
     # GIVEN a login whose body is still arriving when the container is told to stop
     body = b"username=bob&password=thisIsNotAPasswordBob"
     with socket.create_connection(("127.0.0.1", service.port), timeout=30) as connection:
-        connection.sendall(b"POST /login HTTP/1.1\r\nHost: api\r\n"
-                           b"Content-Type: application/x-www-form-urlencoded\r\n"
-                           b"Content-Length: %d\r\n\r\n" % len(body) + body[:10])
+        connection.sendall(
+            b"POST /login HTTP/1.1\r\nHost: api\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body) + body[:10]
+        )
         # The worker accepts connections in order: once a later one is served, ours is accepted.
         assert httpx.get(f"{service.url}/_health").status_code == 200
         service.send_sigterm()
@@ -72,9 +77,14 @@ def test_login_convert_and_stop_cleanly_on_sigterm(
 def run_entrypoint(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("JWT_", "TABLE_"))}
     return subprocess.run(  # noqa: S603 - fixed argv
-        [sys.executable, "-m", "bootcamp_api"], cwd=EXAMPLE_DIR, capture_output=True, text=True,
-        env={**environment, "HOST": "127.0.0.1", "PORT": str(free_port()), **env}, timeout=60,
-        check=False)
+        [sys.executable, "-m", "bootcamp_api"],
+        cwd=EXAMPLE_DIR,
+        capture_output=True,
+        text=True,
+        env={**environment, "HOST": "127.0.0.1", "PORT": str(free_port()), **env},
+        timeout=60,
+        check=False,
+    )
 
 
 def test_refuses_to_start_without_any_key_setting() -> None:

@@ -64,21 +64,24 @@ def rotate(name: str) -> str:
     return value
 
 
-async def test_tokens_are_signed_with_the_secret(settings: Settings,
-                                                 secret: tuple[str, str]) -> None:
+async def test_tokens_are_signed_with_the_secret(
+    settings: Settings, secret: tuple[str, str]
+) -> None:
     name, value = secret
     from_secret = settings.model_copy(update={"jwt_key": None, "jwt_key_secret_id": name})
     async with running(create_app(from_secret)) as client:
         token = await token_for(client)
-        accepted = await client.get("/cidr-to-mask?value=8",
-                                    headers={"Authorization": f"Bearer {token}"})
+        accepted = await client.get(
+            "/cidr-to-mask?value=8", headers={"Authorization": f"Bearer {token}"}
+        )
 
     assert jwt.decode(token, value, algorithms=["HS256"])["sub"] == "bob"
     assert accepted.status_code == 200
 
 
 async def test_a_rotated_key_is_used_once_the_cached_one_is_too_old(
-        secret: tuple[str, str]) -> None:
+    secret: tuple[str, str],
+) -> None:
     name, first = secret
     clock, client = Clock(), CountingClient(boto3.client("secretsmanager"))
     keys = SecretsManagerKey(client, name, max_age=300, clock=clock)
@@ -95,7 +98,8 @@ async def test_a_rotated_key_is_used_once_the_cached_one_is_too_old(
 
 
 async def test_a_token_signed_before_rotation_stops_verifying_after_it(
-        settings: Settings, secret: tuple[str, str]) -> None:
+    settings: Settings, secret: tuple[str, str]
+) -> None:
     name, _ = secret
     clock = Clock()
     from_secret = settings.model_copy(update={"jwt_key": None, "jwt_key_secret_id": name})
@@ -103,12 +107,14 @@ async def test_a_token_signed_before_rotation_stops_verifying_after_it(
     services.keys.clock = clock  # type: ignore[attr-defined]
     async with running(create_app(from_secret, services=services)) as client:
         old_token = await token_for(client)
-        before = await client.get("/cidr-to-mask?value=8",
-                                  headers={"Authorization": f"Bearer {old_token}"})
+        before = await client.get(
+            "/cidr-to-mask?value=8", headers={"Authorization": f"Bearer {old_token}"}
+        )
         new_value = rotate(name)
         clock.now += from_secret.jwt_key_max_age_seconds + 1
-        old = await client.get("/cidr-to-mask?value=8",
-                               headers={"Authorization": f"Bearer {old_token}"})
+        old = await client.get(
+            "/cidr-to-mask?value=8", headers={"Authorization": f"Bearer {old_token}"}
+        )
         new_token = await token_for(client)
 
     assert before.status_code == 200  # verified, and remembered as verified, with the old key
@@ -117,7 +123,8 @@ async def test_a_token_signed_before_rotation_stops_verifying_after_it(
 
 
 async def test_an_outage_keeps_the_current_key_and_retries_later(
-        secret: tuple[str, str], caplog: pytest.LogCaptureFixture) -> None:
+    secret: tuple[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
     name, value = secret
     clock, client = Clock(), CountingClient(boto3.client("secretsmanager"))
     keys = SecretsManagerKey(client, name, max_age=300, retry_after=30, clock=clock)
@@ -136,8 +143,7 @@ async def test_an_outage_keeps_the_current_key_and_retries_later(
     assert during == after == value
     assert reads_during_outage == 2
     assert client.reads == 3
-    assert any(r.getMessage().startswith("jwt signing key refresh failed")
-               for r in caplog.records)
+    assert any(r.getMessage().startswith("jwt signing key refresh failed") for r in caplog.records)
 
 
 async def test_many_requests_at_expiry_cause_one_read(secret: tuple[str, str]) -> None:
@@ -159,16 +165,20 @@ async def test_no_key_at_all_refuses_to_start(aws_env: MotoServer) -> None:
 
 
 async def test_jwt_key_is_the_fallback_when_the_secret_cannot_be_read(
-        aws_env: MotoServer, caplog: pytest.LogCaptureFixture) -> None:
+    aws_env: MotoServer, caplog: pytest.LogCaptureFixture
+) -> None:
     fallback = "f" * 40
-    keys = SecretsManagerKey(boto3.client("secretsmanager"), "no-such-secret", max_age=300,
-                             fallback=fallback)
+    keys = SecretsManagerKey(
+        boto3.client("secretsmanager"), "no-such-secret", max_age=300, fallback=fallback
+    )
 
     await keys.prime()
 
     assert await keys.current() == fallback
-    assert any(r.getMessage() == "jwt signing key unreadable, using JWT_KEY for now"
-               for r in caplog.records)
+    assert any(
+        r.getMessage() == "jwt signing key unreadable, using JWT_KEY for now"
+        for r in caplog.records
+    )
 
 
 async def test_a_secret_shorter_than_32_bytes_is_refused(aws_env: MotoServer) -> None:
@@ -181,8 +191,9 @@ async def test_a_secret_shorter_than_32_bytes_is_refused(aws_env: MotoServer) ->
 
 
 async def test_the_app_does_not_start_without_a_key(settings: Settings) -> None:
-    unreadable = settings.model_copy(update={"jwt_key": None,
-                                             "jwt_key_secret_id": "no-such-secret"})
+    unreadable = settings.model_copy(
+        update={"jwt_key": None, "jwt_key_secret_id": "no-such-secret"}
+    )
     app = create_app(unreadable)
 
     with pytest.raises(SigningKeyUnavailableError):
@@ -193,8 +204,10 @@ async def test_the_app_does_not_start_without_a_key(settings: Settings) -> None:
 async def test_a_denied_read_is_a_clear_failure(secret: tuple[str, str]) -> None:
     class Denied:
         def get_secret_value(self, **kwargs: Any) -> Any:
-            raise ClientError({"Error": {"Code": "AccessDeniedException",
-                                         "Message": "not allowed"}}, "GetSecretValue")
+            raise ClientError(
+                {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}},
+                "GetSecretValue",
+            )
 
     keys = SecretsManagerKey(Denied(), secret[0], max_age=300)  # type: ignore[arg-type]
 

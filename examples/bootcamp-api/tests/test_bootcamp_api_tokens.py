@@ -46,10 +46,12 @@ async def test_a_valid_token_is_accepted(client: httpx.AsyncClient, path: str) -
 
 
 @pytest.mark.parametrize("path", PROTECTED)
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer   ", "Basic YWRtaW46c2VjcmV0", "Token abc"])
+@pytest.mark.parametrize(
+    "authorization", [None, "", "Bearer", "Bearer   ", "Basic YWRtaW46c2VjcmV0", "Token abc"]
+)
 async def test_a_missing_or_malformed_header_is_401(
-        client: httpx.AsyncClient, path: str, authorization: str | None) -> None:
+    client: httpx.AsyncClient, path: str, authorization: str | None
+) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
 
     response = await client.get(path, headers=headers)
@@ -79,17 +81,25 @@ def rejected_tokens(key: str) -> dict[str, str]:
         "alg none": forge({"alg": "none", "typ": "JWT"}, claims()),
         "alg None signed": forge({"alg": "None", "typ": "JWT"}, claims(), signature),
         "HS512 same key": jwt.encode(claims(), key, algorithm="HS512"),
-        "expired": jwt.encode(claims(iat=int(time.time()) - 7200, exp=int(time.time()) - 60),
-                              key, algorithm="HS256"),
-        "issued in the future": jwt.encode(claims(iat=int(time.time()) + 3600,
-                                                  exp=int(time.time()) + 7200),
-                                           key, algorithm="HS256"),
-        "no exp": jwt.encode({"role": "admin", "sub": "admin", "iat": int(time.time())},
-                             key, algorithm="HS256"),
-        "no role": jwt.encode({"sub": "admin", "iat": int(time.time()),
-                               "exp": int(time.time()) + 60}, key, algorithm="HS256"),
-        "no sub": jwt.encode({"role": "admin", "iat": int(time.time()),
-                              "exp": int(time.time()) + 60}, key, algorithm="HS256"),
+        "expired": jwt.encode(
+            claims(iat=int(time.time()) - 7200, exp=int(time.time()) - 60), key, algorithm="HS256"
+        ),
+        "issued in the future": jwt.encode(
+            claims(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200), key, algorithm="HS256"
+        ),
+        "no exp": jwt.encode(
+            {"role": "admin", "sub": "admin", "iat": int(time.time())}, key, algorithm="HS256"
+        ),
+        "no role": jwt.encode(
+            {"sub": "admin", "iat": int(time.time()), "exp": int(time.time()) + 60},
+            key,
+            algorithm="HS256",
+        ),
+        "no sub": jwt.encode(
+            {"role": "admin", "iat": int(time.time()), "exp": int(time.time()) + 60},
+            key,
+            algorithm="HS256",
+        ),
     }
 
 
@@ -105,7 +115,8 @@ async def test_a_bad_token_is_401(client: httpx.AsyncClient, jwt_key: str, case:
 
 
 async def test_a_token_made_elsewhere_with_the_right_key_is_accepted(
-        client: httpx.AsyncClient, jwt_key: str) -> None:
+    client: httpx.AsyncClient, jwt_key: str
+) -> None:
     token = jwt.encode(claims(role="viewer", sub="someone"), jwt_key, algorithm="HS256")
 
     response = await client.get(PROTECTED[0], headers={"Authorization": f"Bearer {token}"})
@@ -128,10 +139,10 @@ def test_verified_tokens_forget_expired_tokens_and_other_keys() -> None:
     cache.put("t1", "key-a", {"exp": 1000})
 
     assert cache.get("t1", "key-a", now=1000 + CLOCK_SKEW_SECONDS - 1) == {"exp": 1000}
-    assert cache.get("t1", "key-b", now=900) is None          # the key changed
-    assert cache.get("t1", "key-a", now=900) is None          # and the entry is gone
+    assert cache.get("t1", "key-b", now=900) is None  # the key changed
+    assert cache.get("t1", "key-a", now=900) is None  # and the entry is gone
     cache.put("t2", "key-a", {"exp": 1000})
-    assert cache.get("t2", "key-a", now=1000 + CLOCK_SKEW_SECONDS) is None   # expired
+    assert cache.get("t2", "key-a", now=1000 + CLOCK_SKEW_SECONDS) is None  # expired
     assert cache.get("unknown", "key-a", now=0) is None
 
 
@@ -146,7 +157,8 @@ def test_verified_tokens_drop_the_oldest_beyond_capacity() -> None:
 
 
 async def test_a_token_is_accepted_again_from_the_cache_but_never_a_tampered_one(
-        client: httpx.AsyncClient, jwt_key: str) -> None:
+    client: httpx.AsyncClient, jwt_key: str
+) -> None:
     token = jwt.encode(claims(role="viewer"), jwt_key, algorithm="HS256")
     headers = {"Authorization": f"Bearer {token}"}
     head, payload, signature = token.split(".")

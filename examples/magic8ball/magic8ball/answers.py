@@ -7,14 +7,27 @@ from urllib.parse import unquote_plus
 
 ANSWERS = (
     # affirmative
-    "It is certain.", "It is decidedly so.", "Without a doubt.", "Yes definitely.",
-    "You may rely on it.", "As I see it, yes.", "Most likely.", "Outlook good.", "Yes.",
+    "It is certain.",
+    "It is decidedly so.",
+    "Without a doubt.",
+    "Yes definitely.",
+    "You may rely on it.",
+    "As I see it, yes.",
+    "Most likely.",
+    "Outlook good.",
+    "Yes.",
     "Signs point to yes.",
     # non-committal
-    "Reply hazy, try again.", "Ask again later.", "Better not tell you now.",
-    "Cannot predict now.", "Concentrate and ask again.",
+    "Reply hazy, try again.",
+    "Ask again later.",
+    "Better not tell you now.",
+    "Cannot predict now.",
+    "Concentrate and ask again.",
     # negative
-    "Don't count on it.", "My reply is no.", "My sources say no.", "Outlook not so good.",
+    "Don't count on it.",
+    "My reply is no.",
+    "My sources say no.",
+    "Outlook not so good.",
     "Very doubtful.",
 )
 

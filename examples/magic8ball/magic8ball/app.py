@@ -7,26 +7,23 @@ import contextlib
 import logging
 from typing import TYPE_CHECKING
 
-import orjson
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
+from service_runtime import PreRenderedJson, service_app
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from magic8ball.access_log import AccessLog
+from magic8ball import SERVICE
 from magic8ball.answers import has_question, shake
 from magic8ball.backoff import Backoff
 from magic8ball.fizzbuzz import FizzBuzzWriter
-from magic8ball.logs import SERVICE
 from magic8ball.openapi import OPENAPI
 from magic8ball.redis_connection import connect, is_ready
-from magic8ball.request_context import RequestContextMiddleware
 from magic8ball.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Coroutine
+    from collections.abc import AsyncIterator, Callable
     from contextlib import AbstractAsyncContextManager
 
+    from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.types import Receive, Scope, Send
 
@@ -50,10 +47,19 @@ class EightBall:
             status, body = 200, shake()
         else:
             status, body = 400, MISSING_Q_BODY
-        await send({"type": "http.response.start", "status": status, "headers": [
-            (b"content-type", TEXT_BYTES), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body",
-                    "body": b"" if scope["method"] == "HEAD" else body})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", TEXT_BYTES),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
 
 
 async def health(request: Request) -> Response:
@@ -69,11 +75,6 @@ async def ready(request: Request) -> Response:
     return PlainTextResponse("redis unavailable", status_code=503)
 
 
-async def openapi(request: Request) -> Response:
-    """The OpenAPI document."""
-    return Response(orjson.dumps(OPENAPI), media_type="application/json")
-
-
 def internal_error(request_id: str) -> tuple[bytes, bytes]:
     """The body of a 500: plain text, no traceback (the logs have it)."""
     return TEXT.encode(), b"Internal Server Error"
@@ -86,29 +87,29 @@ async def stop(task: asyncio.Task[None]) -> None:
         await task
 
 
-def lifespan_for(settings: Settings, access_log: AccessLog | None,
-                 ) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
-    """Open Redis, run the FizzBuzz writer and the access-log flusher; undo it at shutdown."""
+def lifespan_for(settings: Settings) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    """Open Redis and run the FizzBuzz writer; undo it at shutdown."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         redis = connect(settings)
         app.state.redis = redis
-        writer = FizzBuzzWriter(redis, counter_key=settings.fizzbuzz_counter_key,
-                                ttl_seconds=settings.fizzbuzz_ttl_seconds)
+        writer = FizzBuzzWriter(
+            redis,
+            counter_key=settings.fizzbuzz_counter_key,
+            ttl_seconds=settings.fizzbuzz_ttl_seconds,
+        )
         backoff = Backoff(settings.backoff_initial_seconds, settings.backoff_max_seconds)
-        jobs: list[Coroutine[None, None, None]] = [
-            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff)]
-        if access_log is not None:
-            jobs.append(access_log.run_flusher())
-        tasks = [asyncio.create_task(job) for job in jobs]
-        logger.info("fizzbuzz writer started",
-                    extra={"interval_s": settings.fizzbuzz_interval_seconds})
+        task = asyncio.create_task(
+            writer.run(interval=settings.fizzbuzz_interval_seconds, backoff=backoff)
+        )
+        logger.info(
+            "fizzbuzz writer started", extra={"interval_s": settings.fizzbuzz_interval_seconds}
+        )
         try:
             yield
         finally:
-            for task in tasks:
-                await stop(task)
+            await stop(task)
             await redis.aclose()
             logger.info("fizzbuzz writer stopped")
 
@@ -118,20 +119,16 @@ def lifespan_for(settings: Settings, access_log: AccessLog | None,
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the ASGI application from settings (read from the environment when omitted)."""
     settings = settings or load_settings()
-    access_log = AccessLog(service=SERVICE, logger="magic8ball.access") \
-        if settings.access_log else None
     routes = [
         Route("/", EightBall(), methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
-        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/openapi.json", PreRenderedJson(OPENAPI), methods=["GET"]),
     ]
-    app = Starlette(
+    return service_app(
+        service=SERVICE,
+        settings=settings,
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware, render_error=internal_error,
-                               access_log=access_log)],
-        lifespan=lifespan_for(settings, access_log),
+        lifespan=lifespan_for(settings),
+        render_error=internal_error,
     )
-    app.state.settings = settings
-    app.state.access_log = access_log
-    return app

@@ -21,5 +21,5 @@ class Backoff:
 
     def delay(self, failures: int) -> float:
         """Seconds to wait after `failures` consecutive failures (failures >= 1)."""
-        ceiling = min(self.maximum, self.initial * 2 ** min(failures - 1, 62))
+        ceiling = min(self.maximum, self.initial * 2.0 ** min(failures - 1, 62))
         return ceiling / 2 + self.random() * ceiling / 2

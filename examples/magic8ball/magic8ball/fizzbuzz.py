@@ -57,9 +57,14 @@ class FizzBuzzWriter:
             except Exception as error:  # noqa: BLE001 - this loop must outlive any failure
                 failures += 1
                 delay = backoff.delay(failures)
-                logger.warning("fizzbuzz step failed, retrying", extra={
-                    "error": f"{type(error).__name__}: {error}", "failures": failures,
-                    "retry_in_s": round(delay, 3)})
+                logger.warning(
+                    "fizzbuzz step failed, retrying",
+                    extra={
+                        "error": f"{type(error).__name__}: {error}",
+                        "failures": failures,
+                        "retry_in_s": round(delay, 3),
+                    },
+                )
                 await pause(delay)
                 continue
             if failures:

@@ -2,43 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+from service_runtime import ServiceSettings
 
 
-class Settings(BaseSettings):
+class Settings(ServiceSettings):
     """Everything the magic8ball service reads from its environment."""
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
-
-    host: str = Field("0.0.0.0", description="Address to listen on.")  # noqa: S104 - container
-    port: int = Field(8080, ge=1, le=65535, description="TCP port to listen on.")
-    workers: int = Field(1, ge=1, le=64, description="Server worker processes.")
-    log_level: LogLevel = Field("INFO", description="Minimum level of the JSON logs.")
-    access_log: bool = Field(True, description="Log one JSON line per request.")
-    shutdown_timeout: int = Field(
-        20, ge=1, le=120, description="Seconds in-flight requests get to finish after SIGTERM.")
     redis_url: str = Field(
         "redis://127.0.0.1:6379/0",
         description="redis://[:password@]host:port/db, or rediss:// for TLS (ElastiCache); "
-                    "TLS options go in the query string, e.g. ?ssl_ca_certs=/path/ca.pem.")
+        "TLS options go in the query string, e.g. ?ssl_ca_certs=/path/ca.pem.",
+    )
     redis_timeout_seconds: float = Field(
-        0.5, gt=0, le=10, description="Connect and command timeout; bounds GET /ready.")
+        0.5, gt=0, le=10, description="Connect and command timeout; bounds GET /ready."
+    )
     fizzbuzz_interval_seconds: float = Field(
-        1.0, gt=0, le=3600, description="Seconds between two FizzBuzz numbers.")
+        1.0, gt=0, le=3600, description="Seconds between two FizzBuzz numbers."
+    )
     fizzbuzz_counter_key: str = Field(
-        "fizzbuzz:counter", min_length=1, description="Redis key of the shared counter.")
+        "fizzbuzz:counter", min_length=1, description="Redis key of the shared counter."
+    )
     fizzbuzz_ttl_seconds: int = Field(
-        86400, ge=0, description="Expiry of each written number; 0 keeps them forever.")
+        86400, ge=0, description="Expiry of each written number; 0 keeps them forever."
+    )
     backoff_initial_seconds: float = Field(
-        0.5, gt=0, description="First retry delay while Redis is unavailable.")
+        0.5, gt=0, description="First retry delay while Redis is unavailable."
+    )
     backoff_max_seconds: float = Field(
-        30.0, gt=0, description="Longest retry delay while Redis is unavailable.")
+        30.0, gt=0, description="Longest retry delay while Redis is unavailable."
+    )
 
     @field_validator("redis_url")
     @classmethod

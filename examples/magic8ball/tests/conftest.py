@@ -28,9 +28,14 @@ TEST_DB = 5
 def fast_settings(redis_url: str, **overrides: object) -> Settings:
     """Settings for tests: a quick writer, quick retries, no access log."""
     values: dict[str, object] = {
-        "redis_url": redis_url, "access_log": False, "fizzbuzz_interval_seconds": 0.02,
-        "backoff_initial_seconds": 0.02, "backoff_max_seconds": 0.1,
-        "redis_timeout_seconds": 0.3, **overrides}
+        "redis_url": redis_url,
+        "access_log": False,
+        "fizzbuzz_interval_seconds": 0.02,
+        "backoff_initial_seconds": 0.02,
+        "backoff_max_seconds": 0.1,
+        "redis_timeout_seconds": 0.3,
+        **overrides,
+    }
     return Settings(**values)  # type: ignore[arg-type]
 
 

@@ -31,10 +31,25 @@ def reference(number: int) -> str:
     return str(number)
 
 
-@pytest.mark.parametrize(("number", "expected"), [
-    (1, "1"), (2, "2"), (3, "Fizz"), (5, "Buzz"), (6, "Fizz"), (10, "Buzz"), (15, "FizzBuzz"),
-    (30, "FizzBuzz"), (31, "31"), (45, "FizzBuzz"), (99, "Fizz"), (100, "Buzz"),
-    (10**12, "Buzz"), (3 * 5 * 7 * 10**9, "FizzBuzz")])
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        (1, "1"),
+        (2, "2"),
+        (3, "Fizz"),
+        (5, "Buzz"),
+        (6, "Fizz"),
+        (10, "Buzz"),
+        (15, "FizzBuzz"),
+        (30, "FizzBuzz"),
+        (31, "31"),
+        (45, "FizzBuzz"),
+        (99, "Fizz"),
+        (100, "Buzz"),
+        (10**12, "Buzz"),
+        (3 * 5 * 7 * 10**9, "FizzBuzz"),
+    ],
+)
 def test_fizzbuzz_of_known_numbers(number: int, expected: str) -> None:
     assert fizzbuzz(number) == expected
 
@@ -60,7 +75,8 @@ def test_backoff_jitter_spreads_replicas_apart() -> None:
 
 
 async def test_a_step_takes_the_next_number_and_stores_its_fizzbuzz(
-        redis_url: str, redis_client: redis.Redis) -> None:
+    redis_url: str, redis_client: redis.Redis
+) -> None:
     async with Redis.from_url(redis_url) as client:
         writer = FizzBuzzWriter(client, counter_key="fb:counter", ttl_seconds=600)
         written = [await writer.write_next() for _ in range(16)]
@@ -71,8 +87,7 @@ async def test_a_step_takes_the_next_number_and_stores_its_fizzbuzz(
     assert 590 < redis_client.ttl("15") <= 600
 
 
-async def test_a_zero_ttl_keeps_numbers_forever(redis_url: str,
-                                                redis_client: redis.Redis) -> None:
+async def test_a_zero_ttl_keeps_numbers_forever(redis_url: str, redis_client: redis.Redis) -> None:
     async with Redis.from_url(redis_url) as client:
         await FizzBuzzWriter(client, counter_key="c", ttl_seconds=0).write_next()
 
@@ -81,10 +96,10 @@ async def test_a_zero_ttl_keeps_numbers_forever(redis_url: str,
 
 
 async def test_replicas_sharing_the_counter_never_write_a_number_twice(
-        redis_url: str, redis_client: redis.Redis) -> None:
+    redis_url: str, redis_client: redis.Redis
+) -> None:
     async with Redis.from_url(redis_url) as first, Redis.from_url(redis_url) as second:
-        writers = [FizzBuzzWriter(c, counter_key="shared", ttl_seconds=60)
-                   for c in (first, second)]
+        writers = [FizzBuzzWriter(c, counter_key="shared", ttl_seconds=60) for c in (first, second)]
         results = await asyncio.gather(*(writers[n % 2].write_next() for n in range(100)))
 
     assert sorted(number for number, _ in results) == list(range(1, 101))
@@ -92,8 +107,9 @@ async def test_replicas_sharing_the_counter_never_write_a_number_twice(
     assert redis_client.get("90") == "FizzBuzz"
 
 
-async def test_the_app_writes_fizzbuzz_in_the_background(redis_url: str,
-                                                         redis_client: redis.Redis) -> None:
+async def test_the_app_writes_fizzbuzz_in_the_background(
+    redis_url: str, redis_client: redis.Redis
+) -> None:
     settings = fast_settings(redis_url, fizzbuzz_interval_seconds=0.01)
     async with running(create_app(settings)):
         with anyio.fail_after(10):

@@ -1,32 +1,16 @@
-"""JSON logs: the formatter carries the request id; the access log records every request."""
+"""The access log records every request, with the service's name."""
 
 from __future__ import annotations
 
 import io
-import logging
 
 import orjson
 import pytest
 from magic8ball.app import create_app
-from magic8ball.logs import REQUEST_ID, JsonFormatter
 
 from .conftest import fast_settings, running
 
 pytestmark = pytest.mark.anyio
-
-
-def test_formatter_writes_one_json_object_with_the_request_id() -> None:
-    record = logging.makeLogRecord({"name": "magic8ball.x", "levelname": "WARNING",
-                                    "msg": "redis %s", "args": ("down",), "failures": 3})
-    token = REQUEST_ID.set("r-9")
-    try:
-        entry = orjson.loads(JsonFormatter().format(record))
-    finally:
-        REQUEST_ID.reset(token)
-
-    assert entry | {"timestamp": None} == {
-        "timestamp": None, "level": "WARNING", "logger": "magic8ball.x", "message": "redis down",
-        "service": "magic8ball", "request_id": "r-9", "failures": 3}
 
 
 async def test_each_request_gets_one_access_line(redis_url: str) -> None:

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 def test_answers_writes_fizzbuzz_and_stops_cleanly_on_sigterm(
-        service_process: Callable[..., ServiceProcess], redis_url: str,
-        redis_client: redis.Redis) -> None:
+    service_process: Callable[..., ServiceProcess], redis_url: str, redis_client: redis.Redis
+) -> None:
     service = service_process({"REDIS_URL": redis_url, "FIZZBUZZ_INTERVAL_SECONDS": "0.05"})
 
     answer = httpx.get(f"{service.url}/", params={"q": "ship it?"}, headers={"X-Request-Id": "p1"})
@@ -54,8 +54,14 @@ def test_answers_writes_fizzbuzz_and_stops_cleanly_on_sigterm(
 
 
 def test_help_documents_the_options() -> None:
-    result = subprocess.run([sys.executable, "-m", "magic8ball", "--help"], cwd=EXAMPLE_DIR,
-                            capture_output=True, text=True, timeout=30, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "magic8ball", "--help"],
+        cwd=EXAMPLE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
     assert result.returncode == 0
     for name in ("REDIS_URL", "PORT", "FIZZBUZZ_INTERVAL_SECONDS", "rediss://"):

@@ -50,7 +50,8 @@ def logged(caplog: pytest.LogCaptureFixture, message: str) -> bool:
 
 
 async def test_answers_keep_flowing_while_redis_is_down_and_writing_resumes(
-        own_redis: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    own_redis: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="magic8ball")
     async with running(create_app(fast_settings(own_redis.url))) as client:
         # GIVEN a writer that is writing
@@ -58,8 +59,11 @@ async def test_answers_keep_flowing_while_redis_is_down_and_writing_resumes(
         # WHEN Redis stops
         own_redis.stop()
         await eventually(lambda: logged(caplog, "fizzbuzz step failed, retrying"))
-        answer, ready, health = (await client.get("/?q=x"), await client.get("/ready"),
-                                 await client.get("/health"))
+        answer, ready, health = (
+            await client.get("/?q=x"),
+            await client.get("/ready"),
+            await client.get("/health"),
+        )
         # THEN the ball still answers, readiness fails, liveness holds
         assert answer.status_code == 200 and answer.text.startswith("Magic 8-ball says: ")
         assert ready.status_code == 503
@@ -116,7 +120,8 @@ async def test_a_password_in_the_url_authenticates(redis_with_password: RedisSer
 
 
 async def test_a_wrong_password_is_not_ready_and_is_logged(
-        redis_with_password: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    redis_with_password: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
     url = f"redis://:wrong@127.0.0.1:{redis_with_password.port}/0"
     async with running(create_app(fast_settings(url))) as client:
         ready = await client.get("/ready")
@@ -131,29 +136,48 @@ async def test_a_wrong_password_is_not_ready_and_is_logged(
 def write_certificates(directory: Path) -> tuple[Path, Path, Path]:
     """A private CA and a server certificate for localhost / 127.0.0.1."""
     now = datetime.datetime.now(datetime.UTC)
-    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(
-        ec.SECP256R1())
+    ca_key, server_key = (
+        ec.generate_private_key(ec.SECP256R1()),
+        ec.generate_private_key(ec.SECP256R1()),
+    )
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "magic8ball test CA")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .sign(ca_key, hashes.SHA256()))
-    server = (x509.CertificateBuilder()
-              .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-              .issuer_name(ca_name).public_key(server_key.public_key())
-              .serial_number(x509.random_serial_number())
-              .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
-              .add_extension(x509.SubjectAlternativeName([
-                  x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                  critical=False)
-              .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    server = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
+        .public_key(server_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     paths = directory / "ca.pem", directory / "server.pem", directory / "server.key"
     paths[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     paths[1].write_bytes(server.public_bytes(serialization.Encoding.PEM))
-    paths[2].write_bytes(server_key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption()))
+    paths[2].write_bytes(
+        server_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
     return paths
 
 
@@ -162,11 +186,33 @@ def tls_redis(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     """redis-server speaking only TLS, with AUTH, as ElastiCache with in-transit encryption."""
     ca, cert, key = write_certificates(tmp_path)
     port = free_port()
-    process = subprocess.Popen([  # noqa: S603, S607 - fixed argv
-        "redis-server", "--port", "0", "--tls-port", str(port), "--bind", "127.0.0.1",
-        "--tls-cert-file", str(cert), "--tls-key-file", str(key), "--tls-ca-cert-file", str(ca),
-        "--tls-auth-clients", "no", "--requirepass", "tls-secret", "--save", "",
-        "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [  # noqa: S603, S607 - fixed argv
+            "redis-server",
+            "--port",
+            "0",
+            "--tls-port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--tls-cert-file",
+            str(cert),
+            "--tls-key-file",
+            str(key),
+            "--tls-ca-cert-file",
+            str(ca),
+            "--tls-auth-clients",
+            "no",
+            "--requirepass",
+            "tls-secret",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for_port(port, alive=lambda: process.poll() is None)
         yield port, ca

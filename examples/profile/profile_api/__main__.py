@@ -2,80 +2,29 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
-import textwrap
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
+from service_runtime import run_service
 
-from profile_api import __version__
-from profile_api.logs import configure_logging, logging_config
-from profile_api.settings import Settings, load_settings
+from profile_api import SERVICE, __version__
+from profile_api.settings import Settings
 
-
-def environment_help() -> str:
-    """One entry per environment variable the service reads, with its default."""
-    names = {name: name.upper() for name in Settings.model_fields}
-    width = max(map(len, names.values())) + 2
-    lines = ["environment variables:"]
-    for name, field in Settings.model_fields.items():
-        default = "Required." if field.is_required() else \
-            f"Default: {field.get_default(call_default_factory=True)}."
-        text = f"{field.description} {default}"
-        lines.extend(textwrap.wrap(text, width=100, initial_indent=f"  {names[name]:<{width}}",
-                                   subsequent_indent=" " * (width + 2)))
-    return "\n".join(lines)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
-def describe(error: ValidationError) -> str:
-    """A pydantic error as one line naming the environment variables at fault."""
-    problems = []
-    for detail in error.errors():
-        location = detail["loc"]
-        name = "".join([str(location[0]).upper(), *(f"[{part}]" for part in location[1:])]) \
-            if location else ""
-        problems.append(f"{name}: {detail['msg']}" if name else detail["msg"])
-    return "; ".join(problems)
-
-
-def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
-    """--help and --version; everything else is configured through the environment."""
-    parser = argparse.ArgumentParser(
-        prog="python -m profile_api",
+def main(argv: Sequence[str] | None = None) -> None:
+    """Validate the configuration, then serve until SIGTERM or SIGINT."""
+    run_service(
+        service=SERVICE,
+        settings_class=Settings,
+        target="profile_api.app:create_app",
+        version=__version__,
+        argv=argv,
         description="Serve the profile card: GET / (JSON), GET /health, GET /openapi.json. "
-                    "SIGTERM stops accepting, lets in-flight requests finish, then exits 0.",
-        epilog=environment_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    return parser.parse_args(argv)
-
-
-def serve(settings: Settings) -> None:
-    """Run the app under granian with uvloop (measured faster than uvicorn here; see README)."""
-    from granian.constants import Interfaces, Loops
-    from granian.log import LogLevels
-    from granian.server import Server
-
-    Server(
-        "profile_api.app:create_app", factory=True, interface=Interfaces.ASGI, loop=Loops.uvloop,
-        address=settings.host, port=settings.port, workers=settings.workers,
-        log_level=LogLevels(settings.log_level.lower()),
-        log_dictconfig=logging_config(settings.log_level),
-        workers_kill_timeout=settings.shutdown_timeout,
-    ).serve()
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: validate the configuration, then serve until SIGTERM or SIGINT."""
-    parse_arguments(argv)
-    try:
-        settings = load_settings()
-    except ValidationError as error:
-        print(f"profile: invalid configuration: {describe(error)}", file=sys.stderr)  # noqa: T201
-        return 2
-    configure_logging(settings.log_level)
-    serve(settings)
-    return 0
+        "SIGTERM stops accepting, lets in-flight requests finish, then exits 0.",
+    )
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

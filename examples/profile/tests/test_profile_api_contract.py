@@ -43,22 +43,28 @@ async def test_health_is_200_with_an_empty_body(client: httpx.AsyncClient) -> No
 
 
 async def test_profile_comes_from_settings() -> None:
-    app = create_app(Settings(profile_name="Ada", profile_hobbies=["Maths", "Engines"],
-                              access_log=False))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://profile") as client:
+    app = create_app(
+        Settings(profile_name="Ada", profile_hobbies=["Maths", "Engines"], access_log=False)
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://profile"
+    ) as client:
         response = await client.get("/")
 
     assert response.json() == {"Name": "Ada", "Hobbies": ["Maths", "Engines"]}
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/nowhere", 404),
-    ("POST", "/", 405),
-    ("DELETE", "/health", 405),
-])
-async def test_errors_are_json(client: httpx.AsyncClient, method: str, path: str,
-                               status: int) -> None:
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/nowhere", 404),
+        ("POST", "/", 405),
+        ("DELETE", "/health", 405),
+    ],
+)
+async def test_errors_are_json(
+    client: httpx.AsyncClient, method: str, path: str, status: int
+) -> None:
     response = await client.request(method, path)
 
     assert response.status_code == status
@@ -81,8 +87,7 @@ async def test_a_well_formed_request_id_is_echoed(client: httpx.AsyncClient) -> 
 
 
 @pytest.mark.parametrize("bad_id", ["", "has space", "x" * 129, "line\tbreak"])
-async def test_a_malformed_request_id_is_replaced(client: httpx.AsyncClient,
-                                                  bad_id: str) -> None:
+async def test_a_malformed_request_id_is_replaced(client: httpx.AsyncClient, bad_id: str) -> None:
     response = await client.get("/", headers={"X-Request-Id": bad_id})
 
     generated = response.headers["x-request-id"]
@@ -110,14 +115,16 @@ async def test_openapi_documents_every_route(client: httpx.AsyncClient) -> None:
 
 
 async def test_an_unexpected_error_is_a_json_500_without_traceback(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def boom(request: Request) -> Response:
         raise RuntimeError("secret internals")
 
     app = create_app(Settings(access_log=False))
     app.router.routes.append(Route("/boom", boom))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://profile") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://profile"
+    ) as client:
         response = await client.get("/boom", headers={"X-Request-Id": "err-1"})
 
     assert response.status_code == 500

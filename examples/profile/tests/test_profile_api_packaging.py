@@ -25,7 +25,8 @@ def test_requirements_pin_the_versions_the_tests_run_against(name: str, version:
 
 def test_requirements_cover_the_server_and_the_framework() -> None:
     assert {"granian", "uvloop", "starlette", "orjson", "pydantic-settings"} <= {
-        name for name, _ in pins()}
+        name for name, _ in pins()
+    }
 
 
 def test_runtime_stage_is_pinned_unprivileged_and_runs_the_package() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from typing import TYPE_CHECKING
 
 import httpx
@@ -31,7 +32,8 @@ def test_serves_the_contract_and_logs_json(service_process: Callable[..., Servic
 
 
 def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
-        service_process: Callable[..., ServiceProcess]) -> None:
+    service_process: Callable[..., ServiceProcess],
+) -> None:
     service = service_process()
     # GIVEN a request whose bytes are still arriving
     with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
@@ -51,3 +53,27 @@ def test_sigterm_lets_an_in_flight_request_finish_then_exits_0(
     assert service.wait(timeout=15) == 0
     assert not port_is_open(service.port)
     assert service.wait_for_log(lambda e: e.get("request_id") == "in-flight")["status"] == 200
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected(
+    service_process: Callable[..., ServiceProcess],
+) -> None:
+    service = service_process({"HEADER_TIMEOUT_SECONDS": "1"})
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: profile\r\n")  # and never the blank line
+        started = time.monotonic()
+        assert connection.recv(1024) == b""  # closed by the server, not by our 10 s timeout
+    assert time.monotonic() - started < 5
+    assert service.terminate() == 0
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_the_header_timeout(
+    service_process: Callable[..., ServiceProcess],
+) -> None:
+    service = service_process({"HEADER_TIMEOUT_SECONDS": "1"})
+    with socket.create_connection(("127.0.0.1", service.port), timeout=10) as connection:
+        connection.sendall(b"GET /health HTTP/1.1\r\nHost: profile\r\n\r\n")
+        assert connection.recv(1024).startswith(b"HTTP/1.1 200")
+        started = time.monotonic()
+        assert connection.recv(1024) == b""
+    assert time.monotonic() - started < 5

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from profile_api.__main__ import describe, environment_help, main
-from profile_api.settings import load_settings
+from profile_api.__main__ import main
+from profile_api.settings import Settings, load_settings
 from pydantic import ValidationError
+from service_runtime import environment_help
+from service_runtime.command_line import describe
 
 
 def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,30 +22,36 @@ def test_defaults_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.profile_hobbies == ["AWS", "Kubernetes"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ('["Go", "Rust"]', ["Go", "Rust"]),
-    ("Go, Rust ,Zig", ["Go", "Rust", "Zig"]),
-    ("Chess", ["Chess"]),
-    ('["a, b"]', ["a, b"]),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('["Go", "Rust"]', ["Go", "Rust"]),
+        ("Go, Rust ,Zig", ["Go", "Rust", "Zig"]),
+        ("Chess", ["Chess"]),
+        ('["a, b"]', ["a, b"]),
+        ("", []),
+    ],
+)
 def test_hobbies_accept_a_json_list_or_a_comma_list(
-        monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: list[str]
+) -> None:
     monkeypatch.setenv("PROFILE_HOBBIES", value)
 
     assert load_settings().profile_hobbies == expected
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("PROFILE_HOBBIES", "[1, 2]"),
-    ("PROFILE_HOBBIES", '["unterminated"'),
-    ("PROFILE_NAME", ""),
-    ("PORT", "http"),
-    ("PORT", "70000"),
-    ("LOG_LEVEL", "LOUD"),
-])
-def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str,
-                                    value: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PROFILE_HOBBIES", "[1, 2]"),
+        ("PROFILE_HOBBIES", '["unterminated"'),
+        ("PROFILE_NAME", ""),
+        ("PORT", "http"),
+        ("PORT", "70000"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
     monkeypatch.setenv(name, value)
 
     with pytest.raises(ValidationError) as caught:
@@ -53,10 +61,14 @@ def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str,
 
 
 def test_main_exits_2_with_one_line_on_bad_configuration(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("PORT", "eighty")
 
-    assert main([]) == 2
+    with pytest.raises(SystemExit) as exited:
+        main([])
+
+    assert exited.value.code == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "PORT" in error
@@ -70,4 +82,4 @@ def test_help_lists_every_environment_variable(capsys: pytest.CaptureFixture[str
     out = capsys.readouterr().out
     for name in ("PORT", "HOST", "PROFILE_NAME", "PROFILE_HOBBIES", "LOG_LEVEL", "ACCESS_LOG"):
         assert f"  {name} " in out
-    assert environment_help() in out
+    assert environment_help(Settings) in out

@@ -3,48 +3,48 @@
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
-from botocore.config import Config
-from starlette.applications import Starlette
+from service_runtime import SharedReads, service_app
+from service_runtime.aws import client_config
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
 
 from shop_cart.cart_service import CartService
 from shop_cart.errors import EXCEPTION_HANDLERS
 from shop_cart.openapi import openapi_document
-from shop_cart.request_context import RequestContextMiddleware
 from shop_cart.routes import ROUTES
-from shop_cart.settings import CartSettings, get_settings
-from shop_cart.shared_reads import SharedReads
+from shop_cart.settings import SERVICE, CartSettings, get_settings
 from shop_cart.store import CartStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
+    from starlette.applications import Starlette
 
-# Fail fast rather than hold a request for boto3's default 60 s read timeout.
-DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
-                         retries={"mode": "standard", "max_attempts": 3})
+    from shop_cart.cart import Cart
 
 
-def create_app(settings: CartSettings | None = None, *, dynamodb: DynamoDBClient | None = None,
-               clock: Callable[[], float] = time.time) -> Starlette:
+def create_app(
+    settings: CartSettings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Starlette:
     """Build the cart service; one DynamoDB client serves every request of this process."""
     settings = settings or get_settings()
-    client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
-    app = Starlette(
-        routes=ROUTES,
-        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
-        exception_handlers=EXCEPTION_HANDLERS,
+    client = dynamodb or boto3.client("dynamodb", config=client_config())
+    app = service_app(
+        service=SERVICE, settings=settings, routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS
     )
-    app.state.settings = settings
     store = CartStore(settings.table_carts, client)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
+
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
-    app.state.cart_reads = SharedReads(partial(run_in_threadpool, store.load))
+    async def load(cart_id: str) -> Cart | None:
+        return await run_in_threadpool(store.load, cart_id)
+
+    app.state.cart_reads = SharedReads(load)
     app.state.openapi = openapi_document()
     return app

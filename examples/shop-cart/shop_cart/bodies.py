@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from shop_cart.cart import LineItem
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_UNIT_PRICE_CENTS = 100_000_000  # one million in the currency's main unit
+SKU_RULE = "sku must be 1 to 64 letters, digits, '.', '_' or '-', starting alphanumeric"
 _SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _CART_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -23,14 +24,23 @@ class InvalidRequestError(ValueError):
         self.errors = errors
 
 
+def _whole_number(value: object) -> object:
+    """2.0 is the number 2 (JSON has one number type); 2.5, true and "2" stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+
 class LineItemBody(BaseModel):
     """Body of PUT /carts/{id}/items/{sku}."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    quantity: int = Field(ge=1, le=999, description="how many, 1 to 999")
-    unit_price_cents: int = Field(ge=0, le=MAX_UNIT_PRICE_CENTS,
-                                  description="price of one, in integer cents")
+    quantity: WholeNumber = Field(ge=1, le=999, description="how many, 1 to 999")
+    unit_price_cents: WholeNumber = Field(
+        ge=0, le=MAX_UNIT_PRICE_CENTS, description="price of one, in integer cents"
+    )
 
 
 def line_item(body: bytes) -> LineItem:
@@ -38,19 +48,29 @@ def line_item(body: bytes) -> LineItem:
     try:
         parsed = LineItemBody.model_validate_json(body)
     except ValidationError as error:
-        raise InvalidRequestError([
-            {"loc": ["body", *problem["loc"]], "msg": problem["msg"], "type": problem["type"]}
-            for problem in error.errors(include_url=False, include_context=False,
-                                        include_input=False)]) from None
+        raise InvalidRequestError(
+            [
+                {"loc": ["body", *problem["loc"]], "msg": problem["msg"], "type": problem["type"]}
+                for problem in error.errors(
+                    include_url=False, include_context=False, include_input=False
+                )
+            ]
+        ) from None
     return LineItem(parsed.quantity, parsed.unit_price_cents)
 
 
 def sku(value: str) -> str:
     """A SKU from the path: 1 to 64 letters, digits, '.', '_' or '-', starting alphanumeric."""
     if not _SKU.fullmatch(value):
-        raise InvalidRequestError([{
-            "loc": ["path", "sku"], "type": "string_pattern_mismatch",
-            "msg": "sku must be 1 to 64 letters, digits, '.', '_' or '-', starting alphanumeric"}])
+        raise InvalidRequestError(
+            [
+                {
+                    "loc": ["path", "sku"],
+                    "type": "string_pattern_mismatch",
+                    "msg": SKU_RULE,
+                }
+            ]
+        )
     return value
 
 

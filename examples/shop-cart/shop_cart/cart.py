@@ -70,17 +70,21 @@ class Cart:
 
     def touched(self, *, now: int, ttl_seconds: int) -> Cart:
         """The next version of this cart, written at ``now`` and expiring ``ttl_seconds`` later."""
-        return replace(self, version=self.version + 1, updated_at=now,
-                       expires_at=now + ttl_seconds)
+        return replace(self, version=self.version + 1, updated_at=now, expires_at=now + ttl_seconds)
 
     def to_json(self) -> dict[str, Any]:
         """The cart as the API shows it."""
         return {
             "id": self.id,
-            "items": [{"sku": sku, "quantity": line.quantity,
-                       "unit_price_cents": line.unit_price_cents,
-                       "line_total_cents": line.total_cents}
-                      for sku, line in sorted(self.lines.items())],
+            "items": [
+                {
+                    "sku": sku,
+                    "quantity": line.quantity,
+                    "unit_price_cents": line.unit_price_cents,
+                    "line_total_cents": line.total_cents,
+                }
+                for sku, line in sorted(self.lines.items())
+            ],
             "item_count": sum(line.quantity for line in self.lines.values()),
             "total_cents": self.total_cents,
             "version": self.version,

@@ -40,8 +40,9 @@ class ContentionError(Exception):
 class CartService:
     """Create, read, change and delete carts; every change bumps the version and the expiry."""
 
-    def __init__(self, store: CartStore, *, ttl_seconds: int,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, store: CartStore, *, ttl_seconds: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self._store = store
         self._ttl = ttl_seconds
         self._clock = clock
@@ -81,11 +82,13 @@ class CartService:
                 self._lost_race(cart_id, if_match, attempt)
         raise ContentionError("the cart is changing too often; retry")
 
-    def _change(self, cart_id: str, if_match: str | None,
-                change: Callable[[Cart], Cart]) -> Cart:
+    def _change(self, cart_id: str, if_match: str | None, change: Callable[[Cart], Cart]) -> Cart:
         for attempt in range(MAX_ATTEMPTS):
-            current = self._current(cart_id, if_match)
+            current = self.get(cart_id)
+            # RFC 9110 13.2.1: a change that fails anyway (no such SKU, cart full) says so, not 412
             updated = change(current).touched(now=self._now(), ttl_seconds=self._ttl)
+            if not if_match_allows(if_match, current.etag):
+                raise PreconditionFailedError(current)
             try:
                 self._store.replace(updated, expected_version=current.version)
                 return updated

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
+from service_runtime import BodyTooLargeError, error_response, http_error
 from starlette.exceptions import HTTPException
 
 from shop_cart.bodies import InvalidRequestError
 from shop_cart.cart import CartFullError, SkuNotInCartError
 from shop_cart.cart_service import CartNotFoundError, ContentionError, PreconditionFailedError
-from shop_cart.etags import MalformedPreconditionError
-from shop_cart.responses import error_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -22,14 +20,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger("shop_cart")
 
 
-class BodyTooLargeError(ValueError):
-    """The request body is larger than any valid one."""
-
-
 async def invalid_request(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InvalidRequestError)
-    return error_response(422, "validation_error", "the request is invalid; see errors",
-                          errors=exc.errors)
+    return error_response(
+        422, "validation_error", "the request is invalid; see errors", errors=exc.errors
+    )
 
 
 async def not_found(_request: Request, exc: Exception) -> Response:
@@ -43,10 +38,6 @@ async def precondition_failed(_request: Request, exc: Exception) -> Response:
     return error_response(412, "precondition_failed", str(exc), headers=headers)
 
 
-async def malformed_precondition(_request: Request, exc: Exception) -> Response:
-    return error_response(400, "invalid_precondition", str(exc))
-
-
 async def conflict(_request: Request, exc: Exception) -> Response:
     code = "cart_full" if isinstance(exc, CartFullError) else "contention"
     return error_response(409, code, str(exc))
@@ -54,12 +45,6 @@ async def conflict(_request: Request, exc: Exception) -> Response:
 
 async def too_large(_request: Request, exc: Exception) -> Response:
     return error_response(413, "body_too_large", str(exc))
-
-
-async def http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
-    return error_response(exc.status_code, code, exc.detail, headers=exc.headers)
 
 
 async def storage_error(_request: Request, exc: Exception) -> Response:
@@ -72,7 +57,6 @@ EXCEPTION_HANDLERS = {
     CartNotFoundError: not_found,
     SkuNotInCartError: not_found,
     PreconditionFailedError: precondition_failed,
-    MalformedPreconditionError: malformed_precondition,
     CartFullError: conflict,
     ContentionError: conflict,
     BodyTooLargeError: too_large,

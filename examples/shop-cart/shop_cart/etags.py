@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import re
 
-_ENTITY_TAG = re.compile(r'\s*(\*|(W/)?"([^"]*)")\s*(?:,|$)')
-
-
-class MalformedPreconditionError(ValueError):
-    """An If-Match or If-None-Match header that holds no entity tag."""
+# RFC 9110: a comma-separated list of entity tags, or *; white space is spaces and tabs only.
+_ENTITY_TAG = re.compile(r'[ \t]*(\*|(W/)?"([!#-~]*)")[ \t]*(?:,|$)')
 
 
 def _tags(header: str) -> list[tuple[bool, str]]:
-    """(weak, opaque tag) pairs of a header; ``*`` is (False, "*")."""
+    """(weak, opaque tag) pairs of a header; ``*`` is (False, "*"); none when malformed.
+
+    A header that is not a list of entity tags names no version, so it matches nothing: If-Match
+    then fails (412) and If-None-Match never hits (the full answer).
+    """
     tags, position = [], 0
     while position < len(header):
         match = _ENTITY_TAG.match(header, position)
         if match is None:
-            raise MalformedPreconditionError(
-                'expected quoted entity tags such as "3" (the ETag header), or *')
+            return []
         tags.append((False, "*") if match[1] == "*" else (bool(match[2]), match[3]))
         position = match.end()
-    if not tags:
-        raise MalformedPreconditionError('expected an entity tag such as "3", or *')
     return tags
 
 

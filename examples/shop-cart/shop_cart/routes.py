@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from service_runtime import OrjsonResponse, path_route, read_body
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.routing import Route
 
 from shop_cart import bodies
 from shop_cart.cart_service import CartNotFoundError
-from shop_cart.errors import BodyTooLargeError
 from shop_cart.etags import if_none_match_hits
-from shop_cart.responses import OrjsonResponse
 
 if TYPE_CHECKING:
+    from service_runtime import SharedReads
     from starlette.requests import Request
 
     from shop_cart.cart import Cart
     from shop_cart.cart_service import CartService
-    from shop_cart.shared_reads import SharedReads
 
 PRIVATE = {"Cache-Control": "no-store"}
 
@@ -40,20 +39,9 @@ def _cart_id(request: Request) -> str:
 
 
 def _cart_response(cart: Cart, status_code: int = 200, **headers: str) -> Response:
-    return OrjsonResponse(cart.to_json(), status_code=status_code,
-                          headers={**PRIVATE, "ETag": cart.etag, **headers})
-
-
-async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > bodies.MAX_BODY_BYTES:
-        raise BodyTooLargeError(f"body must be at most {bodies.MAX_BODY_BYTES} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > bodies.MAX_BODY_BYTES:
-            raise BodyTooLargeError(f"body must be at most {bodies.MAX_BODY_BYTES} bytes")
-    return bytes(body)
+    return OrjsonResponse(
+        cart.to_json(), status_code=status_code, headers={**PRIVATE, "ETag": cart.etag, **headers}
+    )
 
 
 async def create_cart(request: Request) -> Response:
@@ -73,26 +61,27 @@ async def get_cart(request: Request) -> Response:
 
 async def delete_cart(request: Request) -> Response:
     """Delete a cart (If-Match optional)."""
-    cart_id = _cart_id(request)
-    await run_in_threadpool(_service(request).delete, cart_id,
-                            if_match=request.headers.get("if-match"))
+    cart_id, if_match = _cart_id(request), request.headers.get("if-match")
+    await run_in_threadpool(_service(request).delete, cart_id, if_match=if_match)
     return Response(status_code=204)
 
 
 async def put_item(request: Request) -> Response:
     """Set a SKU's quantity and unit price in the cart (If-Match optional)."""
     cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
-    line = bodies.line_item(await _body(request))
-    cart = await run_in_threadpool(_service(request).set_line, cart_id, sku, line,
-                                   if_match=request.headers.get("if-match"))
+    line = bodies.line_item(await read_body(request, bodies.MAX_BODY_BYTES))
+    if_match = request.headers.get("if-match")
+    cart = await run_in_threadpool(
+        _service(request).set_line, cart_id, sku, line, if_match=if_match
+    )
     return _cart_response(cart)
 
 
 async def delete_item(request: Request) -> Response:
     """Remove a SKU from the cart (If-Match optional)."""
-    cart_id, sku = _cart_id(request), request.path_params["sku"]
-    cart = await run_in_threadpool(_service(request).remove_line, cart_id, sku,
-                                   if_match=request.headers.get("if-match"))
+    cart_id, sku = _cart_id(request), bodies.sku(request.path_params["sku"])
+    if_match = request.headers.get("if-match")
+    cart = await run_in_threadpool(_service(request).remove_line, cart_id, sku, if_match=if_match)
     return _cart_response(cart)
 
 
@@ -108,10 +97,8 @@ async def openapi(request: Request) -> Response:
 
 ROUTES = [
     Route("/carts", create_cart, methods=["POST"]),
-    Route("/carts/{cart_id}", get_cart, methods=["GET"]),
-    Route("/carts/{cart_id}", delete_cart, methods=["DELETE"]),
-    Route("/carts/{cart_id}/items/{sku}", put_item, methods=["PUT"]),
-    Route("/carts/{cart_id}/items/{sku}", delete_item, methods=["DELETE"]),
+    path_route("/carts/{cart_id}", {"GET": get_cart, "DELETE": delete_cart}),
+    path_route("/carts/{cart_id}/items/{sku}", {"PUT": put_item, "DELETE": delete_item}),
     Route("/health", health, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]

@@ -29,15 +29,19 @@ class CartStore:
 
     def load(self, cart_id: str) -> Cart | None:
         """The stored cart (possibly past its expiry: TTL deletion is lazy), or None."""
-        response = self._client.get_item(TableName=self.table_name, Key={"id": {"S": cart_id}},
-                                          ConsistentRead=True)
+        response = self._client.get_item(
+            TableName=self.table_name, Key={"id": {"S": cart_id}}, ConsistentRead=True
+        )
         item = response.get("Item")
         return _from_item(item) if item else None
 
     def create(self, cart: Cart) -> None:
         """Store a new cart; raise VersionConflictError if its id is taken."""
-        self._write(self._client.put_item, Item=_to_item(cart),
-                    ConditionExpression="attribute_not_exists(id)")
+        self._write(
+            self._client.put_item,
+            Item=_to_item(cart),
+            ConditionExpression="attribute_not_exists(id)",
+        )
 
     def replace(self, cart: Cart, *, expected_version: int) -> None:
         """Store the cart only if the stored one is still at ``expected_version``."""
@@ -45,8 +49,9 @@ class CartStore:
 
     def delete(self, cart_id: str, *, expected_version: int) -> None:
         """Delete the cart only if the stored one is still at ``expected_version``."""
-        self._write(self._client.delete_item, Key={"id": {"S": cart_id}},
-                    **_version_is(expected_version))
+        self._write(
+            self._client.delete_item, Key={"id": {"S": cart_id}}, **_version_is(expected_version)
+        )
 
     def _write(self, call: Callable[..., object], **request: Any) -> None:
         try:
@@ -58,9 +63,11 @@ class CartStore:
 
 
 def _version_is(version: int) -> dict[str, Any]:
-    return {"ConditionExpression": "#version = :expected",
-            "ExpressionAttributeNames": {"#version": "version"},
-            "ExpressionAttributeValues": {":expected": _number(version)}}
+    return {
+        "ConditionExpression": "#version = :expected",
+        "ExpressionAttributeNames": {"#version": "version"},
+        "ExpressionAttributeValues": {":expected": _number(version)},
+    }
 
 
 def _number(value: int) -> dict[str, str]:
@@ -68,16 +75,35 @@ def _number(value: int) -> dict[str, str]:
 
 
 def _to_item(cart: Cart) -> dict[str, Any]:
-    lines = {sku: {"M": {"quantity": _number(line.quantity),
-                         "unit_price_cents": _number(line.unit_price_cents)}}
-             for sku, line in cart.lines.items()}
-    return {"id": {"S": cart.id}, "version": _number(cart.version), "lines": {"M": lines},
-            "created_at": _number(cart.created_at), "updated_at": _number(cart.updated_at),
-            "expires_at": _number(cart.expires_at)}
+    lines = {
+        sku: {
+            "M": {
+                "quantity": _number(line.quantity),
+                "unit_price_cents": _number(line.unit_price_cents),
+            }
+        }
+        for sku, line in cart.lines.items()
+    }
+    return {
+        "id": {"S": cart.id},
+        "version": _number(cart.version),
+        "lines": {"M": lines},
+        "created_at": _number(cart.created_at),
+        "updated_at": _number(cart.updated_at),
+        "expires_at": _number(cart.expires_at),
+    }
 
 
 def _from_item(item: dict[str, Any]) -> Cart:
-    lines = {sku: LineItem(int(line["M"]["quantity"]["N"]), int(line["M"]["unit_price_cents"]["N"]))
-             for sku, line in item.get("lines", {}).get("M", {}).items()}
-    return Cart(item["id"]["S"], int(item["version"]["N"]), int(item["created_at"]["N"]),
-                int(item["updated_at"]["N"]), int(item["expires_at"]["N"]), lines)
+    lines = {
+        sku: LineItem(int(line["M"]["quantity"]["N"]), int(line["M"]["unit_price_cents"]["N"]))
+        for sku, line in item.get("lines", {}).get("M", {}).items()
+    }
+    return Cart(
+        item["id"]["S"],
+        int(item["version"]["N"]),
+        int(item["created_at"]["N"]),
+        int(item["updated_at"]["N"]),
+        int(item["expires_at"]["N"]),
+        lines,
+    )

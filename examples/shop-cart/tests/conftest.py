@@ -37,11 +37,14 @@ def carts_table(dynamodb: Any) -> Iterator[str]:
     """A new carts table (partition key ``id``, TTL on ``expires_at``) in the moto server."""
     name = f"carts-{uuid.uuid4().hex[:12]}"
     dynamodb.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-    dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification={
-        "Enabled": True, "AttributeName": "expires_at"})
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"}
+    )
     yield name
     dynamodb.delete_table(TableName=name)
 
@@ -69,15 +72,17 @@ def ttl_seconds() -> int:
 
 @pytest.fixture
 def cart_app(carts_table: str, clock: Clock) -> Any:
-    return create_app(CartSettings(table_carts=carts_table, cart_ttl_seconds=TTL_SECONDS),
-                      clock=clock)
+    return create_app(
+        CartSettings(table_carts=carts_table, cart_ttl_seconds=TTL_SECONDS), clock=clock
+    )
 
 
 @pytest.fixture
 async def api(cart_app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client reaching the cart app in-process."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=cart_app),
-                                 base_url="http://cart.internal") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=cart_app), base_url="http://cart.internal"
+    ) as client:
         yield client
 
 
@@ -87,7 +92,8 @@ def stored(dynamodb: Any, carts_table: str) -> Callable[[str], dict[str, Any] | 
 
     def read(cart_id: str) -> dict[str, Any] | None:
         item: dict[str, Any] | None = dynamodb.get_item(
-            TableName=carts_table, Key={"id": {"S": cart_id}}, ConsistentRead=True).get("Item")
+            TableName=carts_table, Key={"id": {"S": cart_id}}, ConsistentRead=True
+        ).get("Item")
         return item
 
     return read

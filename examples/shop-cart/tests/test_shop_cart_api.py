@@ -20,7 +20,8 @@ async def new_cart(api: httpx.AsyncClient) -> str:
 
 
 async def test_create_answers_201_with_an_empty_cart_location_and_etag(
-        api: httpx.AsyncClient) -> None:
+    api: httpx.AsyncClient,
+) -> None:
     response = await api.post("/carts")
 
     body = response.json()
@@ -42,14 +43,16 @@ async def test_totals_are_computed_in_integer_cents(api: httpx.AsyncClient) -> N
     cart_id = await new_cart(api)
 
     await api.put(f"/carts/{cart_id}/items/apple", json={"quantity": 2, "unit_price_cents": 150})
-    response = await api.put(f"/carts/{cart_id}/items/pear",
-                             json={"quantity": 3, "unit_price_cents": 999})
+    response = await api.put(
+        f"/carts/{cart_id}/items/pear", json={"quantity": 3, "unit_price_cents": 999}
+    )
 
     body = response.json()
     assert response.status_code == 200
     assert body["items"] == [
         {"sku": "apple", "quantity": 2, "unit_price_cents": 150, "line_total_cents": 300},
-        {"sku": "pear", "quantity": 3, "unit_price_cents": 999, "line_total_cents": 2997}]
+        {"sku": "pear", "quantity": 3, "unit_price_cents": 999, "line_total_cents": 2997},
+    ]
     assert (body["total_cents"], body["item_count"], body["version"]) == (3297, 5, 3)
     assert response.headers["etag"] == '"3"'
     assert (await api.get(f"/carts/{cart_id}")).json() == body
@@ -59,8 +62,11 @@ async def test_putting_a_sku_again_replaces_its_line(api: httpx.AsyncClient) -> 
     cart_id = await new_cart(api)
     await api.put(f"/carts/{cart_id}/items/apple", json={"quantity": 2, "unit_price_cents": 150})
 
-    body = (await api.put(f"/carts/{cart_id}/items/apple",
-                          json={"quantity": 5, "unit_price_cents": 100})).json()
+    body = (
+        await api.put(
+            f"/carts/{cart_id}/items/apple", json={"quantity": 5, "unit_price_cents": 100}
+        )
+    ).json()
 
     assert [(i["sku"], i["quantity"]) for i in body["items"]] == [("apple", 5)]
     assert body["total_cents"] == 500
@@ -93,28 +99,35 @@ async def test_deleting_a_cart(api: httpx.AsyncClient) -> None:
 @pytest.mark.parametrize("cart_id", ["0" * 32, "not-a-cart-id", "A" * 32, "x" * 3000])
 async def test_unknown_carts_are_404_everywhere(api: httpx.AsyncClient, cart_id: str) -> None:
     line = {"quantity": 1, "unit_price_cents": 1}
-    answers = [await api.get(f"/carts/{cart_id}"), await api.delete(f"/carts/{cart_id}"),
-               await api.put(f"/carts/{cart_id}/items/a", json=line),
-               await api.delete(f"/carts/{cart_id}/items/a")]
+    answers = [
+        await api.get(f"/carts/{cart_id}"),
+        await api.delete(f"/carts/{cart_id}"),
+        await api.put(f"/carts/{cart_id}/items/a", json=line),
+        await api.delete(f"/carts/{cart_id}/items/a"),
+    ]
 
     assert [answer.status_code for answer in answers] == [404] * 4
     assert {answer.json()["error"] for answer in answers} == {"cart_not_found"}
 
 
-@pytest.mark.parametrize(("body", "location"), [
-    ({"quantity": 0, "unit_price_cents": 1}, ["body", "quantity"]),
-    ({"quantity": 1000, "unit_price_cents": 1}, ["body", "quantity"]),
-    ({"quantity": "2", "unit_price_cents": 1}, ["body", "quantity"]),
-    ({"quantity": 2.0, "unit_price_cents": 1}, ["body", "quantity"]),
-    ({"quantity": True, "unit_price_cents": 1}, ["body", "quantity"]),
-    ({"quantity": 1, "unit_price_cents": False}, ["body", "unit_price_cents"]),
-    ({"quantity": 1, "unit_price_cents": -1}, ["body", "unit_price_cents"]),
-    ({"quantity": 1, "unit_price_cents": 10**12}, ["body", "unit_price_cents"]),
-    ({"quantity": 1}, ["body", "unit_price_cents"]),
-    ({"quantity": 1, "unit_price_cents": 1, "discount": 5}, ["body", "discount"]),
-])
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        ({"quantity": 0, "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": 1000, "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": "2", "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": 2.5, "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": True, "unit_price_cents": 1}, ["body", "quantity"]),
+        ({"quantity": 1, "unit_price_cents": False}, ["body", "unit_price_cents"]),
+        ({"quantity": 1, "unit_price_cents": -1}, ["body", "unit_price_cents"]),
+        ({"quantity": 1, "unit_price_cents": 10**12}, ["body", "unit_price_cents"]),
+        ({"quantity": 1}, ["body", "unit_price_cents"]),
+        ({"quantity": 1, "unit_price_cents": 1, "discount": 5}, ["body", "discount"]),
+    ],
+)
 async def test_invalid_line_items_are_422_with_the_errors_listed(
-        api: httpx.AsyncClient, body: dict[str, object], location: list[str]) -> None:
+    api: httpx.AsyncClient, body: dict[str, object], location: list[str]
+) -> None:
     cart_id = await new_cart(api)
 
     response = await api.put(f"/carts/{cart_id}/items/apple", json=body)
@@ -127,8 +140,9 @@ async def test_invalid_line_items_are_422_with_the_errors_listed(
 
 
 @pytest.mark.parametrize("content", [b"", b"not json", b"[1]", b"null"])
-async def test_bodies_that_are_not_json_objects_are_422(api: httpx.AsyncClient,
-                                                        content: bytes) -> None:
+async def test_bodies_that_are_not_json_objects_are_422(
+    api: httpx.AsyncClient, content: bytes
+) -> None:
     cart_id = await new_cart(api)
 
     response = await api.put(f"/carts/{cart_id}/items/apple", content=content)
@@ -141,8 +155,9 @@ async def test_bodies_that_are_not_json_objects_are_422(api: httpx.AsyncClient,
 async def test_invalid_skus_are_422(api: httpx.AsyncClient, sku: str) -> None:
     cart_id = await new_cart(api)
 
-    response = await api.put(f"/carts/{cart_id}/items/{sku}",
-                             json={"quantity": 1, "unit_price_cents": 1})
+    response = await api.put(
+        f"/carts/{cart_id}/items/{sku}", json={"quantity": 1, "unit_price_cents": 1}
+    )
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["path", "sku"]
@@ -159,13 +174,14 @@ async def test_an_oversized_body_is_413(api: httpx.AsyncClient) -> None:
 async def test_a_cart_holds_at_most_100_skus(api: httpx.AsyncClient) -> None:
     cart_id = await new_cart(api)
     for n in range(100):
-        await api.put(f"/carts/{cart_id}/items/sku{n}", json={"quantity": 1,
-                                                             "unit_price_cents": 1})
+        await api.put(f"/carts/{cart_id}/items/sku{n}", json={"quantity": 1, "unit_price_cents": 1})
 
-    full = await api.put(f"/carts/{cart_id}/items/one-more",
-                         json={"quantity": 1, "unit_price_cents": 1})
-    existing = await api.put(f"/carts/{cart_id}/items/sku0",
-                             json={"quantity": 2, "unit_price_cents": 1})
+    full = await api.put(
+        f"/carts/{cart_id}/items/one-more", json={"quantity": 1, "unit_price_cents": 1}
+    )
+    existing = await api.put(
+        f"/carts/{cart_id}/items/sku0", json={"quantity": 2, "unit_price_cents": 1}
+    )
 
     assert (full.status_code, full.json()["error"]) == (409, "cart_full")
     assert existing.status_code == 200
@@ -185,11 +201,15 @@ async def test_unknown_route_and_method_are_json_errors(api: httpx.AsyncClient) 
 
 
 async def test_unreachable_dynamodb_is_503(carts_table: str) -> None:
-    offline = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{free_port()}",
-                           config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    offline = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
     app = create_app(CartSettings(table_carts=carts_table), dynamodb=offline)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://cart") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://cart"
+    ) as client:
         response = await client.post("/carts")
 
     assert (response.status_code, response.json()["error"]) == (503, "storage_unavailable")
@@ -199,11 +219,16 @@ async def test_openapi_lists_every_route(api: httpx.AsyncClient, cart_app: objec
     from starlette.routing import Route
 
     document = (await api.get("/openapi.json")).json()
-    served = {(route.path, method.lower()) for route in cart_app.routes  # type: ignore[attr-defined]
-              if isinstance(route, Route) and route.include_in_schema
-              for method in route.methods or () if method != "HEAD"}
-    documented = {(path, method) for path, operations in document["paths"].items()
-                  for method in operations}
+    served = {
+        (route.path, method.lower())
+        for route in cart_app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.include_in_schema
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
+    documented = {
+        (path, method) for path, operations in document["paths"].items() for method in operations
+    }
 
     assert documented == served
     assert all(op["summary"] for ops in document["paths"].values() for op in ops.values())
@@ -214,3 +239,63 @@ async def test_request_id_is_echoed(api: httpx.AsyncClient) -> None:
     response = await api.get("/health", headers={"X-Request-Id": "cart-req-1"})
 
     assert response.headers["x-request-id"] == "cart-req-1"
+
+
+@pytest.mark.parametrize("number", [926.0, 2e2])
+async def test_a_whole_number_written_with_a_fraction_is_that_integer(
+    api: httpx.AsyncClient, number: float
+) -> None:
+    # JSON has one number type: 926.0 is 926 (the OpenAPI `integer` says so too); 2.5 stays 422
+    cart_id = await new_cart(api)
+
+    response = await api.put(
+        f"/carts/{cart_id}/items/tea", json={"quantity": 1, "unit_price_cents": number}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["items"][0]["unit_price_cents"] == int(number)
+
+
+async def test_an_invalid_sku_is_422_even_with_a_stale_if_match(api: httpx.AsyncClient) -> None:
+    # RFC 9110 13.2.1: a request that fails without its precondition says why, not 412
+    cart_id = await new_cart(api)
+
+    deleted = await api.delete(f"/carts/{cart_id}/items/sp ace", headers={"If-Match": '"9"'})
+    put = await api.put(
+        f"/carts/{cart_id}/items/sp ace",
+        json={"quantity": 1, "unit_price_cents": 1},
+        headers={"If-Match": '"9"'},
+    )
+
+    assert (deleted.status_code, put.status_code) == (422, 422)
+
+
+async def test_a_sku_not_in_the_cart_is_404_even_with_a_stale_if_match(
+    api: httpx.AsyncClient,
+) -> None:
+    cart_id = await new_cart(api)
+
+    response = await api.delete(f"/carts/{cart_id}/items/tea", headers={"If-Match": '"9"'})
+
+    assert (response.status_code, response.json()["error"]) == (404, "item_not_found")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PATCH", "/carts/{id}", {"GET", "HEAD", "DELETE"}),
+        ("OPTIONS", "/carts/{id}", {"GET", "HEAD", "DELETE"}),
+        ("GET", "/carts/{id}/items/tea", {"PUT", "DELETE"}),
+        ("OPTIONS", "/carts/{id}/items/tea", {"PUT", "DELETE"}),
+        ("DELETE", "/carts", {"POST"}),
+    ],
+)
+async def test_405_and_options_list_every_method_of_the_path_in_allow(
+    api: httpx.AsyncClient, method: str, path: str, allowed: set[str]
+) -> None:
+    cart_id = await new_cart(api)
+
+    response = await api.request(method, path.format(id=cart_id))
+
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == allowed

@@ -41,8 +41,11 @@ def test_a_full_cart_refuses_new_skus_but_accepts_changes() -> None:
 def test_touching_bumps_the_version_and_moves_the_expiry() -> None:
     touched = cart().touched(now=1_700_000_500, ttl_seconds=60)
 
-    assert (touched.version, touched.updated_at, touched.expires_at) == (2, 1_700_000_500,
-                                                                        1_700_000_560)
+    assert (touched.version, touched.updated_at, touched.expires_at) == (
+        2,
+        1_700_000_500,
+        1_700_000_560,
+    )
     assert touched.created_at == 1_700_000_000
     assert touched.etag == '"2"'
 

@@ -29,7 +29,8 @@ def stored_expiry(stored: Stored, cart_id: str) -> int:
 
 
 async def test_a_new_cart_expires_ttl_seconds_after_creation(
-        api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int) -> None:
+    api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int
+) -> None:
     body = (await api.post("/carts")).json()
 
     assert stored_expiry(stored, body["id"]) == clock.now + ttl_seconds
@@ -38,7 +39,8 @@ async def test_a_new_cart_expires_ttl_seconds_after_creation(
 
 
 async def test_every_write_pushes_the_expiry_forward(
-        api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int) -> None:
+    api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int
+) -> None:
     cart_id = (await api.post("/carts")).json()["id"]
     created_at = clock.now
     clock.now += 1000
@@ -53,8 +55,9 @@ async def test_every_write_pushes_the_expiry_forward(
     assert epoch(after_delete["created_at"]) == created_at
 
 
-async def test_reading_does_not_extend_the_expiry(api: httpx.AsyncClient, clock: Any,
-                                                  stored: Stored) -> None:
+async def test_reading_does_not_extend_the_expiry(
+    api: httpx.AsyncClient, clock: Any, stored: Stored
+) -> None:
     cart_id = (await api.post("/carts")).json()["id"]
     before = stored(cart_id)
     clock.now += 100
@@ -65,21 +68,25 @@ async def test_reading_does_not_extend_the_expiry(api: httpx.AsyncClient, clock:
 
 
 async def test_an_expired_cart_is_gone_before_dynamodb_deletes_it(
-        api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int) -> None:
+    api: httpx.AsyncClient, clock: Any, stored: Stored, ttl_seconds: int
+) -> None:
     cart_id = (await api.post("/carts")).json()["id"]
     clock.now += ttl_seconds
 
-    answers = [await api.get(f"/carts/{cart_id}"),
-               await api.put(f"/carts/{cart_id}/items/a", json=LINE),
-               await api.delete(f"/carts/{cart_id}/items/a"),
-               await api.delete(f"/carts/{cart_id}")]
+    answers = [
+        await api.get(f"/carts/{cart_id}"),
+        await api.put(f"/carts/{cart_id}/items/a", json=LINE),
+        await api.delete(f"/carts/{cart_id}/items/a"),
+        await api.delete(f"/carts/{cart_id}"),
+    ]
 
     assert [answer.status_code for answer in answers] == [404] * 4
     assert stored(cart_id) is not None  # still in the table: TTL deletion is lazy
 
 
 async def test_a_cart_one_second_before_expiry_is_alive(
-        api: httpx.AsyncClient, clock: Any, ttl_seconds: int) -> None:
+    api: httpx.AsyncClient, clock: Any, ttl_seconds: int
+) -> None:
     cart_id = (await api.post("/carts")).json()["id"]
     clock.now += ttl_seconds - 1
 

@@ -32,9 +32,11 @@ def items_table(dynamodb: Any) -> Iterator[str]:
     """A new, empty items table (partition key ``key``) in the shared moto server."""
     name = f"items-{uuid.uuid4().hex[:12]}"
     dynamodb.create_table(
-        TableName=name, BillingMode="PAY_PER_REQUEST",
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}])
+        AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
+    )
     yield name
     dynamodb.delete_table(TableName=name)
 
@@ -65,7 +67,8 @@ async def open_client(stack: AsyncExitStack, app: Any, base_url: str) -> httpx.A
     """Run the app's lifespan and return an HTTP client reaching it in-process."""
     await stack.enter_async_context(app.router.lifespan_context(app))
     return await stack.enter_async_context(
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url))
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)
+    )
 
 
 @pytest.fixture
@@ -95,12 +98,18 @@ async def web_for() -> AsyncIterator[WebFactory]:
     """Start the web app (lifespan included) against a given api transport and settings."""
     async with AsyncExitStack() as stack:
 
-        async def start(transport: httpx.AsyncBaseTransport | None, *,
-                        clock: Callable[[], float] | None = None,
-                        **settings: Any) -> httpx.AsyncClient:
+        async def start(
+            transport: httpx.AsyncBaseTransport | None,
+            *,
+            clock: Callable[[], float] | None = None,
+            **settings: Any,
+        ) -> httpx.AsyncClient:
             settings.setdefault("service_api_url", "http://api.internal:8000")
-            app = create_web(WebSettings(**settings), api_transport=transport,
-                             **({"clock": clock} if clock else {}))
+            app = create_web(
+                WebSettings(**settings),
+                api_transport=transport,
+                **({"clock": clock} if clock else {}),
+            )
             return await open_client(stack, app, "http://web.internal")
 
         yield start

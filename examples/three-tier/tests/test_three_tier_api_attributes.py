@@ -6,15 +6,18 @@ import pytest
 from three_tier_api.attributes import from_attribute, from_attributes, to_attribute, to_attributes
 
 
-@pytest.mark.parametrize(("value", "attribute"), [
-    ("text", {"S": "text"}),
-    (7, {"N": "7"}),
-    (-0.5, {"N": "-0.5"}),
-    (True, {"BOOL": True}),
-    (None, {"NULL": True}),
-    ([1, "a"], {"L": [{"N": "1"}, {"S": "a"}]}),
-    ({"x": {"y": False}}, {"M": {"x": {"M": {"y": {"BOOL": False}}}}}),
-])
+@pytest.mark.parametrize(
+    ("value", "attribute"),
+    [
+        ("text", {"S": "text"}),
+        (7, {"N": "7"}),
+        (-0.5, {"N": "-0.5"}),
+        (True, {"BOOL": True}),
+        (None, {"NULL": True}),
+        ([1, "a"], {"L": [{"N": "1"}, {"S": "a"}]}),
+        ({"x": {"y": False}}, {"M": {"x": {"M": {"y": {"BOOL": False}}}}}),
+    ],
+)
 def test_json_values_round_trip(value: object, attribute: dict[str, object]) -> None:
     assert to_attribute(value) == attribute
     assert from_attribute(attribute) == value
@@ -31,11 +34,19 @@ def test_numbers_come_back_as_int_or_float_by_their_form() -> None:
 
 
 def test_sets_and_binary_written_by_other_tools_become_json() -> None:
-    item = {"ss": {"SS": ["b", "a"]}, "ns": {"NS": ["3", "1.5"]}, "b": {"B": b"\x00\xff"},
-            "bs": {"BS": [b"b", b"a"]}}
+    item = {
+        "ss": {"SS": ["b", "a"]},
+        "ns": {"NS": ["3", "1.5"]},
+        "b": {"B": b"\x00\xff"},
+        "bs": {"BS": [b"b", b"a"]},
+    }
 
-    assert from_attributes(item) == {"ss": ["a", "b"], "ns": [1.5, 3], "b": "AP8=",
-                                     "bs": ["YQ==", "Yg=="]}
+    assert from_attributes(item) == {
+        "ss": ["a", "b"],
+        "ns": [1.5, 3],
+        "b": "AP8=",
+        "bs": ["YQ==", "Yg=="],
+    }
 
 
 def test_items_convert_attribute_by_attribute() -> None:

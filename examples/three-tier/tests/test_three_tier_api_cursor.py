@@ -23,9 +23,17 @@ def test_no_last_key_means_no_cursor() -> None:
     assert decode_cursor(None) is None
 
 
-@pytest.mark.parametrize("raw", [
-    b"not json", b"[]", b'{"key": {"N": "1"}}', b'{"key": {"S": ""}}',
-    b'{"key": {"S": "a"}, "extra": {"S": "b"}}', b'{"key": {"S": 1}}'])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"not json",
+        b"[]",
+        b'{"key": {"N": "1"}}',
+        b'{"key": {"S": ""}}',
+        b'{"key": {"S": "a"}, "extra": {"S": "b"}}',
+        b'{"key": {"S": 1}}',
+    ],
+)
 def test_cursors_the_api_could_not_have_issued_are_refused(raw: bytes) -> None:
     with pytest.raises(BadCursorError):
         decode_cursor(base64.urlsafe_b64encode(raw).decode())

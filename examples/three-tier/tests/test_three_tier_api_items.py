@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import boto3
@@ -19,8 +21,15 @@ PutItems = Callable[[list[dict[str, Any]]], None]
 
 
 async def test_put_creates_then_replaces_and_get_returns_the_item(api: httpx.AsyncClient) -> None:
-    item = {"value": "hello", "count": 3, "ratio": 0.25, "on": True, "none": None,
-            "tags": ["a", "b"], "nested": {"x": 1}}
+    item = {
+        "value": "hello",
+        "count": 3,
+        "ratio": 0.25,
+        "on": True,
+        "none": None,
+        "tags": ["a", "b"],
+        "nested": {"x": 1},
+    }
 
     created = await api.put("/items/greeting", json=item)
     replaced = await api.put("/items/greeting", json={"value": "bye"})
@@ -34,8 +43,14 @@ async def test_put_creates_then_replaces_and_get_returns_the_item(api: httpx.Asy
 
 
 async def test_values_keep_their_json_types_through_dynamodb(api: httpx.AsyncClient) -> None:
-    item = {"count": 3, "ratio": 0.25, "on": True, "none": None, "tags": ["a", 1],
-            "nested": {"deep": {"n": -7}}}
+    item = {
+        "count": 3,
+        "ratio": 0.25,
+        "on": True,
+        "none": None,
+        "tags": ["a", 1],
+        "nested": {"deep": {"n": -7}},
+    }
     await api.put("/items/typed", json=item)
 
     assert (await api.get("/items/typed")).json() == {**item, "key": "typed"}
@@ -55,9 +70,10 @@ async def test_keys_may_contain_slashes(api: httpx.AsyncClient) -> None:
     assert (await api.get("/items/a/b")).json() == {"key": "a/b", "value": 1}
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"", b"{\"a\": NaN}"])
-async def test_put_with_a_body_that_is_not_a_json_object_is_422(api: httpx.AsyncClient,
-                                                                 body: bytes) -> None:
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"", b'{"a": NaN}'])
+async def test_put_with_a_body_that_is_not_a_json_object_is_422(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
     response = await api.put("/items/k", content=body, headers={"content-type": "application/json"})
 
     assert response.status_code == 422
@@ -70,10 +86,10 @@ async def test_put_with_a_different_key_in_the_body_is_422(api: httpx.AsyncClien
     assert (await api.put("/items/k", json={"key": "k", "v": 1})).status_code == 201
 
 
-async def test_put_that_dynamodb_rejects_is_422_not_500(api: httpx.AsyncClient) -> None:
+async def test_put_that_dynamodb_rejects_is_400_not_500(api: httpx.AsyncClient) -> None:
     response = await api.put("/items/huge", json={"n": 1e200})  # beyond DynamoDB's number range
 
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["error"] == "invalid_item"
 
 
@@ -92,8 +108,9 @@ async def test_listing_an_empty_table(api: httpx.AsyncClient) -> None:
     assert (await api.get("/items")).json() == {"items": [], "next_cursor": None}
 
 
-async def test_pages_follow_cursors_through_every_item_once(api: httpx.AsyncClient,
-                                                            put_items: PutItems) -> None:
+async def test_pages_follow_cursors_through_every_item_once(
+    api: httpx.AsyncClient, put_items: PutItems
+) -> None:
     put_items([{"key": f"k{i}", "value": i} for i in range(7)])
     seen: list[str] = []
     cursor = None
@@ -126,9 +143,15 @@ async def test_limit_outside_1_to_100_is_400(api: httpx.AsyncClient, limit: str)
     assert response.json()["error"] == "invalid_limit"
 
 
-@pytest.mark.parametrize("cursor", [
-    "!!!", "e30", base64.urlsafe_b64encode(b'{"key": "plain"}').decode(),
-    base64.urlsafe_b64encode(b'{"other": {"S": "x"}}').decode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "!!!",
+        "e30",
+        base64.urlsafe_b64encode(b'{"key": "plain"}').decode(),
+        base64.urlsafe_b64encode(b'{"other": {"S": "x"}}').decode(),
+    ],
+)
 async def test_a_cursor_the_api_did_not_issue_is_400(api: httpx.AsyncClient, cursor: str) -> None:
     response = await api.get("/items", params={"cursor": cursor})
 
@@ -156,12 +179,16 @@ async def test_unknown_route_and_method_get_json_errors(api: httpx.AsyncClient) 
 
 
 async def test_unreachable_dynamodb_is_503_not_500(items_table: str) -> None:
-    offline = boto3.client("dynamodb", endpoint_url=f"http://127.0.0.1:{free_port()}",
-                           config=Config(retries={"max_attempts": 1}, connect_timeout=1))
+    offline = boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
     app = create_app(ApiSettings(table_items=items_table), dynamodb=offline)
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as client:
         response = await client.get("/items/k")
 
     assert response.status_code == 503
@@ -170,8 +197,74 @@ async def test_unreachable_dynamodb_is_503_not_500(items_table: str) -> None:
 
 async def test_missing_table_is_503(aws_env: object) -> None:
     app = create_app(ApiSettings(table_items="no-such-table"))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api"
+    ) as client:
         response = await client.get("/items")
 
     assert response.status_code == 503
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"": null}',
+        b'{"a": {"": 1}}',
+        b'{"a": [{"b": {"": true}}]}',
+        b'{"n": 123456789012345678901234567890123456789012}',
+        b'{"n": 1e-200}',
+        b'{"s": "\\ud800"}',
+        b'{"deep": ' + b"[" * 33 + b"]" * 33 + b"}",
+        b'{"n": NaN}',
+    ],
+)
+async def test_an_item_dynamodb_would_not_store_is_400_and_poisons_nothing(
+    api: httpx.AsyncClient, body: bytes
+) -> None:
+    # regression: PUT {"": null} answered 201; every later read of the table then answered 500
+    response = await api.put("/items/poison", content=body)
+
+    assert response.status_code in (400, 422), response.text
+    assert (await api.get("/items/poison")).status_code == 404
+    assert (await api.get("/items")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "number", ["12345678901234567890123456789012345678", "0.12345678901234567890123", "-1E+125"]
+)
+async def test_numbers_come_back_exactly_as_written(api: httpx.AsyncClient, number: str) -> None:
+    body = f'{{"n": {number}}}'.encode()
+
+    put = await api.put("/items/exact", content=body)
+    got = await api.get("/items/exact")
+
+    assert put.status_code == 201
+    assert json.loads(got.content, parse_float=Decimal)["n"] == Decimal(number)
+    assert put.content == got.content
+
+
+async def test_keys_are_limited_in_characters_as_the_openapi_document_says(
+    api: httpx.AsyncClient,
+) -> None:
+    longest = "\U0001f680" * 512  # 2048 bytes of UTF-8: DynamoDB's limit
+
+    assert (await api.put(f"/items/{longest}", json={})).status_code == 201
+    assert (await api.get(f"/items/{longest}x")).status_code == 400
+    assert (await api.get("/items/" + "k" * 513)).status_code == 400
+
+
+async def test_an_empty_cursor_is_400(api: httpx.AsyncClient) -> None:
+    response = await api.get("/items", params={"cursor": ""})
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_cursor")
+
+
+@pytest.mark.parametrize("method", ["PATCH", "DELETE", "OPTIONS", "POST"])
+async def test_405_lists_every_method_of_an_item_in_allow(
+    api: httpx.AsyncClient, method: str
+) -> None:
+    # regression: Allow named only GET and HEAD, as if PUT were not supported
+    response = await api.request(method, "/items/k")
+
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "PUT"}

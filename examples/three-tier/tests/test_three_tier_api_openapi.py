@@ -13,16 +13,21 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.anyio
 
 
-async def test_openapi_lists_every_route_and_method(api: httpx.AsyncClient,
-                                                    api_app: object) -> None:
+async def test_openapi_lists_every_route_and_method(
+    api: httpx.AsyncClient, api_app: object
+) -> None:
     document = (await api.get("/openapi.json")).json()
-    served = {(route.path.replace("{key:path}", "{key}"), method.lower())
-              for route in api_app.routes  # type: ignore[attr-defined]
-              if isinstance(route, Route) and route.include_in_schema
-              for method in route.methods or () if method != "HEAD"}
+    served = {
+        (route.path.replace("{key:path}", "{key}"), method.lower())
+        for route in api_app.routes  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.include_in_schema
+        for method in route.methods or ()
+        if method != "HEAD"
+    }
 
-    documented = {(path, method) for path, operations in document["paths"].items()
-                  for method in operations}
+    documented = {
+        (path, method) for path, operations in document["paths"].items() for method in operations
+    }
 
     assert document["openapi"].startswith("3.")
     assert documented == served

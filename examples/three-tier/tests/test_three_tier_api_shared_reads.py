@@ -34,13 +34,15 @@ async def counted_api(items_table: str) -> AsyncIterator[tuple[httpx.AsyncClient
     client = boto3.client("dynamodb")
     get_items = recorded_calls(client, "GetItem")
     app = create_app(ApiSettings(table_items=items_table), dynamodb=client)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api.internal") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api.internal"
+    ) as http:
         yield http, get_items
 
 
 async def test_concurrent_gets_of_one_item_share_dynamodb_reads(
-        counted_api: tuple[httpx.AsyncClient, list[Any]]) -> None:
+    counted_api: tuple[httpx.AsyncClient, list[Any]],
+) -> None:
     api, get_items = counted_api
     await api.put("/items/popular", json={"value": "v"})
 
@@ -51,14 +53,18 @@ async def test_concurrent_gets_of_one_item_share_dynamodb_reads(
 
 
 async def test_a_get_after_a_put_sees_it_though_an_older_read_is_in_flight(
-        items_table: str, gated_moto: Callable[..., Any]) -> None:
+    items_table: str, gated_moto: Callable[..., Any]
+) -> None:
     """The first GET's GetItem is answered by moto, but its answer is held while the item is
     replaced; the GET sent after the PUT returned must not be given that older answer."""
     proxy = gated_moto("GetItem", hold_answer=True)
-    app = create_app(ApiSettings(table_items=items_table),
-                     dynamodb=boto3.client("dynamodb", endpoint_url=proxy.endpoint_url))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://api.internal") as api:
+    app = create_app(
+        ApiSettings(table_items=items_table),
+        dynamodb=boto3.client("dynamodb", endpoint_url=proxy.endpoint_url),
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://api.internal"
+    ) as api:
         await api.put("/items/k", json={"value": "old"})
         early = asyncio.create_task(api.get("/items/k"))
         await run_in_threadpool(proxy.arrived.wait, 10)

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from service_runtime import HTML_PAGE_POLICY
 
 from shipway.emulators import free_port
 
@@ -23,9 +24,11 @@ def rows(page: str) -> list[tuple[str, str, str]]:
 
 
 async def test_page_lists_every_attribute_of_every_item(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems, items_table: str) -> None:
-    put_items([{"key": "b", "value": "two", "size": 2},
-               {"key": "a", "value": "one", "tags": ["x", "y"]}])
+    web_for: WebFactory, api_transport: Any, put_items: PutItems, items_table: str
+) -> None:
+    put_items(
+        [{"key": "b", "value": "two", "size": 2}, {"key": "a", "value": "one", "tags": ["x", "y"]}]
+    )
     web = await web_for(api_transport)
 
     response = await web.get("/")
@@ -36,12 +39,18 @@ async def test_page_lists_every_attribute_of_every_item(
     assert f"<title>{items_table}</title>" in response.text
     assert "<th>count</th><th>key</th><th>value</th>" in response.text
     assert rows(response.text) == [
-        ("1", "key", "a"), ("2", "tags", '[&quot;x&quot;,&quot;y&quot;]'), ("3", "value", "one"),
-        ("4", "key", "b"), ("5", "size", "2"), ("6", "value", "two")]
+        ("1", "key", "a"),
+        ("2", "tags", "[&quot;x&quot;,&quot;y&quot;]"),
+        ("3", "value", "one"),
+        ("4", "key", "b"),
+        ("5", "size", "2"),
+        ("6", "value", "two"),
+    ]
 
 
 async def test_every_value_and_name_is_html_escaped(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     put_items([{"key": "<b>k</b>", "value": "<script>alert('x')</script>", "<i>": "&"}])
     web = await web_for(api_transport)
 
@@ -60,7 +69,8 @@ async def test_page_with_an_empty_table(web_for: WebFactory, api_transport: Any)
 
 
 async def test_page_follows_the_api_cursors_and_caps_the_items(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     put_items([{"key": f"k{i}"} for i in range(5)])
     web = await web_for(api_transport, max_items=3)
 
@@ -71,7 +81,8 @@ async def test_page_follows_the_api_cursors_and_caps_the_items(
 
 
 async def test_request_id_is_echoed_and_forwarded_to_the_api(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     web = await web_for(api_transport)
 
     response = await web.get("/", headers={"X-Request-Id": "trace-123"})
@@ -81,7 +92,8 @@ async def test_request_id_is_echoed_and_forwarded_to_the_api(
 
 
 async def test_a_page_is_reused_within_the_cache_time(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     web = await web_for(api_transport, page_cache_seconds=60)
 
     first, second = await web.get("/"), await web.get("/")
@@ -91,7 +103,8 @@ async def test_a_page_is_reused_within_the_cache_time(
 
 
 async def test_without_a_cache_every_request_reads_the_api(
-        web_for: WebFactory, api_transport: Any, put_items: PutItems) -> None:
+    web_for: WebFactory, api_transport: Any, put_items: PutItems
+) -> None:
     web = await web_for(api_transport, page_cache_seconds=0)
     before = (await web.get("/")).text
     put_items([{"key": "new"}])
@@ -112,23 +125,31 @@ async def test_api_down_gives_a_503_page(web_for: WebFactory) -> None:
     assert response.headers["retry-after"] == "5"
 
 
-@pytest.mark.parametrize("answer", [
-    httpx.Response(500, json={"error": "internal_error"}),
-    httpx.Response(200, content=b"<html>not json</html>"),
-    httpx.Response(200, json={"unexpected": True}),
-])
-async def test_api_answering_badly_gives_a_503_page(web_for: WebFactory,
-                                                    answer: httpx.Response) -> None:
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, json={"error": "internal_error"}),
+        httpx.Response(200, content=b"<html>not json</html>"),
+        httpx.Response(200, json={"unexpected": True}),
+    ],
+)
+async def test_api_answering_badly_gives_a_503_page(
+    web_for: WebFactory, answer: httpx.Response
+) -> None:
     web = await web_for(httpx.MockTransport(lambda request: answer))
 
     assert (await web.get("/")).status_code == 503
 
 
 async def test_a_failure_is_not_cached(web_for: WebFactory) -> None:
-    answers = iter([httpx.Response(503), httpx.Response(200, json={"table": "t"}),
-                    httpx.Response(200, json={"items": [], "next_cursor": None})])
-    web = await web_for(httpx.MockTransport(lambda request: next(answers)),
-                        page_cache_seconds=60)
+    answers = iter(
+        [
+            httpx.Response(503),
+            httpx.Response(200, json={"table": "t"}),
+            httpx.Response(200, json={"items": [], "next_cursor": None}),
+        ]
+    )
+    web = await web_for(httpx.MockTransport(lambda request: next(answers)), page_cache_seconds=60)
 
     first, second = await web.get("/"), await web.get("/")
 
@@ -137,8 +158,10 @@ async def test_a_failure_is_not_cached(web_for: WebFactory) -> None:
 
 
 async def test_web_reads_all_pages_the_api_offers(web_for: WebFactory) -> None:
-    pages = {None: {"items": [{"key": "a"}], "next_cursor": "c1"},
-             "c1": {"items": [{"key": "b"}], "next_cursor": None}}
+    pages = {
+        None: {"items": [{"key": "a"}], "next_cursor": "c1"},
+        "c1": {"items": [{"key": "b"}], "next_cursor": None},
+    }
 
     def api(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/meta":
@@ -166,7 +189,8 @@ async def test_healthz_does_not_need_the_api(web_for: WebFactory) -> None:
 
 
 async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
-        web_for: WebFactory, api_transport: Any) -> None:
+    web_for: WebFactory, api_transport: Any
+) -> None:
     healthy = [True]
 
     async def api(request: httpx.Request) -> httpx.Response:
@@ -187,3 +211,29 @@ async def test_a_failing_api_beyond_the_staleness_bound_gives_a_503_page(
     assert (first.status_code, stale.status_code, late.status_code) == (200, 200, 503)
     assert stale.text == first.text
     assert "Service unavailable" in late.text and "late-1" in late.text
+
+
+async def test_the_web_tier_documents_its_page(web_for: WebFactory, api_transport: Any) -> None:
+    # regression: the web tier served no OpenAPI document
+    web = await web_for(api_transport)
+
+    document = (await web.get("/openapi.json")).json()
+
+    page = document["paths"]["/"]["get"]["responses"]
+    assert set(page) == {"200", "503"}
+    assert "text/html" in page["200"]["content"] and "text/html" in page["503"]["content"]
+    assert set(document["paths"]) == {"/", "/healthz"}
+
+
+async def test_the_page_cannot_be_framed_and_keeps_its_own_policy(
+    web_for: WebFactory, api_transport: Any
+) -> None:
+    web = await web_for(api_transport)
+
+    response = await web.get("/")
+
+    assert response.headers.get_list("content-security-policy") == [HTML_PAGE_POLICY]
+    assert "frame-ancestors 'none'" in HTML_PAGE_POLICY
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"

@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING
 
 import boto3
-from botocore.config import Config
-from starlette.applications import Starlette
+from service_runtime import SharedReads, service_app
+from service_runtime.aws import client_config
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
-from three_tier_runtime import RequestContextMiddleware, SharedReads
 
 from three_tier_api.errors import EXCEPTION_HANDLERS
 from three_tier_api.openapi import openapi_document
 from three_tier_api.routes import ROUTES
-from three_tier_api.settings import ApiSettings, get_settings
+from three_tier_api.settings import SERVICE, ApiSettings, get_settings
 from three_tier_api.store import ItemStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from starlette.applications import Starlette
 
-# Fail fast rather than hold a request for boto3's default 60 s read timeout.
-DYNAMODB_CONFIG = Config(connect_timeout=2, read_timeout=5, max_pool_connections=64,
-                         retries={"mode": "standard", "max_attempts": 3})
+    from three_tier_api.attributes import JsonValue
 
 
-def create_app(settings: ApiSettings | None = None, *,
-               dynamodb: DynamoDBClient | None = None) -> Starlette:
+def create_app(
+    settings: ApiSettings | None = None, *, dynamodb: DynamoDBClient | None = None
+) -> Starlette:
     """Build the api; one DynamoDB client serves every request of this process."""
     settings = settings or get_settings()
-    client = dynamodb or boto3.client("dynamodb", config=DYNAMODB_CONFIG)
-    app = Starlette(
-        routes=ROUTES,
-        middleware=[Middleware(RequestContextMiddleware, access_log=settings.access_log)],
-        exception_handlers=EXCEPTION_HANDLERS,
+    client = dynamodb or boto3.client("dynamodb", config=client_config())
+    app = service_app(
+        service=SERVICE, settings=settings, routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS
     )
-    app.state.settings = settings
     app.state.store = store = ItemStore(settings.table_items, client)
+
     # GETs of one item share strongly consistent reads (never stale; see shared_reads)
-    app.state.item_reads = SharedReads(partial(run_in_threadpool, store.get))
+    async def read_item(key: str) -> dict[str, JsonValue] | None:
+        return await run_in_threadpool(store.get, key)
+
+    app.state.item_reads = SharedReads(read_item)
     app.state.openapi = openapi_document()
     return app

@@ -35,6 +35,11 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 
 
 def _is_item_key(key: object) -> bool:
-    return (isinstance(key, dict) and key.keys() == {"key"} and isinstance(key["key"], dict)
-            and key["key"].keys() == {"S"} and isinstance(key["key"]["S"], str)
-            and 0 < len(key["key"]["S"].encode()) <= 2048)
+    return (
+        isinstance(key, dict)
+        and key.keys() == {"key"}
+        and isinstance(key["key"], dict)
+        and key["key"].keys() == {"S"}
+        and isinstance(key["key"]["S"], str)
+        and 0 < len(key["key"]["S"].encode()) <= 2048
+    )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
+from service_runtime import BodyTooLargeError, error_response, http_error
 from starlette.exceptions import HTTPException
-from three_tier_runtime import error_response
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -30,10 +29,8 @@ async def api_error(_request: Request, exc: Exception) -> Response:
     return error_response(exc.status, exc.error, exc.detail)
 
 
-async def http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    code = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "_")
-    return error_response(exc.status_code, code, exc.detail, headers=exc.headers)
+async def too_large(_request: Request, exc: Exception) -> Response:
+    return error_response(413, "body_too_large", str(exc))
 
 
 async def storage_error(_request: Request, exc: Exception) -> Response:
@@ -43,6 +40,7 @@ async def storage_error(_request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     ApiError: api_error,
+    BodyTooLargeError: too_large,
     HTTPException: http_error,
     ClientError: storage_error,
     BotoCoreError: storage_error,

@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+from service_runtime import OrjsonResponse, path_route
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from three_tier_runtime import OrjsonResponse
 
+from three_tier_api.attributes import InvalidItemError, from_attributes, to_attributes
 from three_tier_api.cursor import encode_cursor
 from three_tier_api.errors import ApiError
 from three_tier_api.requests import item_key, json_object, page_limit, start_key
 
 if TYPE_CHECKING:
+    from service_runtime import SharedReads
     from starlette.requests import Request
-    from three_tier_runtime import SharedReads
 
     from three_tier_api.attributes import JsonValue
     from three_tier_api.store import ItemStore
@@ -52,14 +53,16 @@ async def put_item(request: Request) -> Response:
     attributes = await json_object(request)
     if attributes.get("key", key) != key:
         raise ApiError(422, "invalid_body", "body's `key` differs from the key in the path")
-    item = {**attributes, "key": key}
     try:
+        item = to_attributes({**attributes, "key": key})
         created = await run_in_threadpool(_store(request).put, item)
+    except InvalidItemError as error:
+        raise ApiError(400, "invalid_item", str(error)) from None
     except ClientError as error:
         if error.response["Error"]["Code"] != "ValidationException":
             raise
-        raise ApiError(422, "invalid_item", error.response["Error"].get("Message", "")) from None
-    return OrjsonResponse(item, status_code=201 if created else 200)
+        raise ApiError(400, "invalid_item", error.response["Error"].get("Message", "")) from None
+    return OrjsonResponse(from_attributes(item), status_code=201 if created else 200)
 
 
 async def meta(request: Request) -> Response:
@@ -79,8 +82,7 @@ async def openapi(request: Request) -> Response:
 
 ROUTES = [
     Route("/items", list_items, methods=["GET"]),
-    Route("/items/{key:path}", get_item, methods=["GET"]),
-    Route("/items/{key:path}", put_item, methods=["PUT"]),
+    path_route("/items/{key:path}", {"GET": get_item, "PUT": put_item}),
     Route("/meta", meta, methods=["GET"]),
     Route("/healthz", healthz, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from three_tier_api.attributes import JsonValue, from_attributes, to_attributes
+from three_tier_api.attributes import AttributeValue, JsonValue, from_attributes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -32,18 +32,22 @@ class ItemStore:
         if start_key:
             request["ExclusiveStartKey"] = start_key
         response = self._client.scan(**request)
-        return Page([from_attributes(item) for item in response.get("Items", [])],
-                    response.get("LastEvaluatedKey"))
+        return Page(
+            [from_attributes(item) for item in response.get("Items", [])],
+            response.get("LastEvaluatedKey"),
+        )
 
     def get(self, key: str) -> dict[str, JsonValue] | None:
         """The item with this key, or None."""
-        response = self._client.get_item(TableName=self.table_name, Key={"key": {"S": key}},
-                                          ConsistentRead=True)
+        response = self._client.get_item(
+            TableName=self.table_name, Key={"key": {"S": key}}, ConsistentRead=True
+        )
         item = response.get("Item")
         return from_attributes(item) if item else None
 
-    def put(self, item: dict[str, JsonValue]) -> bool:
-        """Store the item, replacing any with the same key; True when it is new."""
-        response = self._client.put_item(TableName=self.table_name, Item=to_attributes(item),
-                                          ReturnValues="ALL_OLD")
+    def put(self, item: dict[str, AttributeValue]) -> bool:
+        """Store the item (see ``to_attributes``), replacing any with its key; True when new."""
+        response = self._client.put_item(
+            TableName=self.table_name, Item=item, ReturnValues="ALL_OLD"
+        )
         return not response.get("Attributes")

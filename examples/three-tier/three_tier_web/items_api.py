@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
-from three_tier_runtime import REQUEST_ID_HEADER, current_request_id
+from service_runtime import REQUEST_ID_HEADER, current_request_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -54,8 +54,11 @@ class ItemsApi:
         page = await self._get_json("/items", params)
         items = page.get("items") if isinstance(page, dict) else None
         cursor = page.get("next_cursor") if isinstance(page, dict) else None
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items) \
-                or not isinstance(cursor, str | None):
+        if (
+            not isinstance(items, list)
+            or not all(isinstance(item, dict) for item in items)
+            or not isinstance(cursor, str | None)
+        ):
             raise ApiUnavailableError("api's /items answered with an unexpected body")
         return items, cursor
 

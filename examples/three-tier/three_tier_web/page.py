@@ -21,10 +21,12 @@ tbody + tbody { border-top: 3px solid #444; }
 
 
 def _document(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
-            f"<body>\n{body}</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )
 
 
 def _text(value: Any) -> str:
@@ -45,23 +47,29 @@ def _item_rows(items: list[dict[str, Any]]) -> Iterator[str]:
         rows = []
         for name, value in _attributes(item):
             count += 1
-            rows.append(f"<tr><td>{count}</td><td>{escape(name)}</td>"
-                        f"<td>{escape(_text(value))}</td></tr>\n")
+            rows.append(
+                f"<tr><td>{count}</td><td>{escape(name)}</td><td>{escape(_text(value))}</td></tr>\n"
+            )
         yield "<tbody>\n" + "".join(rows) + "</tbody>\n"
 
 
 def render_listing(listing: Listing) -> str:
     """The table's items, one row per attribute, every value escaped."""
     note = f" (the first {len(listing.items)})" if listing.truncated else ""
-    body = (f"<h1>{escape(listing.table)}</h1>\n<p>{len(listing.items)} items{note}</p>\n"
-            "<table>\n<thead><tr><th>count</th><th>key</th><th>value</th></tr></thead>\n"
-            + "".join(_item_rows(listing.items)) + "</table>\n")
+    body = (
+        f"<h1>{escape(listing.table)}</h1>\n<p>{len(listing.items)} items{note}</p>\n"
+        "<table>\n<thead><tr><th>count</th><th>key</th><th>value</th></tr></thead>\n"
+        + "".join(_item_rows(listing.items))
+        + "</table>\n"
+    )
     return _document(listing.table, body)
 
 
 def render_unavailable(request_id: str | None) -> str:
     """The page shown when the api cannot be reached."""
     reference = f"<p>Reference: <code>{escape(request_id)}</code></p>\n" if request_id else ""
-    return _document("Service unavailable", "<h1>Service unavailable</h1>\n"
-                     "<p>The items cannot be loaded right now. Please retry in a moment.</p>\n"
-                     + reference)
+    return _document(
+        "Service unavailable",
+        "<h1>Service unavailable</h1>\n"
+        "<p>The items cannot be loaded right now. Please retry in a moment.</p>\n" + reference,
+    )

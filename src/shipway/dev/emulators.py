@@ -8,12 +8,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from shipway.dev.errors import ServiceFailedError
 from shipway.emulators import MotoServer, RedisServer
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
+
+    from shipway.emulators.process import LocalServer
+
+# Lines of an emulator's log shown when it dies.
+LOG_TAIL_LINES = 20
 
 
 def moto_process(log_folder: Path) -> MotoServer:
@@ -90,6 +96,41 @@ class Emulators:
         if self.redis is not None:
             self.redis.stop()
         self.moto.stop()
+
+    def watch(self, on_exit: Callable[[EmulatorExitedError], None]) -> None:
+        """Call on_exit, from a daemon thread, if an emulator process exits (stop() included)."""
+        for server in (self.moto, self.redis):
+            if server is not None and server.pid is not None:
+                threading.Thread(
+                    target=_report_exit,
+                    args=(server, on_exit),
+                    daemon=True,
+                    name=f"watch-{server.name}",
+                ).start()
+
+
+class EmulatorExitedError(ServiceFailedError):
+    """An emulator `shipway dev` started exited while the application ran; it stops, exit 1."""
+
+    def __init__(self, name: str, status: int | None, log_path: Path | None) -> None:
+        where = f"; its log: {log_path}" if log_path else ""
+        super().__init__(name, f"exited with status {status}{where}", _log_tail(log_path))
+
+    @property
+    def message(self) -> str:
+        return f"error: {self.service}, which shipway dev started, {self.reason}; stopped the rest"
+
+
+def _report_exit(server: LocalServer, on_exit: Callable[[EmulatorExitedError], None]) -> None:
+    status = server.wait_exit()
+    on_exit(EmulatorExitedError(server.name, status, server.log_path))
+
+
+def _log_tail(log_path: Path | None) -> list[str]:
+    if log_path is None or not log_path.is_file():
+        return []
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return lines[-LOG_TAIL_LINES:]
 
 
 def start_emulators(

@@ -11,7 +11,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from shipway.dev.emulators import Emulators, start_emulators
+from rich.text import Text
+
+from shipway.dev.emulators import EmulatorExitedError, Emulators, start_emulators
 from shipway.dev.errors import ServiceFailedError, StopRequested
 from shipway.dev.health_watch import HealthWatch
 from shipway.dev.logs import LogPrinter
@@ -80,6 +82,10 @@ class DevSession:
                 self.fail(failure)
             finally:
                 self.stop()
+        if isinstance(self.failure, EmulatorExitedError):
+            self.errors.print(Text("\n".join(self.failure.last_lines)), soft_wrap=True)
+            self.errors.print(Text(self.failure.message, style="bold red"), soft_wrap=True)
+            return 1
         if self.failure is not None:
             print_failure(self.errors, self.failure)
             return 1
@@ -105,6 +111,7 @@ class DevSession:
 
             self.emulators = emulators.result()
         print_emulators(self.console, self.emulators)
+        self.emulators.watch(self.emulator_exited)
         self.check()
         clients = provision.aws_clients(self.emulators.aws_endpoint_url)
         provisioned = provision.provision(plan, clients)
@@ -175,6 +182,11 @@ class DevSession:
         if not self.stopping.is_set():
             service.tail.finished.wait(timeout=2)
             self.fail(service.failure(f"exited with status {code}"))
+
+    def emulator_exited(self, failure: EmulatorExitedError) -> None:
+        """An emulator dying on its own ends the session: nothing works without it."""
+        if not self.stopping.is_set():
+            self.fail(failure)
 
     def fail(self, failure: ServiceFailedError) -> None:
         """Keep the first failure and stop."""

@@ -88,6 +88,11 @@ class LocalServer:
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    def wait_exit(self) -> int | None:
+        """Block until the process started by `start()` exits; its status (None: no process)."""
+        process = self._process
+        return process.wait() if process is not None else None
+
     def __enter__(self) -> Self:
         return self.start()
 

@@ -62,6 +62,8 @@ def service_environment(
         }
     )
     variables[contract.PORT_VARIABLE] = str(port)
+    # dev.json advertises 127.0.0.1: a service on a laptop listens there only, not on the LAN
+    variables[contract.HOST_VARIABLE] = "127.0.0.1"
     return variables
 
 

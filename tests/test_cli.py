@@ -95,6 +95,7 @@ def test_schema_is_json_schema_of_the_manifest() -> None:
 
 def test_init_writes_a_valid_manifest_and_never_overwrites(tmp_path: Path) -> None:
     target = tmp_path / "shipway.yml"
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\n")
     assert run("init", "-f", str(target), "--name", "hello")[0] == 0
     assert run("validate", "-f", str(target))[0] == 0
     before = target.read_text()

@@ -50,7 +50,17 @@ def build_app(
     checked by cdk-nag. images: what each service runs, by environment (default: the content
     tags of the services built from source)."""
     plans = [resolve(manifest, name) for name in environments]
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=_zones(plans))
+    context = {
+        **_zones(plans),
+        # Each resource's construct path in its Metadata (the CDK CLI adds it; synthesizing
+        # without the CLI does not): a deploy's failures and checks name the manifest service.
+        "aws:cdk:enable-path-metadata": True,
+        # The registry's repositories are referenced by the environment's stack, which is never
+        # deployed without them: CloudFormation may protect the export (the default, said out
+        # loud so the CDK stops warning about it).
+        "@aws-cdk/core:defaultCrossStackReferences": "strong",
+    }
+    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=context)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     for plan in plans:
         chosen = (images or {}).get(plan.name) or image_references(manifest, plan)

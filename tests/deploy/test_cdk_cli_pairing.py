@@ -42,4 +42,6 @@ def test_the_pinned_cli_is_the_one_installed() -> None:
 def test_the_pinned_cli_lists_the_stack_of_shipways_assembly(small_assembly: SynthResult) -> None:
     listed = _cdk("ls", "--app", str(small_assembly.outdir))
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.split() == [small_assembly.stacks[0].name]
+    # The environment's registry (image repositories) and the environment's stack.
+    registry = small_assembly.registries[0]
+    assert sorted(listed.stdout.split()) == sorted([registry.name, small_assembly.stacks[0].name])

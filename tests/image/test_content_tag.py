@@ -16,9 +16,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 @pytest.fixture
 def profile(tmp_path: Path) -> ImageSource:
-    """A copy of examples/profile, free to change."""
+    """A copy of examples/profile, free to change, with a .dockerignore of its own."""
     context = tmp_path / "profile"
     shutil.copytree(EXAMPLES / "profile", context)
+    (context / ".dockerignore").write_text("README.md\ntests/\n**/__pycache__\n")
     return ImageSource(service="profile", context=context, dockerfile=context / "Dockerfile")
 
 

@@ -54,6 +54,9 @@ def test_init_writes_a_schema_line_every_section_and_a_valid_manifest(
     monkeypatch.chdir(folder)
     result = CliRunner().invoke(app, ["init"])
     assert result.exit_code == 0, result.output
+    assert "there is no Dockerfile here yet" in result.output
+    assert CliRunner().invoke(app, ["validate"]).exit_code == 2  # it says so too
+    (folder / "Dockerfile").write_text("FROM python:3.11-slim\n")
     text = (folder / "shipway.yml").read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=./shipway.schema.json\n")
     assert (folder / "shipway.schema.json").is_file()

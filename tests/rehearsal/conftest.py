@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shipway.image import BuiltImage, ContainerEngine, ImageSource, build_image, content_tag
-from shipway.manifest import load_manifest
+from shipway.manifest import load_manifest, resolve
 from shipway.testing.notes import Stopwatch
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -19,7 +19,7 @@ def example_sources() -> dict[str, ImageSource]:
     sources = {}
     for name in NAMES:
         manifest = load_manifest(EXAMPLES / name / "shipway.yml")
-        for service, spec in manifest.services_in("test").items():
+        for service, spec in resolve(manifest, "test").service_specs().items():
             build = spec.image.build
             assert build is not None, f"{name}/{service} is built from source"
             context = manifest.directory / build.context

@@ -85,9 +85,16 @@ def test_deploy_then_destroy_of_the_test_environment(
     assert set(coverage.types("stood_in")) <= {stand_in.type for stand_in in STAND_INS}
     assert coverage.count("emulated") > coverage.count("stood_in")
 
-    # WHEN it is destroyed THEN the stack and its network are gone
+    # (the CDK CLI deployed the environment's registry first: the stack imports from it)
+    registry = assemblies[name].registries[0]
+    assert rehearsal_moto.coverage(registry.name).count("emulated") == len(
+        json.loads(registry.template.read_text())["Resources"]
+    )
+
+    # WHEN it is destroyed, then its registry, THEN the stacks and the network are gone
     with Stopwatch(f"cdk destroy {stack.name}"):
         cdk.destroy(assemblies[name].outdir, stack.name, region=region)
+        cdk.destroy(assemblies[name].outdir, registry.name, region=region)
     remaining = cloudformation.describe_stacks()["Stacks"]  # type: ignore[attr-defined]
     assert [s["StackName"] for s in remaining] == ["CDKToolkit"]
     ec2 = boto3.client("ec2", region_name=region, endpoint_url=rehearsal_moto.endpoint_url,

@@ -51,7 +51,7 @@ def test_podman_builds_docker_format_and_pushes_by_digest(
 ) -> None:
     (tmp_path / "app.txt").write_text("podman\n")
     (tmp_path / "Dockerfile").write_text(
-        f"FROM {BASE}\nCOPY app.txt /app.txt\nUSER 10001\nHEALTHCHECK CMD [\"true\"]\n"
+        f'FROM {BASE}\nCOPY app.txt /app.txt\nUSER 10001\nHEALTHCHECK CMD ["true"]\n'
     )
     registry = PlainRegistry(local_registry.host)
     source = ImageSource("tiny", tmp_path, tmp_path / "Dockerfile")

@@ -176,6 +176,12 @@ def deploy(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Hide the container engine's and CDK's output.")
     ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Deploy even when the deployed template is the same (new AMIs, say)."
+        ),
+    ] = False,
 ) -> None:
     """Build and push images, deploy the environment, and verify it runs.
 
@@ -196,7 +202,7 @@ def deploy(
     release.synthesize()
     release.bootstrap()
     release.publish(release.deploy_registry())
-    changed = release.deploy_stack()
+    changed = release.deploy_stack(force=force)
     release.verify()
     assert isinstance(release.progress, CliProgress)
     console.print(

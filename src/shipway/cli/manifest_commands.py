@@ -121,3 +121,8 @@ def init(
         f"wrote {escape(str(file))} and {SCHEMA_FILE} (for your editor): edit it, then run "
         f"'shipway validate -f {escape(str(file))}'"
     )
+    if not (file.parent / "Dockerfile").is_file():
+        console.print(
+            "note: there is no Dockerfile here yet; services.web builds its image from "
+            "./Dockerfile (add one, or give the service image: {uri: ...})"
+        )

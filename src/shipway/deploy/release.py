@@ -4,6 +4,7 @@ it runs. `shipway build`, `push`, `deploy` and `destroy` are steps of this one f
 from __future__ import annotations
 
 import functools
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from shipway.synthesis import SynthResult
 
 BOOTSTRAP_STACK = "CDKToolkit"
+SETTLED = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
 STEADY_SECONDS = 30 * 60.0
 SMOKE_SECONDS = 120.0
 
@@ -110,8 +112,9 @@ class Release:
         """The registry stack, deployed; each service's repository name."""
         if self.registry is None:
             return {}
-        with self.progress.step(f"deploy {self.registry}"):
-            self._deploy(self.registry)
+        if not self._deployed_as_synthesized(self.registry):
+            with self.progress.step(f"deploy {self.registry}"):
+                self._deploy(self.registry)
         found = stacks.outputs(self.client("cloudformation"), self.registry)
         return {
             name: found[repository_output(name)]
@@ -148,11 +151,39 @@ class Release:
             pushed.append(image)
         return pushed
 
-    def deploy_stack(self) -> bool:
-        """The environment's stack; False when CloudFormation had nothing to change."""
+    def deploy_stack(self, *, force: bool = False) -> bool:
+        """The environment's stack; False when it already runs this very template."""
+        if not force and self._deployed_as_synthesized(self.stack):
+            self.progress.result(f"{self.stack}: (no changes) the deployed template is this one")
+            return False
         with self.progress.step(f"deploy {self.stack}"):
             lines = self._deploy(self.stack)
         return not any("(no changes)" in line for line in lines)
+
+    def _deployed_as_synthesized(self, stack: str) -> bool:
+        """The stack is deployed, settled, and its template is the one just synthesized.
+
+        The CDK CLI cannot tell on its own: every stack reads an SSM parameter (the bootstrap
+        version; the ECS-optimized AMI for EC2 capacity), so it makes a change set each time.
+        `--force` deploys anyway (to pick up a newer AMI, say).
+        """
+        assert self.synthesized is not None
+        summary = (
+            self.synthesized.stack_of(self.plan.name)
+            if stack == self.stack
+            else self.synthesized.registry_of(self.plan.name)
+        )
+        cloudformation = self.client("cloudformation")
+        if summary is None or not stacks.exists(cloudformation, stack):
+            return False
+        status = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+        if status not in SETTLED:
+            return False
+        deployed = cloudformation.get_template(StackName=stack, TemplateStage="Original")
+        body = deployed["TemplateBody"]
+        wanted: dict[str, Any] = json.loads(summary.template.read_text(encoding="utf-8"))
+        found: dict[str, Any] = json.loads(body) if isinstance(body, str) else dict(body)
+        return found == wanted
 
     def verify(self) -> list[ServiceState]:
         """Every ECS service steady on the new task definition; every web URL healthy."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from moto.cloudformation import models as cloudformation_models
+from moto.cloudformation.exceptions import CloudFormationError
 from moto.ec2 import models as ec2_models
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
@@ -23,6 +25,9 @@ def apply_fixes() -> None:
     _kms_key_tags_in_cloudformation_form()
     _load_balancer_full_names()
     _network_resources_deleted_with_their_stack()
+    _change_sets_with_outputs_and_exports()
+    _deleting_an_unknown_change_set()
+    _public_parameters_aws_publishes()
 
 
 def _kms_key_tags_in_cloudformation_form() -> None:
@@ -113,3 +118,108 @@ def _delete_internet_gateway(ec2: Any, gateway_id: str) -> None:
 def _detach_internet_gateways(ec2: Any, vpc_id: str) -> None:
     for gateway in ec2.describe_internet_gateways(filters={"attachment.vpc-id": vpc_id}):
         ec2.detach_internet_gateway(gateway.id, vpc_id)
+
+
+def _change_sets_with_outputs_and_exports() -> None:
+    # The CDK CLI deploys with change sets. moto builds a change set's stack without the
+    # region's exports (its Fn::ImportValue finds nothing), and after running the change set it
+    # neither reads the new template's outputs nor publishes its exports: describe_stacks shows
+    # no outputs, and a stack importing another's value (shipway's registry) cannot be created.
+    # Nor does it forget the stack's change sets once one has run.
+    backend = cloudformation_models.CloudFormationBackend
+    create, execute = backend.create_change_set, backend.execute_change_set
+
+    def create_change_set(self: Any, *args: Any, **kwargs: Any) -> tuple[str, str]:
+        change_set_id, stack_id = create(self, *args, **kwargs)
+        stack = self.stacks[stack_id]
+        stack.cross_stack_resources = stack.resource_map.cross_stack_resources = self.exports
+        return change_set_id, stack_id
+
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        change_set = self.change_sets.get(change_set_name) or next(
+            (
+                found
+                for found in self.change_sets.values()
+                if found.change_set_name == change_set_name
+            ),
+            None,
+        )
+        stack = change_set.stack if change_set is not None else None
+        published = [export.name for export in stack.exports] if stack is not None else []
+        execute(self, change_set_name, stack_name)
+        if stack is None:
+            return
+        stack._parse_template()
+        stack.output_map = stack._create_output_map()
+        for name in published:
+            self.exports.pop(name, None)
+        for export in stack.exports:
+            self.exports[export.name] = export
+        # CloudFormation drops a stack's change sets once one is executed; moto keeps them, and
+        # finds them by name whatever the stack, so the next deploy's clean-up loops forever.
+        for key in [key for key, found in self.change_sets.items() if found.stack is stack]:
+            del self.change_sets[key]
+
+    backend.create_change_set = create_change_set  # type: ignore[method-assign]
+    backend.execute_change_set = execute_change_set  # type: ignore[method-assign]
+
+
+class ChangeSetNotFoundError(CloudFormationError):
+    """What CloudFormation answers for a change set that does not exist."""
+
+    code = "ChangeSetNotFound"
+
+
+def _deleting_an_unknown_change_set() -> None:
+    # The CDK CLI deletes its change set by name before making a new one, then waits until
+    # describing it answers ChangeSetNotFound. moto crashes on the delete when there is none
+    # (UnboundLocalError, an HTML 500) and answers a missing change set with "Stack ... does not
+    # exist", which the CLI takes for a failure.
+    backend = cloudformation_models.CloudFormationBackend
+    delete, describe = backend.delete_change_set, backend.describe_change_set
+
+    def describe_change_set(self: Any, change_set_name: str) -> Any:
+        try:
+            return describe(self, change_set_name)
+        except CloudFormationError as error:
+            if "does not exist" not in str(error):
+                raise
+            raise ChangeSetNotFoundError(f"ChangeSet [{change_set_name}] does not exist") from None
+
+    def delete_change_set(self: Any, change_set_name: str) -> None:
+        known = change_set_name in self.change_sets or any(
+            found.change_set_name == change_set_name for found in self.change_sets.values()
+        )
+        if known:
+            delete(self, change_set_name)
+
+    backend.delete_change_set = delete_change_set  # type: ignore[method-assign]
+    backend.describe_change_set = describe_change_set  # type: ignore[method-assign]
+
+
+# Public SSM parameters AWS publishes in every region and moto lacks; templates read them as
+# parameter values (the ECS-optimized AMI of EC2 capacity). A plausible value is enough: no
+# instance ever boots in a rehearsal. And on an update moto looks up the previous, resolved
+# value as if it were a parameter's name.
+PUBLIC_PARAMETERS = {"/aws/service/ecs/optimized-ami/": "ami-0123456789abcdef0"}
+
+
+def _public_parameters_aws_publishes() -> None:
+    from moto.cloudformation import parsing
+
+    parse = parsing.ResourceMap.parse_ssm_parameter
+
+    def parse_ssm_parameter(self: Any, value: str, value_type: str) -> str:
+        try:
+            return parse(self, value, value_type)
+        except AttributeError:  # moto's answer to a parameter it does not have
+            for prefix, stand_in in PUBLIC_PARAMETERS.items():
+                if value.startswith(prefix):
+                    return stand_in
+            if not value.startswith("/"):
+                # An update passes the previous value (UsePreviousValue) where moto expects
+                # the parameter's name: it is already resolved.
+                return value
+            raise
+
+    parsing.ResourceMap.parse_ssm_parameter = parse_ssm_parameter  # type: ignore[method-assign]

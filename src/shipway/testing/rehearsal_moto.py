@@ -15,6 +15,7 @@ from typing import Any
 from shipway.emulators.moto_server import FAKE_CREDENTIALS, MotoServer
 
 ACCOUNT = "123456789012"
+RUNNING_TASKS = 2
 
 
 @dataclass
@@ -67,7 +68,11 @@ class RehearsalMotoServer(MotoServer):
     def start(self) -> RehearsalMotoServer:
         module = "shipway.testing.moto_cloudformation"
         argv = [sys.executable, "-m", module, "--port", str(self.port)]
-        self._run([*argv, "--report", str(self.report)], env={**os.environ, **FAKE_CREDENTIALS})
+        # No task ever runs in a rehearsal: moto reports this many running per service, so a
+        # rollout completes as ECS's would (the examples want at most two tasks in test).
+        running = {"MOTO_ECS_SERVICE_RUNNING": str(RUNNING_TASKS)}
+        environment = {**os.environ, **FAKE_CREDENTIALS, **running}
+        self._run([*argv, "--report", str(self.report)], env=environment)
         return self
 
     def stop(self) -> None:

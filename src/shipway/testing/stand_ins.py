@@ -66,6 +66,10 @@ STAND_INS: tuple[StandIn, ...] = (
         attributes={
             "Endpoint": "{id}.ecs.{region}.on.aws",
             "ServiceArn": "arn:aws:ecs:{region}:{account}:service/{p[Cluster]}/{name}",
+            # the load balancer Express Mode makes (shipway associates the WAF with it)
+            "ECSManagedResourceArns.IngressPath.LoadBalancerArn": (
+                "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{id}/{id}"
+            ),
         },
     ),
     StandIn(

@@ -47,6 +47,7 @@ def test_directives_end_at_the_first_other_line() -> None:
         ("# escape=`\n# escape=\\\nFROM a\n", "only one escape"),
         ("# only a comment\n", "no instructions"),
         ("FROM a\nRUN <<EOF\necho\n", "unterminated heredoc"),
+        ('FROM a\nCOPY ["a", 1]\n', "arrays must be strings"),
     ],
 )
 def test_what_docker_refuses_is_refused(text: str, words: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shipway.image import BuiltImage, ContainerEngine, ImageSource, build_image, content_tag
-from shipway.manifest import load_manifest
+from shipway.manifest import load_manifest, resolve
 from shipway.testing.notes import Stopwatch
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -19,8 +19,8 @@ def example_sources() -> dict[str, ImageSource]:
     sources = {}
     for name in NAMES:
         manifest = load_manifest(EXAMPLES / name / "shipway.yml")
-        for service, spec in manifest.services_in("test").items():
-            build = spec.image.build
+        for service, planned in resolve(manifest, "test").services.items():
+            build = planned.spec.image.build
             assert build is not None, f"{name}/{service} is built from source"
             context = manifest.directory / build.context
             sources[f"{name}/{service}"] = ImageSource(

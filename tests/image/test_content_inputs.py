@@ -66,7 +66,16 @@ WHOLE_CONTEXT_CASES = [
     ('FROM alpine\nCOPY ["app", 3]\n', "Docker would not parse the Dockerfile"),
     ("FROM ${IMAGE}\nCOPY app/ /app/\n", "line 1: FROM ${IMAGE}: $IMAGE is not a declared"),
     ("COPY app/ /app/\nFROM alpine\n", "line 1: COPY before the first FROM"),
+    ("# syntax=example/frontend:2\nFROM alpine\n", "# syntax=example/frontend:2, a frontend"),
 ]
+
+
+@pytest.mark.parametrize(
+    "syntax", ["docker/dockerfile:1", "docker.io/docker/dockerfile:1.7-labs", "docker/dockerfile"]
+)
+def test_docker_s_own_frontends_are_read_here(context: Path, syntax: str) -> None:
+    source = _source(context, f"# syntax={syntax}\nFROM alpine\nCOPY app/ /app/\n")
+    assert content_inputs(source).whole_context_because is None
 
 
 @pytest.mark.parametrize(("dockerfile", "reason"), WHOLE_CONTEXT_CASES)

@@ -5,16 +5,22 @@ The Dockerfile is parsed (shipway.image.dockerfile), the stages the target needs
 (shipway.image.context_cover), from the entries the engines send (`.dockerignore` applied).
 
 Whenever that cannot be worked out safely from the text (a variable in a source, a heredoc,
-ONBUILD, a bind mount of the context, an unknown instruction or flag, a Dockerfile Docker would
-refuse), the inputs are the whole Dockerfile and the whole context, and `whole_context_because`
-says why in a few words, for `shipway build` to show.
+ONBUILD, a bind mount of the context, an unknown instruction or flag, a `# syntax=` frontend other
+than Docker's, a Dockerfile Docker would refuse), the inputs are the whole Dockerfile and the
+whole context, and `whole_context_because` says why in a few words (`publish_image` shows it with
+the build's output).
 
 Comments are not inputs: Docker ignores them, so editing one rebuilds nothing. Neither are the
 instructions of stages the target does not need.
+
+Not visible from here: ONBUILD triggers inside an external base image (a FROM image built with
+`ONBUILD COPY ...` reads context files when built upon). Base images shipway's users build from
+are plain (Python, Debian); one with triggers needs a `COPY` of what it reads to be covered.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,6 +34,10 @@ if TYPE_CHECKING:
     from shipway.image.build_stages import BuildStages, Stage
     from shipway.image.dockerfile import Dockerfile
     from shipway.image.source import ImageSource
+
+DOCKER_FRONTEND = re.compile(
+    r"^(docker\.io/)?docker/dockerfile(-upstream)?(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$"
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,7 @@ def _target_inputs(text: str, source: ImageSource, entries: list[ContextEntry]) 
         dockerfile = parse_dockerfile(text)
     except DockerfileSyntaxError as error:
         raise WholeContextNeededError(f"Docker would not parse the Dockerfile: {error}") from None
+    _check_frontend(dockerfile)
     build = split_stages(dockerfile, source.args)
     stages = needed_stages(build, source.target)
     sources = tuple(path for stage in stages for path in _context_sources(stage))
@@ -70,6 +81,13 @@ def _target_inputs(text: str, source: ImageSource, entries: list[ContextEntry]) 
         stages=tuple(stage.label for stage in stages),
         sources=sources,
     )
+
+
+def _check_frontend(dockerfile: Dockerfile) -> None:
+    # BuildKit hands the Dockerfile to the `# syntax=` image: only Docker's own reads as here
+    syntax = dockerfile.directives.get("syntax")
+    if syntax is not None and not DOCKER_FRONTEND.match(syntax):
+        raise WholeContextNeededError(f"# syntax={syntax}, a frontend not known here")
 
 
 def _context_sources(stage: Stage) -> list[str]:

@@ -32,8 +32,9 @@ def test_a_new_entrypoint_resets_the_inherited_cmd() -> None:
 
 
 def test_continued_lines_and_comments() -> None:
+    # as in Docker, a continued line keeps its leading whitespace
     text = 'FROM x\n# CMD ["no"]\nCMD ["python", \\\n     "-m", "app"]\n'
-    assert instructions(text)[-1] == ("CMD", '["python",  "-m", "app"]')
+    assert instructions(text)[-1] == ("CMD", '["python",      "-m", "app"]')
     assert image_command(text) == ["python", "-m", "app"]
 
 

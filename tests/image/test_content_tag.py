@@ -5,13 +5,21 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from shipway.image import ImageSource, content_tag
+from tests.image.example_layouts import (
+    EXAMPLES,
+    copy_example,
+    example_source,
+    shared_context_layout,
+    shared_source,
+)
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+Change = Callable[[Path], None]
 
 
 @pytest.fixture
@@ -75,8 +83,16 @@ def test_target_build_args_and_dockerfile_change_the_tag(profile: ImageSource) -
     assert content_tag(ImageSource("profile", profile.context, profile.dockerfile, "x")) != before
     with_args = ImageSource("profile", profile.context, profile.dockerfile, args={"A": "1"})
     assert content_tag(with_args) != before
-    profile.dockerfile.write_text(profile.dockerfile.read_text() + "# comment\n")
+    profile.dockerfile.write_text(profile.dockerfile.read_text() + "ENV EXTRA=1\n")
     assert content_tag(profile) != before
+
+
+def test_comments_in_the_dockerfile_leave_the_tag_alone(profile: ImageSource) -> None:
+    # Docker drops comments (parser directives at the very top excepted): the image is the same
+    before = content_tag(profile)
+    text = profile.dockerfile.read_text().replace("\nFROM", "\n# a note\nFROM")
+    profile.dockerfile.write_text(text.replace(" \\\n", " \\\n    # in a continuation\n"))
+    assert content_tag(profile) == before
 
 
 def test_three_tier_targets_get_different_tags() -> None:
@@ -93,8 +109,113 @@ def test_a_big_context_is_hashed_quickly(tmp_path: Path) -> None:
         folder = context / f"package{index % 40}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"module{index}.py").write_bytes(os.urandom(32 * 1024))
-    (context / "Dockerfile").write_text("FROM scratch\n")
+    (context / "Dockerfile").write_text("FROM scratch\nCOPY . /\n")
     started = time.monotonic()
     content_tag(ImageSource("big", context, context / "Dockerfile"))
     # measured here: ~0.1 s (benchmarks/content_tag.py: 244 MiB in ~0.45 s); room for a busy CI
     assert time.monotonic() - started < 5
+
+
+# Each service's tag follows what its own build reads: one file of one service changed rolls
+# out that service only; what they share rolls out all of them; what no build reads, none.
+
+
+def _edit(path: str) -> Change:
+    def change(root: Path) -> None:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        with (root / path).open("a") as file:
+            file.write("# changed\n")
+
+    return change
+
+
+def _replace(path: str, old: str, new: str) -> Change:
+    def change(root: Path) -> None:
+        text = (root / path).read_text()
+        assert old in text
+        (root / path).write_text(text.replace(old, new, 1))
+
+    return change
+
+
+def _make_executable(path: str) -> Change:
+    return lambda root: (root / path).chmod(0o755)
+
+
+def _changed_tags(sources: dict[str, ImageSource], root: Path, change: Change) -> set[str]:
+    before = {name: content_tag(source) for name, source in sources.items()}
+    change(root)
+    return {name for name, source in sources.items() if content_tag(source) != before[name]}
+
+
+WEB, API, DEFAULT = "web", "api", "default"  # DEFAULT: no --target, FROM ${SERVICE} (web)
+THREE_TIER_CHANGES = [
+    (_edit("three_tier_api/store.py"), {API}),
+    (_edit("three_tier_api/new_module.py"), {API}),
+    (_make_executable("three_tier_api/__main__.py"), {API}),
+    (_edit("three_tier_web/page.py"), {WEB, DEFAULT}),
+    (_edit("three_tier_runtime/server.py"), {WEB, API, DEFAULT}),
+    (_edit("requirements.txt"), {WEB, API, DEFAULT}),
+    (_edit("README.md"), set()),
+    (_edit("data/items.json"), set()),
+    (_edit("tests/conftest.py"), set()),
+    (_edit("shipway.yml"), set()),
+    (_edit("three_tier_api/__pycache__/store.cpython-311.pyc"), set()),  # .dockerignore'd
+    (_replace("Dockerfile", "\nFROM runtime AS api\n", "\n# api\nFROM runtime AS api\n"), set()),
+    (_replace("Dockerfile", "ENV PORT=8000", "ENV PORT=8001"), {API}),
+    (_replace("Dockerfile", "WORKDIR /app", "WORKDIR /srv"), {WEB, API, DEFAULT}),
+    (_replace("Dockerfile", "ARG SERVICE=web", "ARG SERVICE=api"), {WEB, API, DEFAULT}),
+]
+
+
+@pytest.fixture
+def three_tier(tmp_path: Path) -> dict[str, ImageSource]:
+    """A copy of examples/three-tier, ignoring caches (the example sends them today)."""
+    context = copy_example("three-tier", tmp_path)
+    (context / ".dockerignore").write_text("**/__pycache__\n")
+    return {
+        WEB: example_source(context, "three-tier", WEB),
+        API: example_source(context, "three-tier", API),
+        DEFAULT: example_source(context, "three-tier"),
+    }
+
+
+@pytest.mark.parametrize(("change", "expected"), THREE_TIER_CHANGES)
+def test_three_tier_a_change_rolls_out_the_services_that_read_it(
+    three_tier: dict[str, ImageSource], change: Change, expected: set[str]
+) -> None:
+    assert _changed_tags(three_tier, three_tier[WEB].context, change) == expected
+
+
+SHARED = ("three-tier/web", "three-tier/api", "profile")
+SHARED_LAYOUT_CHANGES = [
+    (_edit("three-tier/three_tier_api/store.py"), {"three-tier/api"}),
+    (_edit("three-tier/three_tier_runtime/server.py"), {"three-tier/web", "three-tier/api"}),
+    (_edit("profile/profile_api/app.py"), {"profile"}),
+    (_edit("service-runtime/service_runtime/health.py"), set(SHARED)),
+    (_edit("service-runtime/service_runtime/new_module.py"), set(SHARED)),
+    (_replace("profile/Dockerfile", "EXPOSE 8080", "EXPOSE 8081"), {"profile"}),
+    (_edit("profile/shipway.yml"), set()),
+    (_edit("three-tier/README.md"), set()),
+    (_edit("three-tier/three_tier_api/__pycache__/store.cpython-311.pyc"), set()),
+    (_edit("magic8ball/magic8ball/app.py"), set()),  # another example, not in any of these
+]
+
+
+@pytest.fixture
+def shared_layout(tmp_path: Path) -> dict[str, ImageSource]:
+    """Three-tier and profile built from one `examples/` context with the shared runtime."""
+    root = shared_context_layout(tmp_path, ["three-tier", "profile", "magic8ball"])
+    return {
+        "three-tier/web": shared_source(root, "three-tier", "web"),
+        "three-tier/api": shared_source(root, "three-tier", "api"),
+        "profile": shared_source(root, "profile"),
+    }
+
+
+@pytest.mark.parametrize(("change", "expected"), SHARED_LAYOUT_CHANGES)
+def test_shared_layout_a_change_rolls_out_the_services_that_read_it(
+    shared_layout: dict[str, ImageSource], change: Change, expected: set[str]
+) -> None:
+    root = shared_layout["profile"].context
+    assert _changed_tags(shared_layout, root, change) == expected

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 import pytest
 
 from shipway.image import BadDockerignoreError
-from shipway.image.dockerignore import context_entries, context_rules, read_patterns
+from shipway.image.dockerignore import (
+    context_entries,
+    context_rules,
+    read_patterns,
+    sent_entries,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -83,3 +88,24 @@ def test_a_malformed_pattern_names_the_file_and_what_to_do(tmp_path: Path) -> No
     context = _tree(tmp_path, {".dockerignore": "ok\nbad[\n", "Dockerfile": ""})
     with pytest.raises(BadDockerignoreError, match=r"\.dockerignore: 'bad\[': .*fix the pattern"):
         context_rules(context, context / "Dockerfile")
+
+
+def test_what_any_engine_may_send_is_the_union_over_their_ignore_files(tmp_path: Path) -> None:
+    # GIVEN the legacy builder's .dockerignore, BuildKit's <Dockerfile>.dockerignore and
+    # Podman's .containerignore, each letting through a file the others exclude
+    context = _tree(tmp_path, {"a.txt": "", "b.txt": "", "c.txt": "", "d.txt": "", "app/x": ""})
+    (context / "app" / "Dockerfile").write_text("FROM alpine\n")
+    (context / ".dockerignore").write_text("*.txt\n!a.txt\n")
+    (context / "app" / "Dockerfile.dockerignore").write_text("*.txt\n!b.txt\n")
+    (context / ".containerignore").write_text("*.txt\n!c.txt\n")
+    sent = [entry.path for entry in sent_entries(context, context / "app" / "Dockerfile")]
+    # THEN each file some engine sends is there, in the order of a walk, d.txt is not
+    assert sent == [
+        ".containerignore", ".dockerignore", "a.txt", "app", "app/Dockerfile",
+        "app/Dockerfile.dockerignore", "app/x", "b.txt", "c.txt"]  # fmt: skip
+
+
+def test_without_other_ignore_files_what_is_sent_is_what_docker_sends(tmp_path: Path) -> None:
+    context = _tree(tmp_path, {"a.txt": "", "b/c.txt": "", ".dockerignore": "b\n"})
+    expected = list(context_entries(context, context_rules(context, context / "Dockerfile")))
+    assert sent_entries(context, context / "Dockerfile") == expected

@@ -19,6 +19,7 @@ from shipway.image import (
     ImageSource,
     RegistryLoginError,
     build_image,
+    publish_image,
     push_image,
 )
 
@@ -96,3 +97,45 @@ def test_a_refused_login_is_a_typed_error(tmp_path: Path, aws_env: MotoServer) -
         push_image(
             built, engine=engine, registry=EcrRegistry(boto3.client("ecr", region_name="us-east-1"))
         )
+
+
+class _RegistryWithEveryTag:
+    """A registry that already holds any tag asked for: publishing builds nothing."""
+
+    tls = True
+
+    def repository_uri(self, repository: str) -> str:
+        return f"registry.example/{repository}"
+
+    def existing_digest(self, repository: str, tag: str) -> str | None:
+        return "sha256:" + "b" * 64
+
+    def credentials(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "shown"),
+    [
+        ("FROM alpine\nCOPY app/ /app/\n", []),
+        (
+            "FROM alpine\nARG APP=app\nCOPY $APP/ /app/\n",
+            ["web: its content tag covers the whole build context "
+             "(line 3: COPY source $APP/ has a variable, quote or escape)"],
+        ),
+    ],
+)  # fmt: skip
+def test_publishing_says_when_the_tag_covers_the_whole_context(
+    tmp_path: Path, dockerfile: str, shown: list[str]
+) -> None:
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    lines: list[str] = []
+    pushed = publish_image(
+        ImageSource("web", tmp_path, tmp_path / "Dockerfile"),
+        repository="web",
+        registry=_RegistryWithEveryTag(),
+        engine=_engine(tmp_path),
+        on_line=lines.append,
+    )
+    assert pushed.status == "unchanged"
+    assert lines == shown

@@ -8,6 +8,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from shipway.image.dockerfile import DockerfileSyntaxError, parse_dockerfile
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -26,22 +28,12 @@ class _Stage:
 
 
 def instructions(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) pairs, comments dropped and continued lines joined."""
-    found: list[tuple[str, str]] = []
-    pending = ""
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not pending and (not line or line.startswith("#")):
-            continue
-        if line.endswith("\\"):
-            pending += line[:-1] + " "
-            continue
-        whole = (pending + line).strip()
-        pending = ""
-        if whole:
-            keyword, _, rest = whole.partition(" ")
-            found.append((keyword.upper(), rest.strip()))
-    return found
+    """(INSTRUCTION, arguments) pairs as Docker's parser reads them; [] if it would refuse."""
+    try:
+        parsed = parse_dockerfile(text)
+    except DockerfileSyntaxError:
+        return []
+    return [(instruction.keyword, instruction.rest) for instruction in parsed.instructions]
 
 
 def command_argv(arguments: str) -> list[str]:

@@ -3,6 +3,7 @@
 Pure of manifest types: callers map a service's `image.build` onto an `ImageSource`.
 """
 
+from shipway.image.content_inputs import ContentInputs, content_inputs
 from shipway.image.content_tag import content_tag
 from shipway.image.dockerignore import context_entries, context_rules
 from shipway.image.engines import ContainerEngine, detect_engine
@@ -30,6 +31,7 @@ __all__ = [
     "BuildFailedError",
     "BuiltImage",
     "ContainerEngine",
+    "ContentInputs",
     "Credentials",
     "EcrRegistry",
     "ImageError",
@@ -42,6 +44,7 @@ __all__ = [
     "RegistryLoginError",
     "RepositoryNotFoundError",
     "build_image",
+    "content_inputs",
     "content_tag",
     "context_entries",
     "context_rules",

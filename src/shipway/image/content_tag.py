@@ -1,7 +1,12 @@
 """A tag computed from what a build reads: the same sources give the same tag.
 
-It covers the Dockerfile, the target stage, the build arguments and every entry of the build
-context that `.dockerignore` lets through (its relative path, kind, executable bit and bytes).
+It covers what `content_inputs` finds the build of the target reads: the instructions of the
+stages the target needs (with the parser directives and the global ARGs), the target, the build
+arguments, and the context entries their COPY and ADD sources cover (relative path, kind,
+executable bit and bytes). When that cannot be worked out safely it covers the whole Dockerfile
+and every entry of the context that `.dockerignore` lets through, and
+`content_inputs(source).whole_context_because` says why.
+
 Modification times, owners and other permission bits are left out: they differ between checkouts
 of the same commit, and a tag that changed with them would rebuild unchanged services.
 """
@@ -13,27 +18,34 @@ import os
 import stat
 from typing import TYPE_CHECKING
 
-from shipway.image.dockerignore import context_entries, context_rules
+from shipway.image.content_inputs import content_inputs
 
 if TYPE_CHECKING:
+    from shipway.image.content_inputs import ContentInputs
     from shipway.image.dockerignore import ContextEntry
     from shipway.image.source import ImageSource
 
 TAG_PREFIX = "src-"
 # Bump when what goes into the hash changes, so old tags are not mistaken for new ones.
-FORMAT = b"shipway content tag v1\0"
+# v2: only what the target's stages read, unless the whole context is needed.
+FORMAT = b"shipway content tag v2\0"
 
 
 def content_tag(source: ImageSource) -> str:
     """`src-` and 32 hex digits of a SHA-256 over the build's inputs."""
+    return tag_for(source, content_inputs(source))
+
+
+def tag_for(source: ImageSource, inputs: ContentInputs) -> str:
+    """The content tag of source, from inputs already worked out for it."""
     digest = hashlib.sha256(FORMAT)
-    with open(source.dockerfile, "rb") as dockerfile:
-        _add(digest, "dockerfile", hashlib.file_digest(dockerfile, "sha256").hexdigest())
+    _add(digest, "whole" if inputs.whole_context_because else "target")
+    for line in inputs.dockerfile:
+        _add(digest, "dockerfile", line)
     _add(digest, "target", source.target or "")
     for name, value in sorted(source.args.items()):
         _add(digest, "arg", name, value)
-    rules = context_rules(source.context, source.dockerfile)
-    for entry in context_entries(source.context, rules):
+    for entry in inputs.entries:
         _add(digest, entry.kind, entry.path, *_entry_fields(entry))
     return TAG_PREFIX + digest.hexdigest()[:32]
 

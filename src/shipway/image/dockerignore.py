@@ -119,7 +119,10 @@ def context_rules(context: Path, dockerfile: Path) -> IgnoreRules:
     builder drops them again before COPY sees the context, so they are not kept here either; the
     content tag hashes the Dockerfile on its own.
     """
-    ignore_file = context / ".dockerignore"
+    return _rules_in(context / ".dockerignore")
+
+
+def _rules_in(ignore_file: Path) -> IgnoreRules:
     text = ignore_file.read_text(encoding="utf-8") if ignore_file.is_file() else ""
     try:
         return IgnoreRules(read_patterns(text))
@@ -127,6 +130,30 @@ def context_rules(context: Path, dockerfile: Path) -> IgnoreRules:
         raise BadDockerignoreError(
             f"{ignore_file}: {error}; fix the pattern (Docker would refuse it too)"
         ) from None
+
+
+def sent_entries(context: Path, dockerfile: Path) -> list[ContextEntry]:
+    """What any engine may send: `.dockerignore` applied, and the other ignore files too.
+
+    Docker's legacy builder reads only `.dockerignore`; BuildKit reads `<Dockerfile>.dockerignore`
+    beside the Dockerfile instead when there is one, Podman and Buildah `.containerignore`. Each
+    engine sends a subset of the union, so a tag over the union misses no change whichever builds.
+    """
+    rule_sets = [context_rules(context, dockerfile)]
+    for other in (
+        dockerfile.with_name(dockerfile.name + ".dockerignore"),
+        context / ".containerignore",
+    ):
+        if other.is_file():
+            rule_sets.append(_rules_in(other))
+    if len(rule_sets) == 1:
+        return list(context_entries(context, rule_sets[0]))
+    union: dict[str, ContextEntry] = {}
+    for rules in rule_sets:
+        for entry in context_entries(context, rules):
+            union.setdefault(entry.path, entry)
+    # the order of a walk: names sorted per directory, a directory before what it holds
+    return sorted(union.values(), key=lambda entry: entry.path.split("/"))
 
 
 def context_entries(context: Path, rules: IgnoreRules) -> Iterator[ContextEntry]:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shipway.image.commands import ignore_line, run_streaming
-from shipway.image.content_tag import content_tag
+from shipway.image.content_inputs import content_inputs
+from shipway.image.content_tag import tag_for
 from shipway.image.engines import detect_engine
 from shipway.image.errors import BuildFailedError, PushFailedError, RegistryLoginError
 from shipway.image.source import BuiltImage, PushedImage
@@ -32,7 +33,13 @@ def publish_image(
     on_line: LineSink = ignore_line,
 ) -> PushedImage:
     """The image of source in repository, by digest; built and pushed only if its tag is new."""
-    tag = content_tag(source)
+    inputs = content_inputs(source)
+    if inputs.whole_context_because:
+        on_line(
+            f"{source.service}: its content tag covers the whole build context "
+            f"({inputs.whole_context_because})"
+        )
+    tag = tag_for(source, inputs)
     uri = registry.repository_uri(repository)
     digest = registry.existing_digest(repository, tag)
     if digest is not None:

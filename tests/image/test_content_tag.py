@@ -11,30 +11,21 @@ from pathlib import Path
 import pytest
 
 from shipway.image import ImageSource, content_tag
-from tests.image.example_layouts import (
-    EXAMPLES,
-    copy_example,
-    example_source,
-    shared_context_layout,
-    shared_source,
-)
+from tests.image.example_layouts import EXAMPLES, copy_examples, example_source
 
 Change = Callable[[Path], None]
 
 
 @pytest.fixture
 def profile(tmp_path: Path) -> ImageSource:
-    """A copy of examples/profile, free to change, with a .dockerignore of its own."""
-    context = tmp_path / "profile"
-    shutil.copytree(EXAMPLES / "profile", context)
-    (context / ".dockerignore").write_text("README.md\ntests/\n**/__pycache__\n")
-    return ImageSource(service="profile", context=context, dockerfile=context / "Dockerfile")
+    """profile's image, in a copy of examples/ free to change."""
+    return example_source(copy_examples(tmp_path), "profile")
 
 
 def test_the_same_sources_give_the_same_tag(profile: ImageSource, tmp_path: Path) -> None:
     twin = tmp_path / "elsewhere"
     shutil.copytree(profile.context, twin)
-    moved = ImageSource(service="other-name", context=twin, dockerfile=twin / "Dockerfile")
+    moved = ImageSource("other-name", twin, twin / "profile" / "Dockerfile")
     assert content_tag(profile) == content_tag(profile) == content_tag(moved)
 
 
@@ -46,21 +37,22 @@ def test_the_tag_is_short_and_valid_everywhere(profile: ImageSource) -> None:
 
 def test_one_changed_byte_gives_a_new_tag(profile: ImageSource) -> None:
     before = content_tag(profile)
-    source = profile.context / "profile_api" / "app.py"
+    source = profile.context / "profile" / "profile_api" / "app.py"
     source.write_text(source.read_text() + "\n")
     assert content_tag(profile) != before
 
 
 def test_a_new_file_gives_a_new_tag(profile: ImageSource) -> None:
     before = content_tag(profile)
-    (profile.context / "profile_api" / "extra.py").write_text("")
+    (profile.context / "profile" / "profile_api" / "extra.py").write_text("")
     assert content_tag(profile) != before
 
 
 def test_a_dockerignored_file_leaves_the_tag_alone(profile: ImageSource) -> None:
     before = content_tag(profile)
-    (profile.context / "README.md").write_text("changed")  # README.md is in .dockerignore
-    (profile.context / "tests" / "test_new.py").write_text("")  # so is tests/
+    # examples/.dockerignore lets through only what the Dockerfiles copy
+    (profile.context / "profile" / "README.md").write_text("changed")
+    (profile.context / "profile" / "tests" / "test_new.py").write_text("")
     assert content_tag(profile) == before
 
 
@@ -74,7 +66,7 @@ def test_modification_times_leave_the_tag_alone(profile: ImageSource) -> None:
 
 def test_the_executable_bit_changes_the_tag(profile: ImageSource) -> None:
     before = content_tag(profile)
-    (profile.context / "requirements.txt").chmod(0o755)
+    (profile.context / "profile" / "requirements.txt").chmod(0o755)
     assert content_tag(profile) != before
 
 
@@ -96,9 +88,8 @@ def test_comments_in_the_dockerfile_leave_the_tag_alone(profile: ImageSource) ->
 
 
 def test_three_tier_targets_get_different_tags() -> None:
-    context = EXAMPLES / "three-tier"
-    web = ImageSource("web", context, context / "Dockerfile", target="web")
-    api = ImageSource("api", context, context / "Dockerfile", target="api")
+    web = example_source(EXAMPLES, "three-tier", "web")
+    api = example_source(EXAMPLES, "three-tier", "api")
     assert content_tag(web) != content_tag(api)
 
 
@@ -149,73 +140,53 @@ def _changed_tags(sources: dict[str, ImageSource], root: Path, change: Change) -
 
 
 WEB, API, DEFAULT = "web", "api", "default"  # DEFAULT: no --target, FROM ${SERVICE} (web)
-THREE_TIER_CHANGES = [
-    (_edit("three_tier_api/store.py"), {API}),
-    (_edit("three_tier_api/new_module.py"), {API}),
-    (_make_executable("three_tier_api/__main__.py"), {API}),
-    (_edit("three_tier_web/page.py"), {WEB, DEFAULT}),
-    (_edit("three_tier_runtime/server.py"), {WEB, API, DEFAULT}),
-    (_edit("requirements.txt"), {WEB, API, DEFAULT}),
-    (_edit("README.md"), set()),
-    (_edit("data/items.json"), set()),
-    (_edit("tests/conftest.py"), set()),
-    (_edit("shipway.yml"), set()),
-    (_edit("three_tier_api/__pycache__/store.cpython-311.pyc"), set()),  # .dockerignore'd
-    (_replace("Dockerfile", "\nFROM runtime AS api\n", "\n# api\nFROM runtime AS api\n"), set()),
-    (_replace("Dockerfile", "ENV PORT=8000", "ENV PORT=8001"), {API}),
-    (_replace("Dockerfile", "WORKDIR /app", "WORKDIR /srv"), {WEB, API, DEFAULT}),
-    (_replace("Dockerfile", "ARG SERVICE=web", "ARG SERVICE=api"), {WEB, API, DEFAULT}),
-]
-
-
-@pytest.fixture
-def three_tier(tmp_path: Path) -> dict[str, ImageSource]:
-    """A copy of examples/three-tier, ignoring caches (the example sends them today)."""
-    context = copy_example("three-tier", tmp_path)
-    (context / ".dockerignore").write_text("**/__pycache__\n")
-    return {
-        WEB: example_source(context, "three-tier", WEB),
-        API: example_source(context, "three-tier", API),
-        DEFAULT: example_source(context, "three-tier"),
-    }
-
-
-@pytest.mark.parametrize(("change", "expected"), THREE_TIER_CHANGES)
-def test_three_tier_a_change_rolls_out_the_services_that_read_it(
-    three_tier: dict[str, ImageSource], change: Change, expected: set[str]
-) -> None:
-    assert _changed_tags(three_tier, three_tier[WEB].context, change) == expected
-
-
-SHARED = ("three-tier/web", "three-tier/api", "profile")
-SHARED_LAYOUT_CHANGES = [
-    (_edit("three-tier/three_tier_api/store.py"), {"three-tier/api"}),
-    (_edit("three-tier/three_tier_runtime/server.py"), {"three-tier/web", "three-tier/api"}),
-    (_edit("profile/profile_api/app.py"), {"profile"}),
-    (_edit("service-runtime/service_runtime/health.py"), set(SHARED)),
-    (_edit("service-runtime/service_runtime/new_module.py"), set(SHARED)),
-    (_replace("profile/Dockerfile", "EXPOSE 8080", "EXPOSE 8081"), {"profile"}),
-    (_edit("profile/shipway.yml"), set()),
+PROFILE, EIGHT_BALL = "profile", "magic8ball"
+THREE = {WEB, API, DEFAULT}
+EVERY = {WEB, API, DEFAULT, PROFILE, EIGHT_BALL}
+CHANGES = [
+    (_edit("three-tier/three_tier_api/store.py"), {API}),
+    (_edit("three-tier/three_tier_api/new_module.py"), {API}),
+    (_make_executable("three-tier/three_tier_api/__main__.py"), {API}),
+    (_edit("three-tier/three_tier_web/page.py"), {WEB, DEFAULT}),
+    (_edit("three-tier/requirements.txt"), THREE),
+    (_edit("profile/profile_api/app.py"), {PROFILE}),
+    (_edit("service-runtime/service_runtime/server.py"), EVERY),
+    (_edit("service-runtime/service_runtime/new_module.py"), EVERY),
     (_edit("three-tier/README.md"), set()),
-    (_edit("three-tier/three_tier_api/__pycache__/store.cpython-311.pyc"), set()),
-    (_edit("magic8ball/magic8ball/app.py"), set()),  # another example, not in any of these
+    (_edit("three-tier/data/items.json"), set()),
+    (_edit("three-tier/tests/conftest.py"), set()),
+    (_edit("three-tier/shipway.yml"), set()),
+    (_edit("service-runtime/tests/test_new.py"), set()),
+    (_edit("three-tier/three_tier_api/__pycache__/store.cpython-311.pyc"), set()),  # ignored
+    (_edit("shop-cart/shop_cart/app.py"), set()),  # another example, built by none of these
+    (
+        _replace(
+            "three-tier/Dockerfile", "\nFROM runtime AS api\n", "\n# api\nFROM runtime AS api\n"
+        ),
+        set(),
+    ),
+    (_replace("three-tier/Dockerfile", "ENV PORT=8000", "ENV PORT=8001"), {API}),
+    (_replace("three-tier/Dockerfile", "WORKDIR /app", "WORKDIR /srv"), THREE),
+    (_replace("three-tier/Dockerfile", "ARG SERVICE=web", "ARG SERVICE=api"), THREE),
+    (_replace("profile/Dockerfile", "EXPOSE 8080", "EXPOSE 8081"), {PROFILE}),
 ]
 
 
 @pytest.fixture
-def shared_layout(tmp_path: Path) -> dict[str, ImageSource]:
-    """Three-tier and profile built from one `examples/` context with the shared runtime."""
-    root = shared_context_layout(tmp_path, ["three-tier", "profile", "magic8ball"])
+def examples(tmp_path: Path) -> dict[str, ImageSource]:
+    """Three-tier's targets, profile and magic8ball, in one copy of examples/."""
+    root = copy_examples(tmp_path)
     return {
-        "three-tier/web": shared_source(root, "three-tier", "web"),
-        "three-tier/api": shared_source(root, "three-tier", "api"),
-        "profile": shared_source(root, "profile"),
+        WEB: example_source(root, "three-tier", WEB),
+        API: example_source(root, "three-tier", API),
+        DEFAULT: example_source(root, "three-tier"),
+        PROFILE: example_source(root, "profile"),
+        EIGHT_BALL: example_source(root, "magic8ball"),
     }
 
 
-@pytest.mark.parametrize(("change", "expected"), SHARED_LAYOUT_CHANGES)
-def test_shared_layout_a_change_rolls_out_the_services_that_read_it(
-    shared_layout: dict[str, ImageSource], change: Change, expected: set[str]
+@pytest.mark.parametrize(("change", "expected"), CHANGES)
+def test_a_change_rolls_out_the_services_that_read_it(
+    examples: dict[str, ImageSource], change: Change, expected: set[str]
 ) -> None:
-    root = shared_layout["profile"].context
-    assert _changed_tags(shared_layout, root, change) == expected
+    assert _changed_tags(examples, examples[WEB].context, change) == expected

@@ -4,8 +4,8 @@ For each example target, a copy of its build context keeps only the files the ta
 other file is deleted, or, when a stage the target does not need still copies it (Docker's legacy
 builder runs every stage before the target), replaced by garbage that still compiles. The copy
 must have the same tag, and building it must succeed and put the same files in the image as the
-untouched context does. Both layouts: each example its own context (today), and one `examples/`
-context with a shared runtime (where the examples are moving).
+untouched context does. Every example builds from one `examples/` context with the shared runtime,
+so what each target may not read is most of what the context holds.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from shipway.image import ImageSource, build_image, content_inputs, content_tag
 from shipway.image.build_stages import split_stages
 from shipway.image.dockerfile import parse_dockerfile
 from shipway.testing.notes import Stopwatch
-from tests.image.example_layouts import shared_context_layout, shared_source
 from tests.rehearsal.conftest import example_sources
 
 if TYPE_CHECKING:
@@ -50,17 +49,12 @@ for root, folders, files in os.walk("/app"):
 print(json.dumps(found))
 """
 # (example/service or example and target, a file the image must hold)
-TODAY = [
+TARGETS = [
     ("three-tier/web", "/app/three_tier_web/app.py"),
     ("three-tier/api", "/app/three_tier_api/app.py"),
     ("profile/profile", "/app/profile_api/app.py"),
 ]
-SHARED = [
-    ("three-tier", "web", "/app/three_tier_web/app.py"),
-    ("three-tier", "api", "/app/three_tier_api/app.py"),
-    ("profile", None, "/app/profile_api/app.py"),
-]
-SHARED_RUNTIME_FILE = "/app/service_runtime/health.py"
+SHARED_RUNTIME_FILE = "/app/service_runtime/server.py"
 
 
 def _app_files(daemon: DockerDaemon, reference: str) -> dict[str, str]:
@@ -124,8 +118,8 @@ def _app_files_built_from_only_what_the_tag_covers(
     return _app_files(daemon, built.reference)
 
 
-@pytest.mark.parametrize(("key", "must_hold"), TODAY)
-def test_today_each_example_target_reads_only_what_its_tag_covers(
+@pytest.mark.parametrize(("key", "must_hold"), TARGETS)
+def test_each_example_target_reads_only_what_its_tag_covers(
     key: str,
     must_hold: str,
     tmp_path: Path,
@@ -136,45 +130,6 @@ def test_today_each_example_target_reads_only_what_its_tag_covers(
     expected = _app_files(docker_daemon, example_images[key].reference)
     built = _app_files_built_from_only_what_the_tag_covers(
         example_sources()[key], tmp_path, docker_daemon, docker_engine
-    )
-    assert must_hold in expected
-    assert built == expected
-
-
-@pytest.fixture(scope="module")
-def shared_layout_images(
-    tmp_path_factory: pytest.TempPathFactory,
-    base_images: list[str],
-    docker_engine: ContainerEngine,
-) -> dict[tuple[str, str | None], tuple[ImageSource, BuiltImage]]:
-    """Three-tier's and profile's images built from one `examples/`-like context."""
-    root = shared_context_layout(tmp_path_factory.mktemp("examples"), ["three-tier", "profile"])
-    built = {}
-    for name, target, _ in SHARED:
-        source = shared_source(root, name, target)
-        reference = f"shipway-rehearsal/shared-{source.service}:{content_tag(source)}"
-        with Stopwatch(f"build {name} {source.service} from the shared layout"):
-            built[name, target] = (
-                source,
-                build_image(source, engine=docker_engine, reference=reference),
-            )
-    return built
-
-
-@pytest.mark.parametrize(("name", "target", "must_hold"), SHARED)
-def test_shared_layout_each_example_target_reads_only_what_its_tag_covers(
-    name: str,
-    target: str | None,
-    must_hold: str,
-    tmp_path: Path,
-    docker_daemon: DockerDaemon,
-    docker_engine: ContainerEngine,
-    shared_layout_images: dict[tuple[str, str | None], tuple[ImageSource, BuiltImage]],
-) -> None:
-    source, reference = shared_layout_images[name, target]
-    expected = _app_files(docker_daemon, reference.reference)
-    built = _app_files_built_from_only_what_the_tag_covers(
-        source, tmp_path, docker_daemon, docker_engine
     )
     assert {must_hold, SHARED_RUNTIME_FILE} <= set(expected)
     assert built == expected

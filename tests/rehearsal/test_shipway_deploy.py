@@ -22,6 +22,7 @@ import boto3
 import pytest
 
 from shipway.emulators import free_port
+from shipway.manifest.names import pascal
 from shipway.testing.container import TaskContainer
 from shipway.testing.docker_daemon import DockerDaemon
 from shipway.testing.notes import Stopwatch, note
@@ -154,19 +155,26 @@ def _wiring(rehearsal: Rehearsal) -> dict[str, str]:
 
 
 def _images(rehearsal: Rehearsal) -> dict[str, str]:
-    """Each service's image in the deployed task definitions."""
+    """Each service's image, as the deployed stack says (its `<Service>Image` outputs), and
+    the task definition each ECS service runs."""
     cloudformation, ecs = rehearsal.client("cloudformation"), rehearsal.client("ecs")
-    images = {}
-    for resource in cloudformation.describe_stack_resources(StackName=f"{_app(rehearsal)}-test")[
-        "StackResources"
-    ]:
-        if resource["ResourceType"] == "AWS::ECS::TaskDefinition":
-            found = ecs.describe_task_definition(taskDefinition=resource["PhysicalResourceId"])
-            container = found["taskDefinition"]["containerDefinitions"][0]
-            service = next(
-                e["value"] for e in container["environment"] if e["name"] == "SHIPWAY_SERVICE"
-            )
-            images[service] = container["image"]
+    stack = cloudformation.describe_stacks(StackName=f"{_app(rehearsal)}-test")["Stacks"][0]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
+    images = {name: outputs[f"{pascal(name)}Image"] for name in DEPLOYED[rehearsal.example][1]}
+    resources = cloudformation.describe_stack_resources(StackName=stack["StackName"])
+    cluster = next(
+        r["PhysicalResourceId"]
+        for r in resources["StackResources"]
+        if r["ResourceType"] == "AWS::ECS::Cluster"
+    )
+    for resource in resources["StackResources"]:
+        if resource["ResourceType"] == "AWS::ECS::Service":
+            service = ecs.describe_services(
+                cluster=cluster, services=[resource["PhysicalResourceId"]]
+            )["services"][0]
+            definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+            running = definition["taskDefinition"]["containerDefinitions"][0]["image"]
+            assert running in images.values(), (running, images)  # what runs is what it says
     return images
 
 

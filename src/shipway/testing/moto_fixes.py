@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.cloudformation import models as cloudformation_models
 from moto.cloudformation.exceptions import CloudFormationError
+from moto.cloudformation.parsing import OutputMap
 from moto.ec2 import models as ec2_models
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
@@ -28,6 +29,8 @@ def apply_fixes() -> None:
     _change_sets_with_outputs_and_exports()
     _deleting_an_unknown_change_set()
     _public_parameters_aws_publishes()
+    _services_updated_to_the_new_revision()
+    _task_definition_revisions_in_the_apis_form()
 
 
 def _kms_key_tags_in_cloudformation_form() -> None:
@@ -163,6 +166,16 @@ def _change_sets_with_outputs_and_exports() -> None:
     backend.create_change_set = create_change_set  # type: ignore[method-assign]
     backend.execute_change_set = execute_change_set  # type: ignore[method-assign]
 
+    # A deleted stack keeps no outputs: moto evaluates them lazily, and evaluating one that
+    # names a deleted resource creates that resource again (an orphaned ECR repository, say).
+    delete = cloudformation_models.Stack.delete
+
+    def delete_without_outputs(self: Any) -> None:
+        delete(self)
+        self.output_map = OutputMap(self.resource_map, {}, self.stack_id)
+
+    cloudformation_models.Stack.delete = delete_without_outputs  # type: ignore[method-assign]
+
 
 class ChangeSetNotFoundError(CloudFormationError):
     """What CloudFormation answers for a change set that does not exist."""
@@ -223,3 +236,61 @@ def _public_parameters_aws_publishes() -> None:
             raise
 
     parsing.ResourceMap.parse_ssm_parameter = parse_ssm_parameter  # type: ignore[method-assign]
+
+
+def _services_updated_to_the_new_revision() -> None:
+    # A new task definition revision is a new resource CloudFormation's Ref points at, so a
+    # service that refers to it is updated. moto compares only a resource's written JSON (the
+    # Ref is the same), leaves the service on the old revision, and a deploy could not tell it
+    # rolled out from a rollback. After a change set runs, each service follows its Ref.
+    backend = cloudformation_models.CloudFormationBackend
+    execute = backend.execute_change_set
+
+    def execute_and_follow(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        execute(self, change_set_name, stack_name)
+        for stack in self.stacks.values():
+            _follow_task_definitions(stack)
+
+    backend.execute_change_set = execute_and_follow  # type: ignore[method-assign]
+
+
+def _follow_task_definitions(stack: Any) -> None:
+    from moto.ecs import models as ecs_models
+
+    resources = stack.resource_map._parsed_resources
+    written = stack.template_dict.get("Resources", {})
+    for logical_id, service in list(resources.items()):
+        if not isinstance(service, ecs_models.Service):
+            continue
+        reference = written.get(logical_id, {}).get("Properties", {}).get("TaskDefinition")
+        definition = resources.get(reference.get("Ref")) if isinstance(reference, dict) else None
+        if isinstance(definition, ecs_models.TaskDefinition) and (
+            service.task_definition != definition.arn
+        ):
+            ecs_models.ecs_backends[stack.account_id][stack.region_name].update_service(
+                {
+                    "cluster": service.cluster_name,
+                    "service": service.name,
+                    "task_definition": definition.arn,
+                }
+            )
+
+
+def _task_definition_revisions_in_the_apis_form() -> None:
+    # moto turns a task definition's CloudFormation properties (Image, Environment, ...) into the
+    # ECS API's form (image, environment) when it creates one, but not for a new revision made by
+    # an update: describe_task_definition then lacks "image".
+    from moto.core.utils import pascal_to_camelcase, remap_nested_keys
+    from moto.ecs import models as ecs_models
+
+    update = ecs_models.TaskDefinition.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def update_in_api_form(cls: type, *args: Any, **kwargs: Any) -> Any:
+        template = kwargs["cloudformation_json"] if "cloudformation_json" in kwargs else args[2]
+        properties = template["Properties"]
+        for key in ("ContainerDefinitions", "Volumes"):
+            if key in properties:
+                properties[key] = remap_nested_keys(properties[key], pascal_to_camelcase)
+        return update(cls, *args, **kwargs)
+
+    ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(update_in_api_form)  # type: ignore[method-assign,assignment]

@@ -163,14 +163,14 @@ def _images(rehearsal: Rehearsal) -> dict[str, str]:
     stack = cloudformation.describe_stacks(StackName=f"{_app(rehearsal)}-test")["Stacks"][0]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
     images = {name: outputs[f"{pascal(name)}Image"] for name in DEPLOYED[rehearsal.example][1]}
-    for definition in _running_definitions(rehearsal):
+    for definition in _running_definitions(rehearsal).values():
         running = definition["containerDefinitions"][0]["image"]
         assert running in images.values(), (running, images)  # what runs is what it says
     return images
 
 
-def _running_definitions(rehearsal: Rehearsal) -> list[dict[str, Any]]:
-    """The task definition each ECS service of the deployed stack runs."""
+def _running_definitions(rehearsal: Rehearsal) -> dict[str, dict[str, Any]]:
+    """The task definition each ECS service of the deployed stack runs, by manifest name."""
     cloudformation, ecs = rehearsal.client("cloudformation"), rehearsal.client("ecs")
     resources = cloudformation.describe_stack_resources(StackName=f"{_app(rehearsal)}-test")
     cluster = next(
@@ -178,25 +178,25 @@ def _running_definitions(rehearsal: Rehearsal) -> list[dict[str, Any]]:
         for r in resources["StackResources"]
         if r["ResourceType"] == "AWS::ECS::Cluster"
     )
-    definitions = []
+    definitions = {}
     for resource in resources["StackResources"]:
         if resource["ResourceType"] == "AWS::ECS::Service":
             service = ecs.describe_services(
                 cluster=cluster, services=[resource["PhysicalResourceId"]]
             )["services"][0]
             described = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
-            definitions.append(described["taskDefinition"])
+            name = service["serviceName"].removeprefix(f"{_app(rehearsal)}-test-")
+            definitions[name] = described["taskDefinition"]
     return definitions
 
 
-def _container_health_checks_pass(rehearsal: Rehearsal, images: dict[str, str]) -> int:
+def _container_health_checks_pass(rehearsal: Rehearsal) -> int:
     """Run each deployed task definition's container health check inside the container that
     stands in for its task, as ECS would; return how many ran. The stand-in listens on a free
     port of this machine, so the command's port is swapped for that one."""
     ran = 0
-    for definition in _running_definitions(rehearsal):
+    for service, definition in _running_definitions(rehearsal).items():
         container_definition = definition["containerDefinitions"][0]
-        service = next(name for name, uri in images.items() if uri == container_definition["image"])
         container = rehearsal.tasks[service]
         kind, command = container_definition["healthCheck"]["command"]
         assert kind == "CMD-SHELL"
@@ -238,8 +238,10 @@ def test_push_then_deploy_verifies_then_a_second_deploy_changes_nothing(
         assert step in deployed.stderr, deployed.stderr
     status = rehearsal.client("cloudformation").describe_stacks(StackName=f"{_app(rehearsal)}-test")
     assert status["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
-    # AND each task definition's container health check passes inside its image
-    assert _container_health_checks_pass(rehearsal, images) == len(DEPLOYED[example][1])
+    # AND each task definition's container health check passes inside its image (an Express
+    # service has no container check of its own: its load balancer's path check stands)
+    checked = 0 if example == "bootcamp-api" else len(DEPLOYED[example][1])
+    assert _container_health_checks_pass(rehearsal) == checked
     note(f"{example}: deploy output tail: " + deployed.stderr.splitlines()[-1])
 
     # WHEN it is deployed again without a change THEN CloudFormation changes nothing

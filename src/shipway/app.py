@@ -11,6 +11,7 @@ from cdk_nag import AwsSolutionsChecks
 from jsii.errors import JSIIError
 
 from shipway.cluster.infrastructure import Cluster
+from shipway.compliance.acknowledge import ignore_cfn_lint_in_template
 from shipway.context import Shared
 from shipway.deploy.images import ImageReference, image_references
 from shipway.encryption.infrastructure import EnvironmentKey
@@ -270,6 +271,14 @@ class EnvironmentStack(cdk.Stack):
                 )
             cdk.CfnOutput(
                 self, f"{stem}Image", value=service.image.uri, description=f"{name}'s image"
+            )
+        if built_from_source(self.plan):
+            ignore_cfn_lint_in_template(
+                self,
+                "W6001",
+                "Each <Service>Image output is the image the environment runs: its repository's "
+                "URI, imported from the registry stack, with this release's content tag. The "
+                "registry stack has no such output to read instead; deploy and status read this.",
             )
 
 

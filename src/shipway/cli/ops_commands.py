@@ -1,5 +1,5 @@
 """Commands for operating what was shipped: draw it (`diagram`), see how it runs (`status`), read
-its services' logs (`logs`)."""
+its services' logs (`logs`), let reviewers in for a while (`access`)."""
 
 from __future__ import annotations
 
@@ -293,3 +293,50 @@ def _local_logs(
     else:
         for event in service_logs.local_events(path, start, pattern):
             show(event)
+
+
+@app.command()
+@user_errors
+def access(
+    file: ManifestPath = None, env: EnvOption = None, json_output: JsonOutput = False
+) -> None:
+    """The environment's temporary read-only roles (`access:` in the manifest): each role's ARN,
+    who may assume it, until when, and the console's switch-role link. Nothing is asked of AWS:
+    the roles exist once the environment is deployed."""
+    from shipway.access.grants import reviewer_roles, today
+
+    plan = _plan(file, env)
+    settings = plan.settings
+    roles = reviewer_roles(plan.app, plan.name, settings.account, settings.access)
+    now = today()
+    if json_output:
+        print_json(
+            [
+                {
+                    "name": role.name,
+                    "principal": role.principal,
+                    "role_arn": role.arn,
+                    "expires": role.not_after,
+                    "expired": role.expired(now),
+                    "switch_role_url": role.switch_role_url,
+                }
+                for role in roles
+            ]
+        )
+        return
+    if not roles:
+        console.print(
+            f"no read-only access is granted in {escape(plan.name)}: add "
+            f"environments.{escape(plan.name)}.access entries ({{principal, expires}}) and deploy"
+        )
+        return
+    for role in roles:
+        state = "[red]expired[/]" if role.expired(now) else "[green]active[/]"
+        console.print(f"[bold]{escape(role.name)}[/] ({state})  for {escape(role.principal)}")
+        console.print(f"  role     {escape(role.arn)}")
+        console.print(f"  expires  {escape(role.not_after)} (assuming it is denied after)")
+        console.print(f"  console  {escape(role.switch_role_url)}")
+        console.print(
+            f"  cli      aws sts assume-role --role-arn {escape(role.arn)} "
+            "--role-session-name review"
+        )

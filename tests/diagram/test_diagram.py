@@ -115,3 +115,22 @@ def test_example_readme_shows_the_current_architecture(manifest: Path) -> None:
     assert picture.read_bytes().startswith(b"\x89PNG"), stale
     readme = (manifest.parent / "README.md").read_text()
     assert f"![{ENVIRONMENT} architecture]({IMAGE})" in readme
+
+
+def test_secrets_named_by_variable_and_routes_by_path() -> None:
+    core = Path(__file__).resolve().parents[1] / "data" / "core" / "shipway.yml"
+    graph = architecture(resolve(load_manifest(core), "prod"))
+    labels = {node.id: node.label for node in graph.nodes}
+    flows = {(edge.source, edge.target, edge.label, edge.style) for edge in graph.edges}
+    assert labels["secret_existing_storefront_stripe"] == (
+        "storefront/stripe\nSecrets Manager (existing)"
+    )
+    assert labels["secret_ssm__storefront_signing"] == "/storefront/signing\nSSM parameter"
+    assert ("web_service_web", "secret_existing_storefront_stripe", "STRIPE_KEY", "dashed") in flows
+    assert ("web_service_web", "secret_ssm__storefront_signing", "SIGNING_KEY", "dashed") in flows
+    assert ("load_balancer", "web_service_admin", "path /admin", "solid") in flows
+    assert ("internet", "waf", "HTTPS", "solid") in flows  # prod has a domain
+    # every edge joins two drawn nodes, in both renderings
+    assert all(edge.source in labels and edge.target in labels for edge in graph.edges)
+    text = mermaid(graph)
+    assert 'web_service_web -.->|"STRIPE_KEY"| secret_existing_storefront_stripe' in text

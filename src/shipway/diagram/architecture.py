@@ -193,6 +193,22 @@ def _uses(build: _Builder, plan: EnvironmentPlan, service: ServicePlan) -> None:
         elif use.kind == "secret":
             build.edge(source, _secret(build, use.name), style="dashed")  # read at start
 
+    # Secrets a service names directly (an existing secret or an SSM parameter), by variable.
+    for variable, reference in service.spec.secrets.items():
+        if reference.startswith("ssm:"):
+            parameter = reference.removeprefix("ssm:")
+            target = build.node(
+                "secret", f"ssm {parameter}", f"{parameter}\nSSM parameter", "regional"
+            )
+        else:
+            target = build.node(
+                "secret",
+                f"existing {reference}",
+                f"{reference}\nSecrets Manager (existing)",
+                "regional",
+            )
+        build.edge(source, target, variable, "dashed")
+
 
 def _access(access: str) -> str:
     return {"read": "read", "read_write": "read/write"}.get(access, access)

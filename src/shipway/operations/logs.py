@@ -139,17 +139,21 @@ def follow_cloud(
 ) -> None:
     """Print events from start on, then keep polling for new ones (until the monotonic deadline
     `until`, or forever)."""
+    # Each poll starts at the newest millisecond printed, so events of that millisecond come
+    # again: those (and only those) are remembered, to print each event once.
     seen: set[str] = set()
     since = start
     while True:
-        newest = since
+        newest = int(since.timestamp() * 1000)
         for event in cloud_events(logs, source, since, pattern):
             if event.event_id in seen:
-                continue  # the window restarts at the newest millisecond seen: skip repeats
-            seen.add(event.event_id)
+                continue
             on_event(event)
-            newest = max(newest, datetime.fromtimestamp(event.timestamp / 1000, UTC))
-        since = newest
+            if event.timestamp > newest:
+                newest, seen = event.timestamp, set()
+            if event.timestamp == newest:
+                seen.add(event.event_id)
+        since = datetime.fromtimestamp(newest / 1000, UTC)
         if until is not None and time.monotonic() >= until:
             return
         time.sleep(poll if until is None else max(0.0, min(poll, until - time.monotonic())))

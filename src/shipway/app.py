@@ -10,6 +10,7 @@ from aws_cdk import aws_logs as logs
 from cdk_nag import AwsSolutionsChecks
 from jsii.errors import JSIIError
 
+from shipway.access.infrastructure import ReviewerAccess
 from shipway.cluster.infrastructure import Cluster
 from shipway.compliance.acknowledge import ignore_cfn_lint_in_template
 from shipway.context import Shared
@@ -138,6 +139,8 @@ class EnvironmentStack(cdk.Stack):
         self.services = self._services(images)
         self._connect()
         self._outputs()
+        if settings.access:
+            ReviewerAccess(self, "ReviewerAccess", plan=plan)
 
     def _tag(self) -> None:
         tags = cdk.Tags.of(self)

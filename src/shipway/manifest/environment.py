@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -31,6 +32,29 @@ class Domain(ManifestModel):
     @property
     def record_name(self) -> str:
         return self.name or self.zone
+
+
+class AccessGrant(ManifestModel):
+    """Temporary read-only access to the environment's account for a reviewer."""
+
+    principal: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$"
+        ),
+    ] = Field(
+        description="who may assume the read-only role: an account id (12 digits, quoted; its "
+        "administrators decide who in it), or an IAM role or user ARN"
+    )
+    expires: date = Field(
+        description="last day (UTC) the role can be assumed, e.g. 2026-06-30; after it, "
+        "assuming is denied (an expired entry is a warning: remove it)"
+    )
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@_-]{1,32}$")] | None = Field(
+        None,
+        description="short name in the role's name <app>-<env>-review-<name>; default: "
+        "acct-<account id>, or the ARN's last name",
+    )
 
 
 class Environment(ManifestModel):
@@ -71,6 +95,11 @@ class Environment(ManifestModel):
     requires_approval: bool | None = Field(
         None, description="Manual approval before deploying; default: true for prod"
     )
+    access: list[AccessGrant] = Field(
+        default_factory=list,
+        description="temporary read-only IAM roles for reviewers, each assumable until its "
+        "expiry date (no IAM users, no keys); `shipway access` prints how to use them",
+    )
 
     @field_validator("availability_zones")
     @classmethod
@@ -101,6 +130,19 @@ class Environment(ManifestModel):
             raise ValueError(
                 f"nat_gateways: {self.nat_gateways} is more than the "
                 f"{self.zone_count} availability zones"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_access_names(self) -> Self:
+        from shipway.access.grants import default_name
+
+        names = [grant.name or default_name(grant.principal) for grant in self.access]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(
+                f"access: two entries are both named {', '.join(repeated)}: give each a "
+                "distinct 'name'"
             )
         return self
 

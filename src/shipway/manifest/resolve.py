@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from shipway.access.grants import expired_access_warnings, today
 from shipway.contract import physical_name
 from shipway.manifest.checks import route_collisions
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
@@ -233,6 +234,9 @@ class _EnvironmentResolver:
                 f"{self.environment}: no domain configured, so the load balancer serves plain "
                 f"HTTP to {', '.join(web)}; set environments.{self.environment}.domain for HTTPS"
             )
+        warnings += expired_access_warnings(
+            self.application.name, self.environment, settings, today()
+        )
         return warnings
 
 

@@ -123,7 +123,9 @@ class EnvironmentStack(cdk.Stack):
             environment=plan.name,
             network=network,
             key=key,
-            topic=AlarmTopic(self, "Alarms", environment=settings, key=key),
+            topic=AlarmTopic(
+                self, "Alarms", environment=settings, key=key, runbook_url=plan.runbook_url
+            ),
             retain=plan.retain,
             protect=plan.protect,
             log_retention=retention,
@@ -171,6 +173,7 @@ class EnvironmentStack(cdk.Stack):
             prefix=self.plan.stack_name,
             specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
             topic=self.shared.topic,
+            capability="load-balancer",
         )
         return balancer
 

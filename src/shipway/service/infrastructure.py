@@ -16,6 +16,7 @@ from shipway.observability.alarms import (
     service_alarm_specs,
     target_alarm_specs,
 )
+from shipway.observability.slo import SloAlarms, target_group_indicators
 from shipway.service.deployment import deployment_options
 from shipway.service.foundation import ServiceFoundation, ServicePlacement
 from shipway.service.routing import web_target_group
@@ -53,6 +54,7 @@ class ContainerService(ServiceFoundation):
         self._route_and_scale()
         self.inject_own_configuration()
         self._alarms()
+        self._slo_alarms()
 
     @property
     def url(self) -> str | None:
@@ -194,10 +196,31 @@ class ContainerService(ServiceFoundation):
         if self.target_group is not None:
             specs += target_alarm_specs(self.target_group, self.spec.alarms)
         self.alarms = create_alarms(
-            self, prefix=self.physical_name, specs=specs, topic=self.placement.topic
+            self,
+            prefix=self.physical_name,
+            specs=specs,
+            topic=self.placement.topic,
+            capability="service",
         )
         for alarm in self.alarms:  # deployment rollback names them: they must exist first
             self.service.node.add_dependency(alarm)
+
+    def _slo_alarms(self) -> None:
+        slo, balancer = self.spec.slo, self.placement.load_balancer
+        if slo is None or self.target_group is None or balancer is None:
+            return
+        SloAlarms(
+            self,
+            "Slo",
+            prefix=self.physical_name,
+            slo=slo,
+            indicators=target_group_indicators(
+                load_balancer=balancer.load_balancer.load_balancer_full_name,
+                target_group=self.target_group.target_group_full_name,
+                under_seconds=slo.latency.under_seconds if slo.latency else 0,
+            ),
+            topic=self.placement.topic,
+        )
 
     def add_environment(self, name: str, value: str) -> None:
         """A plain (non-secret) environment variable for the container."""

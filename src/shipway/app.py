@@ -138,6 +138,7 @@ class EnvironmentStack(cdk.Stack):
         self._data()
         self.services = self._services(images)
         self._connect()
+        self._dashboard()
         self._outputs()
 
     def _tag(self) -> None:
@@ -256,6 +257,23 @@ class EnvironmentStack(cdk.Stack):
                 self.secrets[use.name].connect(service)
             else:
                 self.services[use.name].connect(service)
+
+    def _dashboard(self) -> None:
+        from shipway.observability.dashboard import EnvironmentDashboard
+
+        EnvironmentDashboard(
+            self,
+            "Dashboard",
+            name=self.plan.stack_name,
+            cluster_name=self.cluster.cluster.cluster_name,
+            services=self.services.values(),
+            data={
+                "tables": self.tables.values(),
+                "caches": self.caches.values(),
+                "buckets": self.buckets.values(),
+            },
+            topic=self.shared.topic,
+        )
 
     def _outputs(self) -> None:
         if self.load_balancer is not None:

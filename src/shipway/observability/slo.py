@@ -53,7 +53,8 @@ BURN_WINDOWS = (
 
 @dataclass(frozen=True)
 class Indicators:
-    """What an SLI reads: a metric by name (`requests`, `errors`, `total`, `fast`) and period."""
+    """What an SLI reads: a metric by name (`requests`, `errors`, `total`, `fast`; `p50`,
+    `p99` for dashboards) and period."""
 
     metric: Callable[[str, cdk.Duration], cloudwatch.IMetric]
     threshold_seconds: float = 0.0
@@ -200,6 +201,8 @@ def target_group_indicators(
         "errors": ("HTTPCode_Target_5XX_Count", "Sum"),
         "total": ("TargetResponseTime", "SampleCount"),
         "fast": ("TargetResponseTime", f"TC(:{under_seconds:g})"),
+        "p50": ("TargetResponseTime", "p50"),
+        "p99": ("TargetResponseTime", "p99"),
     }
 
     def metric(name: str, period: cdk.Duration) -> cloudwatch.IMetric:

@@ -70,11 +70,8 @@ class ExpressService(ServiceFoundation):
         self._slo_alarms()
 
     def _slo_alarms(self) -> None:
-        """The SLO read from the load balancer and target group Express Mode made."""
-        slo = self.spec.slo
-        if slo is None:
-            return
-        managed = self.service
+        """Requests as the load balancer Express Mode made sees them, and the SLO's alarms."""
+        slo, managed = self.spec.slo, self.service
         # Metric dimensions are the ARNs' tails: app/<name>/<id> and targetgroup/<name>/<id>.
         balancer = cdk.Fn.select(
             1,
@@ -83,27 +80,22 @@ class ExpressService(ServiceFoundation):
                 managed.attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn,
             ),
         )
-        target_group = cdk.Fn.select(
-            5,
-            cdk.Fn.split(
-                ":",
-                cdk.Fn.select(
-                    0, managed.attr_ecs_managed_resource_arns_ingress_path_target_group_arns
-                ),
-            ),
+        target_groups = managed.attr_ecs_managed_resource_arns_ingress_path_target_group_arns
+        target_group = cdk.Fn.select(5, cdk.Fn.split(":", cdk.Fn.select(0, target_groups)))
+        self.indicators = target_group_indicators(
+            load_balancer=balancer,
+            target_group=target_group,
+            under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
         )
-        SloAlarms(
-            self,
-            "Slo",
-            prefix=self.physical_name,
-            slo=slo,
-            indicators=target_group_indicators(
-                load_balancer=balancer,
-                target_group=target_group,
-                under_seconds=slo.latency.under_seconds if slo.latency else 0,
-            ),
-            topic=self.placement.topic,
-        )
+        if slo is not None:
+            SloAlarms(
+                self,
+                "Slo",
+                prefix=self.physical_name,
+                slo=slo,
+                indicators=self.indicators,
+                topic=self.placement.topic,
+            )
 
     @property
     def url(self) -> str:

@@ -4,7 +4,6 @@ example's committed runbooks up to date."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,6 +15,8 @@ from shipway.observability.runbooks import alarm_instances
 from tests.observability.conftest import EXAMPLES, template
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from shipway.synthesis import SynthResult
 
 NAMES = ("bootcamp-api", "magic8ball", "three-tier", "profile", "shop-cart")

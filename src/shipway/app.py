@@ -125,7 +125,9 @@ class EnvironmentStack(cdk.Stack):
             environment=plan.name,
             network=network,
             key=key,
-            topic=AlarmTopic(self, "Alarms", environment=settings, key=key),
+            topic=AlarmTopic(
+                self, "Alarms", environment=settings, key=key, runbook_url=plan.runbook_url
+            ),
             retain=plan.retain,
             protect=plan.protect,
             log_retention=retention,
@@ -138,6 +140,7 @@ class EnvironmentStack(cdk.Stack):
         self._data()
         self.services = self._services(images)
         self._connect()
+        self._dashboard()
         self._outputs()
         if settings.access:
             ReviewerAccess(self, "ReviewerAccess", plan=plan)
@@ -175,6 +178,7 @@ class EnvironmentStack(cdk.Stack):
             prefix=self.plan.stack_name,
             specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
             topic=self.shared.topic,
+            capability="load-balancer",
         )
         return balancer
 
@@ -257,6 +261,23 @@ class EnvironmentStack(cdk.Stack):
                 self.secrets[use.name].connect(service)
             else:
                 self.services[use.name].connect(service)
+
+    def _dashboard(self) -> None:
+        from shipway.observability.dashboard import EnvironmentDashboard
+
+        EnvironmentDashboard(
+            self,
+            "Dashboard",
+            name=self.plan.stack_name,
+            cluster_name=self.cluster.cluster.cluster_name,
+            services=self.services.values(),
+            data={
+                "tables": self.tables.values(),
+                "caches": self.caches.values(),
+                "buckets": self.buckets.values(),
+            },
+            topic=self.shared.topic,
+        )
 
     def _outputs(self) -> None:
         if self.load_balancer is not None:

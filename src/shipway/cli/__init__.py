@@ -11,6 +11,7 @@ for _module in (
     "cloud_commands",
     "dev_commands",
     "ops_commands",
+    "runbook_commands",
 ):
     importlib.import_module(f"shipway.cli.{_module}")
 

@@ -87,7 +87,13 @@ class BucketLoader(Construct):
             )
         )
         self._grant(bucket, table)
-        create_alarms(self, prefix=physical_name, specs=self._alarm_specs(), topic=shared.topic)
+        create_alarms(
+            self,
+            prefix=physical_name,
+            specs=self._alarm_specs(),
+            topic=shared.topic,
+            capability="loader",
+        )
 
     def _queue(
         self,

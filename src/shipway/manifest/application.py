@@ -40,6 +40,12 @@ class Application(ManifestModel):
     secrets: dict[Name, Secret] = Field(
         default_factory=dict, description="Secrets Manager secrets services can use"
     )
+    runbook_url: str = Field(
+        "docs/runbooks/",
+        min_length=1,
+        description="where the runbooks are (`shipway runbook` writes them): a URL or a path "
+        "from the manifest's folder; each alarm's description links <runbook_url><kind>.md",
+    )
     seed: list[SeedFile] = Field(
         default_factory=list, description="files shipway dev loads through a bucket's loader"
     )

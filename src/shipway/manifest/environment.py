@@ -76,10 +76,25 @@ class Environment(ManifestModel):
         None, description="a Route 53 zone for HTTPS; without one the load balancer is HTTP only"
     )
     alarm_email: str | None = Field(
-        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="email subscribed to alarms"
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="email subscribed to the alarms that page (and to tickets, unless "
+        "ticket_email says otherwise)",
     )
     alarm_topic_arn: str | None = Field(
-        None, pattern=r"^arn:aws[a-z-]*:sns:", description="an existing SNS topic for alarms"
+        None,
+        pattern=r"^arn:aws[a-z-]*:sns:",
+        description="an existing SNS topic for the alarms that page",
+    )
+    ticket_email: str | None = Field(
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="email subscribed to the alarms that open a ticket; default: alarm_email",
+    )
+    ticket_topic_arn: str | None = Field(
+        None,
+        pattern=r"^arn:aws[a-z-]*:sns:",
+        description="an existing SNS topic for the alarms that open a ticket",
     )
     deletion_protection: bool | None = Field(
         None,

@@ -94,6 +94,8 @@ class EnvironmentPlan:
     buckets: Mapping[str, BucketPlan]
     secrets: Mapping[str, SecretPlan]
     seeds: tuple[SeedFile, ...] = ()
+    runbook_url: str = "docs/runbooks/"
+    """Where the runbooks are, ending in '/': each alarm's description links `<it><kind>.md`."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What this environment runs without that the user may expect (printed by synth)."""
 

@@ -126,6 +126,7 @@ class _EnvironmentResolver:
             buckets=self._buckets(specs["buckets"]),
             secrets=self._entries("secrets", specs["secrets"]),
             seeds=tuple(application.seed),
+            runbook_url=application.runbook_url.rstrip("/") + "/",
             warnings=tuple(self._warnings(services, settings)),
         )
 

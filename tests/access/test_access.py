@@ -128,7 +128,7 @@ def test_the_roles_pass_the_gates(synthesized: SynthResult) -> None:
     assert synthesized.nag == []
     errors, warnings = cfn_lint_findings(synthesized.templates)
     assert errors == [] and warnings == []
-    failed, _ = checkov_findings(synthesized.outdir)
+    failed, _ = checkov_findings(synthesized.templates)
     assert failed == []
 
 

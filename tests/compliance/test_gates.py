@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from shipway.compliance.gates import cfn_lint_findings, checkov_findings
+from shipway.compliance.gates import Gates, cfn_lint_findings, checkov_findings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -22,14 +22,41 @@ def test_core_and_compute_templates_pass_cfn_lint(
 
 
 def test_core_templates_pass_checkov_with_reasoned_skips(core_synth: SynthResult) -> None:
-    failed, skipped = checkov_findings(core_synth.outdir)
+    failed, skipped = checkov_findings(core_synth.templates)
     assert failed == []
     assert skipped > 0  # the reasons live beside the constructs
 
 
 def test_compute_templates_pass_checkov(compute_synth: SynthResult) -> None:
-    failed, _ = checkov_findings(compute_synth.outdir)
+    failed, _ = checkov_findings(compute_synth.templates)
     assert failed == []
+
+
+BAD_TEMPLATE = {
+    "Resources": {
+        # checkov: no encryption, no versioning, no logging; cfn-lint: an unknown property.
+        "Open": {"Type": "AWS::S3::Bucket", "Properties": {"NotAProperty": True}},
+    }
+}
+
+
+def test_both_gates_scan_the_same_templates_side_by_side(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.template.json"
+    bad.write_text(json.dumps(BAD_TEMPLATE), encoding="utf-8")
+    with Gates() as gates:
+        report = gates.run([bad])
+    assert any(finding.rule == "E3002" for finding in report.lint_errors), report.lint_errors
+    assert report.checkov_failed, "checkov found nothing in an unencrypted, unlogged bucket"
+    assert all(finding.where.startswith("bad.template.json ") for finding in report.checkov_failed)
+    assert {finding.rule for finding in report.checkov_failed} >= {"CKV_AWS_18"}  # access logging
+
+
+def test_gates_left_without_a_run_stop_without_scanning() -> None:
+    gates = Gates()
+    processes = list(gates._processes.values())
+    with gates:
+        pass  # synthesis failed before there were templates
+    assert all(process.returncode is not None for process in processes)
 
 
 def test_a_rule_acknowledged_for_a_whole_template_is_not_a_finding(tmp_path: Path) -> None:

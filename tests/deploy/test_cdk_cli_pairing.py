@@ -6,13 +6,12 @@ The pairing broke once (aws-cdk 3.0.0: "Maximum schema version supported is 43.x
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from shipway.deploy.cdk_cli import PINNED_CLI, PROJECT_ROOT, cdk_executable
+from shipway.deploy.cdk_cli import PINNED_CLI, PROJECT_ROOT, cdk_command, cdk_environment
 from shipway.manifest import load_manifest
 from shipway.synthesis import SynthResult, synthesize
 
@@ -26,14 +25,17 @@ def small_assembly(tmp_path_factory: pytest.TempPathFactory) -> SynthResult:
 
 
 def _cdk(*arguments: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "CDK_DISABLE_CLI_TELEMETRY": "true", "NO_COLOR": "1"}
     return subprocess.run(  # noqa: S603
-        [cdk_executable(), *arguments], env=environment, capture_output=True, text=True, timeout=120
+        [*cdk_command(), *arguments],
+        env=cdk_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_the_pinned_cli_is_the_one_installed() -> None:
-    assert cdk_executable() == str(PINNED_CLI)
+    assert cdk_command()[1] == str(PINNED_CLI)
     pinned = json.loads((PROJECT_ROOT / "tools/cdk-cli/package.json").read_text())
     version = _cdk("--version").stdout.split()[0]
     assert version == pinned["dependencies"]["aws-cdk"]

@@ -64,6 +64,9 @@ class CliProgress:
 def _release(
     file: Path | None, env: str | None, images: list[str] | None, out: Path, *, quiet: bool = False
 ) -> Release:
+    from shipway.node_runtime import pinned_node
+
+    pinned_node()  # before the CDK's modules start jsii on it
     from shipway.deploy.images import image_overrides
     from shipway.deploy.release import Release
 
@@ -77,9 +80,9 @@ def _release(
 
 
 def _aws() -> None:
-    from shipway.deploy.cdk_cli import cdk_executable, require_credentials
+    from shipway.deploy.cdk_cli import cdk_command, require_credentials
 
-    cdk_executable()
+    cdk_command()
     require_credentials()
 
 

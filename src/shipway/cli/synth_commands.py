@@ -35,6 +35,9 @@ def synthesize_for(
     file: Path | None, env: str | None, all_envs: bool, out: Path, images: list[str], steps: Steps
 ) -> SynthResult:
     """Read the manifest, choose environments and synthesize them, step by step."""
+    from shipway.node_runtime import pinned_node
+
+    pinned_node()  # before the CDK's modules start jsii on it
     from shipway.deploy.images import image_overrides, image_references
     from shipway.synthesis import synthesize
 
@@ -88,14 +91,15 @@ def check(
 
     cfn-lint warnings fail the check too, unless shipway acknowledges them in code with a reason.
     """
-    from shipway.compliance.gates import cfn_lint_findings, checkov_findings
+    from shipway.compliance.gates import Gates
 
     steps = Steps(errors)
-    result = synthesize_for(file, env, all_envs, out, [], steps)
-    with steps.step("cfn-lint"):
-        lint_errors, lint_warnings = cfn_lint_findings(result.templates)
-    with steps.step("checkov"):
-        checkov_failed, checkov_skipped = checkov_findings(result.outdir)
+    with Gates() as gates:  # cfn-lint and checkov start up while the CDK synthesizes
+        result = synthesize_for(file, env, all_envs, out, [], steps)
+        with steps.step("cfn-lint and checkov, side by side"):
+            report = gates.run(result.templates)
+    lint_errors, lint_warnings = report.lint_errors, report.lint_warnings
+    checkov_failed, checkov_skipped = report.checkov_failed, report.checkov_skipped
     findings = [*result.nag, *lint_errors, *lint_warnings, *checkov_failed]
     counts = {
         "cdk_nag": len(result.nag),

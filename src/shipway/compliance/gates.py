@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shipway.errors import MissingToolError
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
-CHECKOV_ENVIRONMENT = PROJECT_ROOT / "tools" / "checkov" / ".venv" / "bin" / "checkov"
+CHECKOV_PYTHON = PROJECT_ROOT / "tools" / "checkov" / ".venv" / "bin" / "python"
+PRESTART = Path(__file__).resolve().parent / "prestart.py"
+# Only the CloudFormation framework, nothing downloaded, findings as JSON.
+CHECKOV_ARGUMENTS = (
+    "--framework",
+    "cloudformation",
+    "--quiet",
+    "--compact",
+    "--skip-download",
+    "-o",
+    "json",
+)
+CHECKOV_ENVIRONMENT_VARIABLES = {
+    "BC_SKIP_MAPPING": "TRUE",
+    "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+}
 # W3010: the manifest names the AZs on purpose (synthesis needs them without an AWS lookup).
 CFN_LINT_IGNORED = ("W3010",)
 
@@ -63,27 +83,108 @@ def _template_metadata(filename: str) -> dict[str, Any]:
     return metadata
 
 
-def cfn_lint_findings(templates: list[Path]) -> tuple[list[Finding], list[Finding]]:
+@dataclass(frozen=True)
+class GateReport:
+    """What cfn-lint and checkov found in the same templates."""
+
+    lint_errors: list[Finding]
+    lint_warnings: list[Finding]
+    checkov_failed: list[Finding]
+    checkov_skipped: int
+
+
+class Gates:
+    """cfn-lint and checkov, started at once and early: each imports itself while shipway is still
+    synthesizing, then both scan the same templates side by side (each template once).
+
+        with Gates() as gates:
+            result = synthesize(...)
+            report = gates.run(result.templates)
+
+    Leaving the block without run() (synthesis failed) stops both without scanning.
+    """
+
+    def __init__(self, *, cfn_lint: bool = True, checkov: bool = True) -> None:
+        self._processes: dict[str, subprocess.Popen[str]] = {}
+        if cfn_lint:
+            self._processes["cfn-lint"] = _prestart(
+                _cfn_lint_python(),
+                "cfn-lint",
+                "--format",
+                "json",
+                "--ignore-checks",
+                *CFN_LINT_IGNORED,
+            )
+        if checkov:
+            self._processes["checkov"] = _prestart(
+                _checkov_python(), "checkov", *CHECKOV_ARGUMENTS, env=CHECKOV_ENVIRONMENT_VARIABLES
+            )
+
+    def __enter__(self) -> Gates:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for process in self._processes.values():
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+    def run(self, templates: Sequence[Path]) -> GateReport:
+        """Scan templates with both tools at once; their findings."""
+        paths = "".join(f"{template}\n" for template in templates)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outputs = dict(
+                zip(
+                    self._processes,
+                    pool.map(lambda process: process.communicate(paths), self._processes.values()),
+                    strict=True,
+                )
+            )
+        lint_errors: list[Finding] = []
+        lint_warnings: list[Finding] = []
+        failed: list[Finding] = []
+        skipped = 0
+        if "cfn-lint" in outputs:
+            stdout, stderr = outputs["cfn-lint"]
+            status = self._processes["cfn-lint"].returncode
+            lint_errors, lint_warnings = _cfn_lint_report(stdout, stderr, status)
+        if "checkov" in outputs:
+            failed, skipped = _checkov_report(*outputs["checkov"])
+        return GateReport(lint_errors, lint_warnings, failed, skipped)
+
+
+def cfn_lint_findings(templates: Sequence[Path]) -> tuple[list[Finding], list[Finding]]:
     """(errors, warnings) from cfn-lint over templates."""
-    executable = _tool("cfn-lint")
-    result = subprocess.run(  # noqa: S603 - fixed argv
-        [
-            executable,
-            "--format",
-            "json",
-            "--ignore-checks",
-            *CFN_LINT_IGNORED,
-            "--",
-            *map(str, templates),
-        ],
-        capture_output=True,
+    with Gates(checkov=False) as gates:
+        report = gates.run(templates)
+    return report.lint_errors, report.lint_warnings
+
+
+def checkov_findings(templates: Sequence[Path]) -> tuple[list[Finding], int]:
+    """(failed checks, skipped count) of checkov's CloudFormation framework over templates."""
+    with Gates(cfn_lint=False) as gates:
+        report = gates.run(templates)
+    return report.checkov_failed, report.checkov_skipped
+
+
+def _prestart(
+    python: str, *arguments: str, env: Mapping[str, str] | None = None
+) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # noqa: S603 - fixed argv
+        [python, str(PRESTART), *arguments],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
+        env={**os.environ, **(env or {})},
     )
-    if result.returncode and not result.stdout.strip():
-        raise MissingToolError(f"cfn-lint failed to run: {result.stderr.strip()[:500]}")
+
+
+def _cfn_lint_report(stdout: str, stderr: str, status: int) -> tuple[list[Finding], list[Finding]]:
+    if status and not stdout.strip():
+        raise MissingToolError(f"cfn-lint failed to run: {stderr.strip()[-500:]}")
     matches = [
-        match for match in json.loads(result.stdout or "[]") if not _acknowledged_in_template(match)
+        match for match in json.loads(stdout or "[]") if not _acknowledged_in_template(match)
     ]
     findings = [
         Finding(
@@ -98,31 +199,11 @@ def cfn_lint_findings(templates: list[Path]) -> tuple[list[Finding], list[Findin
     return errors, [finding for finding in findings if not finding.rule.startswith("E")]
 
 
-def checkov_findings(directory: Path) -> tuple[list[Finding], int]:
-    """(failed checks, skipped count) of checkov's CloudFormation framework on directory."""
-    executable = str(CHECKOV_ENVIRONMENT) if CHECKOV_ENVIRONMENT.exists() else _tool("checkov")
-    result = subprocess.run(  # noqa: S603 - fixed argv
-        [
-            executable,
-            "-d",
-            str(directory),
-            "--framework",
-            "cloudformation",
-            "--quiet",
-            "--compact",
-            "--skip-download",
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
-    )
+def _checkov_report(stdout: str, stderr: str) -> tuple[list[Finding], int]:
     try:
-        reports = json.loads(result.stdout)
+        reports = json.loads(stdout)
     except json.JSONDecodeError:
-        raise MissingToolError(f"checkov failed to run: {result.stderr.strip()[-500:]}") from None
+        raise MissingToolError(f"checkov failed to run: {stderr.strip()[-500:]}") from None
     reports = reports if isinstance(reports, list) else [reports]
     failed, skipped = [], 0
     for report in reports:
@@ -132,12 +213,36 @@ def checkov_findings(directory: Path) -> tuple[list[Finding], int]:
             Finding(
                 "checkov",
                 check["check_id"],
-                f"{check['file_path'].lstrip('/')} {check['resource']}",
+                f"{Path(check['file_path']).name} {check['resource']}",
                 check["check_name"],
             )
             for check in results.get("failed_checks", [])
         ]
     return failed, skipped
+
+
+def _cfn_lint_python() -> str:
+    """The Python that has cfn-lint: shipway's own (a dependency), else the one a cfn-lint on
+    PATH runs with."""
+    if importlib.util.find_spec("cfnlint") is not None:
+        return sys.executable
+    return _python_of(_tool("cfn-lint"))
+
+
+def _checkov_python() -> str:
+    """checkov's own virtualenv (tools/checkov, `make setup`), else a checkov on PATH's Python."""
+    if CHECKOV_PYTHON.exists():
+        return str(CHECKOV_PYTHON)
+    return _python_of(_tool("checkov"))
+
+
+def _python_of(script: str) -> str:
+    with open(script, "rb") as stream:
+        first = stream.readline().decode(errors="replace").strip()
+    interpreter = first.removeprefix("#!").split()[0] if first.startswith("#!") else ""
+    if "python" not in interpreter:
+        raise MissingToolError(f"cannot tell which Python runs {script}: run 'make setup'")
+    return interpreter
 
 
 def _tool(name: str) -> str:

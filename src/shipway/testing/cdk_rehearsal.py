@@ -10,11 +10,10 @@ Usable by hand too::
 
 from __future__ import annotations
 
-import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from shipway.deploy.cdk_cli import cdk_executable
+from shipway.deploy.cdk_cli import cdk_command, cdk_environment
 from shipway.testing.rehearsal_moto import ACCOUNT
 
 if TYPE_CHECKING:
@@ -38,16 +37,9 @@ class CdkRehearsal:
 
     def run(self, *arguments: str, region: str) -> str:
         """`cdk <arguments>`; its combined output, or CdkCommandError."""
-        environment = {
-            **os.environ,
-            **self.moto.client_environment(region),
-            "CDK_DISABLE_CLI_TELEMETRY": "true",
-            "CDK_DISABLE_VERSION_CHECK": "true",
-            "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
-            "NO_COLOR": "1",
-        }
+        environment = {**cdk_environment(), **self.moto.client_environment(region)}
         done = subprocess.run(  # noqa: S603 - the pinned CLI, our arguments
-            [cdk_executable(), *arguments],
+            [*cdk_command(), *arguments],
             env=environment,
             capture_output=True,
             text=True,

@@ -37,6 +37,6 @@ def test_cfn_lint_reports_no_errors(synth: SynthResult) -> None:
 
 
 def test_checkov_fails_nothing_and_every_skip_has_a_reason(synth: SynthResult) -> None:
-    failed, skipped = checkov_findings(synth.outdir)
+    failed, skipped = checkov_findings(synth.templates)
     assert failed == []
     assert skipped > 0  # the reasons live beside the constructs (skip_checkov)

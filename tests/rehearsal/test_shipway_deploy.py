@@ -190,6 +190,20 @@ def _running_definitions(rehearsal: Rehearsal) -> dict[str, dict[str, Any]]:
     return definitions
 
 
+def _status_matches_the_deploy(rehearsal: Rehearsal) -> None:
+    status = rehearsal.shipway("status", "--json")
+    assert status.returncode == 0, status.stdout + status.stderr
+    report = json.loads(status.stdout)
+    assert report["healthy"] is True and report["stack_status"] == "CREATE_COMPLETE"
+    running = _running_definitions(rehearsal)
+    for service in report["services"]:
+        definition = running[service["name"]]
+        assert (service["running"], service["rollout"]) == (service["desired"], "COMPLETED")
+        assert service["revision"] == definition["revision"]
+        assert definition["containerDefinitions"][0]["image"].endswith(":" + service["image_tag"])
+    assert {service["name"] for service in report["services"]} == set(running)
+
+
 def _container_health_checks_pass(rehearsal: Rehearsal) -> int:
     """Run each deployed task definition's container health check inside the container that
     stands in for its task, as ECS would; return how many ran. The stand-in listens on a free
@@ -242,6 +256,10 @@ def test_push_then_deploy_verifies_then_a_second_deploy_changes_nothing(
     # service has no container check of its own: its load balancer's path check stands)
     checked = 0 if example == "bootcamp-api" else len(DEPLOYED[example][1])
     assert _container_health_checks_pass(rehearsal) == checked
+    # AND `shipway status` reads the deployed environment back: every service at its count on
+    # the revision just deployed, running its content tag (Express's own ECS service is stood in)
+    if example != "bootcamp-api":
+        _status_matches_the_deploy(rehearsal)
     note(f"{example}: deploy output tail: " + deployed.stderr.splitlines()[-1])
 
     # WHEN it is deployed again without a change THEN CloudFormation changes nothing

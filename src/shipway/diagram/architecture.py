@@ -257,11 +257,17 @@ def _network(build: _Builder, plan: EnvironmentPlan) -> None:
 
 
 def _monitoring(build: _Builder, plan: EnvironmentPlan) -> None:
+    # Two severities (shipway.observability.topic): pages wake someone, tickets wait for the
+    # day; each topic is shipway's own or an existing one, with its email if the manifest has one.
     settings = plan.settings
     alarms = build.node("alarms", "", "CloudWatch alarms", "monitoring")
-    label = "alarms topic\n(existing)" if settings.alarm_topic_arn else "alarms topic\nSNS"
-    topic = build.node("topic", "", label, "monitoring")
-    build.edge(alarms, topic, "ALARM / OK")
-    if settings.alarm_email:
-        email = build.node("email", "", settings.alarm_email, "monitoring")
-        build.edge(topic, email, "email")
+    severities = (
+        ("page", settings.alarm_topic_arn, settings.alarm_email),
+        ("ticket", settings.ticket_topic_arn, settings.ticket_email or settings.alarm_email),
+    )
+    for severity, existing, address in severities:
+        origin = "(existing)" if existing else "SNS"
+        topic = build.node("topic", severity, f"{severity} topic\n{origin}", "monitoring")
+        build.edge(alarms, topic, f"{severity}s")
+        if address:
+            build.edge(topic, build.node("email", address, address, "monitoring"), "email")

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import Literal
 
 from shipway.errors import UserError
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 MARK = re.compile(r"^# shipway-generated: sha256:(?P<digest>[0-9a-f]{64})\n", re.MULTILINE)
 

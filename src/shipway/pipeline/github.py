@@ -340,7 +340,8 @@ def _deploy_job(
             "$RUNNER_TEMP/images.json"
           echo "images=$(jq -c 'map_values(.uri)' "$RUNNER_TEMP/images.json")" >> "$GITHUB_OUTPUT"
 """
-    text += f"""      - name: Deploy {stage.name} with those digests (ECS steady, then the smoke test)
+    text += f"""\
+      - name: Deploy {stage.name} with those digests (ECS steady, then the smoke test)
         env:
           IMAGES: {images}
           SHIPWAY_ENV: {stage.name}

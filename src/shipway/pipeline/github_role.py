@@ -201,7 +201,8 @@ class GithubDeployStack(cdk.Stack):
         if repositories:
             statements += [
                 iam.PolicyStatement(
-                    sid="LogInToEcr", actions=["ecr:GetAuthorizationToken"],
+                    sid="LogInToEcr",
+                    actions=["ecr:GetAuthorizationToken"],
                     resources=[self._wild("*", "ecr:GetAuthorizationToken acts on no resource")],
                 ),
                 iam.PolicyStatement(

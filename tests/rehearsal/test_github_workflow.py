@@ -176,6 +176,9 @@ def rehearsal(
         container.stop()
 
 
+# Two jobs, each installing shipway and deploying (the test job also builds and pushes): longer
+# than the suite's five minutes on a busy two-core machine.
+@pytest.mark.timeout(1500)
 def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_digest(
     repository: Path, rehearsal: Rehearsal
 ) -> None:

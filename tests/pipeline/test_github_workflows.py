@@ -331,3 +331,12 @@ def test_bad_input_is_one_line_and_status_2(tmp_path: Path) -> None:
         "not a repository",
     )
     assert code == 2 and "write OWNER/REPO" in err
+
+
+def test_pipeline_commands_have_help() -> None:
+    code, out, _ = run("pipeline", "--help")
+    assert code == 0 and "github" in out
+    code, out, _ = run("pipeline", "github", "--help")
+    assert code == 0
+    for option in ("--file", "--root", "--workflows", "--force", "--bootstrap", "--repository"):
+        assert option in out

@@ -232,31 +232,28 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
 
 def test_a_failed_deploy_step_names_its_cause(repository: Path, rehearsal: Rehearsal) -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    prod = workflow["jobs"]["prod"]
-    # Only the deploy step of prod, with an image list naming a service that does not exist.
-    workflow["jobs"] = {
-        "prod": {**prod, "needs": [], "steps": [prod["steps"][3], prod["steps"][-1]]}
-    }
-    workflow["jobs"]["prod"]["steps"][-1]["env"]["IMAGES"] = (
-        '{"basket": "example/basket@sha256:' + "0" * 64 + '"}'
-    )
-    machine = rehearsal.machine()
-    machine["PATH"] = os.pathsep.join([machine["UV_TOOL_BIN_DIR"], machine["PATH"]])
     runner = WorkflowRunner(
         workflow,
         workdir=repository,
         temp=rehearsal.temp,
-        environment=machine,
-        stand_ins={"aws-actions/configure-aws-credentials": rehearsal.aws_credentials},
+        environment=rehearsal.machine(),
+        stand_ins={
+            "actions/checkout": lambda inputs, _: {},
+            "astral-sh/setup-uv": lambda inputs, _: {},
+            "aws-actions/configure-aws-credentials": rehearsal.aws_credentials,
+        },
     )
+    # GIVEN the test job handed on an image list naming a service shop-cart does not have
+    runner.needs["test"] = {"images": json.dumps({"basket": "example/basket@sha256:" + "0" * 64})}
+
+    # WHEN the prod job runs THEN its deploy step fails, and says why where GitHub shows it
     with pytest.raises(StepFailedError) as failed:
-        runner.run_job("prod")
+        runner.run_job("prod", overrides=PACKAGE)
     assert failed.value.status == 1
-    assert (
-        "::error title=shipway deploy --env prod failed::error: --image 'basket=example/basket"
-        in failed.value.output
-    )
-    assert "there is no service 'basket'" in runner.summary.read_text(encoding="utf-8")
+    annotation = "::error title=shipway deploy --env prod failed::error: --image 'basket="
+    assert annotation in failed.value.output
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "### prod: deploy failed" in summary and "there is no service 'basket'" in summary
 
 
 def _running_images(rehearsal: Rehearsal, role: str, stack: str) -> list[str]:
@@ -268,11 +265,11 @@ def _running_images(rehearsal: Rehearsal, role: str, stack: str) -> list[str]:
         "_COMPLETE"
     )
     cluster = next(
-        r["PhysicalResourceId"] for r in resources if r["ResourceType"] == "AWS::ECS::Cluster"
+        r["PhysicalResourceId"] for r in resources if r.get("ResourceType") == "AWS::ECS::Cluster"
     )
     images = []
     for resource in resources:
-        if resource["ResourceType"] == "AWS::ECS::Service":
+        if resource.get("ResourceType") == "AWS::ECS::Service":
             service = ecs.describe_services(
                 cluster=cluster, services=[resource["PhysicalResourceId"]]
             )

@@ -226,7 +226,7 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
 
     summary = runner.summary.read_text(encoding="utf-8")
     assert "### test: deployed" in summary and "### prod: deployed" in summary
-    assert "cart: pushed" in summary
+    assert "### images, built and pushed once" in summary and "cart: pushed" in summary
     note(f"github workflow: {len(runner.steps_run)} run: steps passed; summary:\n{summary}")
 
 

@@ -284,7 +284,7 @@ DEPLOY_SCRIPT = """\
             exit 1
           fi
           printf '### %s: deployed\\n```\\n%s\\n```\\n' "$SHIPWAY_ENV" \\
-            "$(grep -E 'deployed to|^  [a-z0-9-]+  https?://|: (pushed|unchanged) ' "$log")" \\
+            "$(grep -E 'deployed to|^  [a-z0-9-]+  https?://' "$log")" \\
             >> "$GITHUB_STEP_SUMMARY"
 """
 
@@ -336,8 +336,11 @@ def _deploy_job(
         id: push
         run: |
           shipway push -f "$SHIPWAY_MANIFEST" --env {stage.name} --json > "$RUNNER_TEMP/images.json"
-          jq -r 'to_entries[] | "\\(.key): \\(.value.status) \\(.value.uri)"' \\
-            "$RUNNER_TEMP/images.json"
+          pushed=$(jq -r 'to_entries[] | "\\(.key): \\(.value.status) \\(.value.uri)"' \\
+            "$RUNNER_TEMP/images.json")
+          echo "$pushed"
+          printf '### images, built and pushed once\\n```\\n%s\\n```\\n' "$pushed" \\
+            >> "$GITHUB_STEP_SUMMARY"
           echo "images=$(jq -c 'map_values(.uri)' "$RUNNER_TEMP/images.json")" >> "$GITHUB_OUTPUT"
 """
     text += f"""\

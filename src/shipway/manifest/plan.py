@@ -16,11 +16,12 @@ from pydantic import BaseModel
 
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, SeedFile, TableSpec
 from shipway.manifest.environment import Environment
+from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.service import ServiceSpec
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
-UseKind = Literal["table", "bucket", "cache", "secret", "service"]
-Access = Literal["read", "read_write", "call"]
+UseKind = Literal["table", "bucket", "cache", "secret", "service", "queue", "topic"]
+Access = Literal["read", "read_write", "call", "send", "consume", "publish"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,23 @@ class ServicePlan(Resolved[ServiceSpec]):
 TablePlan = Resolved[TableSpec]
 CachePlan = Resolved[CacheSpec]
 SecretPlan = Resolved[SecretSpec]
+TopicPlan = Resolved[TopicSpec]
+
+
+@dataclass(frozen=True)
+class QueuePlan(Resolved[QueueSpec]):
+    """A queue; a FIFO queue's physical name ends in `.fifo`, as SQS requires."""
+
+    @property
+    def queue_name(self) -> str:
+        """The SQS queue name."""
+        return f"{self.physical_name}.fifo" if self.spec.fifo else self.physical_name
+
+    @property
+    def dead_letter_name(self) -> str:
+        """The dead-letter queue's name (FIFO like its queue)."""
+        stem = f"{self.physical_name}-dlq"
+        return f"{stem}.fifo" if self.spec.fifo else stem
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,8 @@ class EnvironmentPlan:
     buckets: Mapping[str, BucketPlan]
     secrets: Mapping[str, SecretPlan]
     seeds: tuple[SeedFile, ...] = ()
+    queues: Mapping[str, QueuePlan] = field(default_factory=dict)
+    topics: Mapping[str, TopicPlan] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What this environment runs without that the user may expect (printed by synth)."""
 

@@ -25,6 +25,8 @@ SINGULAR = {
     "caches": "cache",
     "buckets": "bucket",
     "secrets": "secret",
+    "queues": "queue",
+    "topics": "topic",
     "environments": "environment",
 }
 

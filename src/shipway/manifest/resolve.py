@@ -20,8 +20,9 @@ from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue
 from shipway.manifest.express import express_warnings
 from shipway.manifest.merge import apply_environment, override_of
+from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.names import construct_id, loader_name
-from shipway.manifest.plan import BucketPlan, EnvironmentPlan, Resolved, ServicePlan
+from shipway.manifest.plan import BucketPlan, EnvironmentPlan, QueuePlan, Resolved, ServicePlan
 from shipway.manifest.service import ServiceSpec
 from shipway.manifest.uses import use_edges
 
@@ -61,6 +62,18 @@ SECTIONS = (
     Section("caches", CacheSpec),
     Section("buckets", BucketSpec),
     Section("secrets", SecretSpec),
+    Section(
+        "queues",
+        QueueSpec,
+        ("fifo",),
+        "SQS cannot turn a standard queue into a FIFO one, and its consumers rely on the order",
+    ),
+    Section(
+        "topics",
+        TopicSpec,
+        ("fifo",),
+        "SNS cannot turn a standard topic into a FIFO one, and its queues must match it",
+    ),
 )
 
 
@@ -125,6 +138,8 @@ class _EnvironmentResolver:
             buckets=self._buckets(specs["buckets"]),
             secrets=self._entries("secrets", specs["secrets"]),
             seeds=tuple(application.seed),
+            queues=self._queues(specs["queues"]),
+            topics=self._entries("topics", specs["topics"]),
             warnings=tuple(self._warnings(services, settings)),
         )
 
@@ -202,6 +217,20 @@ class _EnvironmentResolver:
                     spec=spec,
                 )
                 for name, spec in specs.items()
+            }
+        )
+
+    def _queues(self, specs: dict[str, BaseModel]) -> Any:
+        return MappingProxyType(
+            {
+                name: QueuePlan(
+                    name=name,
+                    construct_id=construct_id("queues", name),
+                    physical_name=self._physical(name),
+                    spec=spec,
+                )
+                for name, spec in specs.items()
+                if isinstance(spec, QueueSpec)
             }
         )
 

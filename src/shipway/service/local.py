@@ -39,6 +39,8 @@ class LocalResources:
     referenced_secrets: Mapping[str, str] = field(default_factory=dict)
     """Values of `secrets: {NAME: reference}` entries, by reference."""
     service_urls: Mapping[str, str] = field(default_factory=dict)
+    queue_urls: Mapping[str, str] = field(default_factory=dict)
+    topic_arns: Mapping[str, str] = field(default_factory=dict)
 
 
 def service_environment(
@@ -61,6 +63,8 @@ def service_environment(
             for variable, reference in service.spec.secrets.items()
         }
     )
+    if service.spec.type == "worker":  # it listens on no port, as in the cloud
+        return variables
     variables[contract.PORT_VARIABLE] = str(port)
     # dev.json advertises 127.0.0.1: a service on a laptop listens there only, not on the LAN
     variables[contract.HOST_VARIABLE] = "127.0.0.1"
@@ -75,6 +79,10 @@ def _use_variables(kind: str, name: str, resources: LocalResources) -> dict[str,
         return {contract.bucket_variable(name): resources.buckets[name]}
     if kind == "cache":
         return {contract.cache_url_variable(name): resources.cache_urls[name]}
+    if kind == "queue":
+        return {contract.queue_url_variable(name): resources.queue_urls[name]}
+    if kind == "topic":
+        return {contract.topic_arn_variable(name): resources.topic_arns[name]}
     if kind == "secret":
         return {
             contract.secret_variable(name): resources.secret_values[name],

@@ -85,10 +85,16 @@ CASES = [
         ["'fifo' must be the same in every environment"],
     ),
     (
-        "queue-named-like-a-table",
-        HEAD + "tables:\n  orders: {partition_key: id}\n",
-        7,
-        ["queues.orders", "'orders' is already the name of one of the tables", "queues and topics"],
+        "topic-named-like-a-queue",
+        HEAD + "topics:\n  orders: {}\n",
+        10,
+        ["topics.orders", "'orders' is already the name of one of the queues", "queues and topics"],
+    ),
+    (
+        "queue-named-bare",
+        HEAD + "services:\n  api:\n" + IMAGE + "    uses: [orders]\n",
+        12,
+        ["services.api.uses.0", "'orders' is a queue: name it as {queue: orders}"],
     ),
 ]
 

@@ -226,6 +226,12 @@ class DevSession:
         self.reaper.close()
         self.console.print("stopped", style="dim")
 
+    def _service_entry(self, service: ServiceProcess) -> dict[str, Any]:
+        kind = self.plan.services[service.name].spec.type
+        if kind == "worker":  # it listens nowhere
+            return {"type": kind, "url": None, "port": None, "pid": service.pid}
+        return {"type": kind, "url": service.url, "port": service.port, "pid": service.pid}
+
     def description(self, provisioned: Provisioned) -> dict[str, Any]:
         """The content of dev.json."""
         assert self.emulators is not None
@@ -234,10 +240,7 @@ class DevSession:
             "application": self.plan.app,
             "manifest": str(self.plan.manifest.path.resolve()),
             "pid": os.getpid(),
-            "services": {
-                service.name: {"url": service.url, "port": service.port, "pid": service.pid}
-                for service in self.services
-            },
+            "services": {service.name: self._service_entry(service) for service in self.services},
             "aws_endpoint_url": self.emulators.aws_endpoint_url,
             "redis_url": f"redis://127.0.0.1:{redis.port}/0" if redis else None,
             "redis": redis.kind if redis else None,

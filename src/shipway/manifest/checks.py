@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from shipway.manifest.plan import EnvironmentPlan
 
 SECTIONS = ("services", "tables", "caches", "buckets", "secrets", "queues", "topics")
+NAMESPACES = (("services", "tables", "caches", "buckets", "secrets"), ("queues", "topics"))
+"""Names unique within each group: a bare name in `uses` names one of the first group, while
+queues and topics are always named by their kind ({queue: NAME}, {topic: NAME}), so a topic
+and a table may both be called `orders`."""
 
 Problem = tuple[Location, str, bool]
 """(where, message, point at the key rather than the value)"""
@@ -45,18 +49,19 @@ def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
 
 
 def _name_clashes(app: Application) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
-    for section in SECTIONS:
-        for name in getattr(app, section):
-            if name in seen:
-                yield (
-                    (section, name),
-                    f"'{name}' is already the name of one of the "
-                    f"{seen[name]}; names are shared by services, tables, caches, buckets, "
-                    "secrets, queues and topics so that 'uses' is unambiguous",
-                    True,
-                )
-            seen.setdefault(name, section)
+    for sections in NAMESPACES:
+        seen: dict[str, str] = {}
+        shared = ", ".join(sections[:-1]) + f" and {sections[-1]}"
+        for section in sections:
+            for name in getattr(app, section):
+                if name in seen:
+                    yield (
+                        (section, name),
+                        f"'{name}' is already the name of one of the {seen[name]}; names are "
+                        f"shared by {shared} so that 'uses' is unambiguous",
+                        True,
+                    )
+                seen.setdefault(name, section)
 
 
 def _override_environments(app: Application) -> Iterator[Problem]:
@@ -82,11 +87,18 @@ def _service_uses(app: Application, name: str, service: Service) -> Iterator[Pro
                 yield ((*where, kind), _unknown(kind, target, defined), False)
         elif use == name:
             yield (where, f"a service cannot use itself ('{use}')", False)
+        elif use not in _usable(app) and (messaging := _messaging_kind(app, use)):
+            access = "access: send | consume" if messaging == "queue" else "to publish"
+            yield (
+                where,
+                f"'{use}' is a {messaging}: name it as {{{messaging}: {use}}} ({access})",
+                False,
+            )
         elif use not in _usable(app):
             yield (
                 where,
                 _unknown("name", use, _usable(app)).replace(
-                    "names:", "services, tables, caches, buckets, secrets, queues and topics:"
+                    "names:", "services, tables, caches, buckets and secrets:"
                 ),
                 False,
             )
@@ -108,9 +120,13 @@ def _usable(app: Application) -> dict[str, object]:
         **app.caches,
         **app.buckets,
         **app.secrets,
-        **app.queues,
-        **app.topics,
     }
+
+
+def _messaging_kind(app: Application, name: str) -> str | None:
+    if name in app.queues:
+        return "queue"
+    return "topic" if name in app.topics else None
 
 
 def _subscriptions(app: Application, topic_name: str) -> Iterator[Problem]:

@@ -20,9 +20,9 @@ BARE_NAME_USES: tuple[tuple[str, str, str], ...] = (
     ("caches", "cache", "read_write"),
     ("secrets", "secret", "read"),
     ("services", "service", "call"),
-    ("queues", "queue", "send"),
-    ("topics", "topic", "publish"),
 )
+# Queues and topics are named with their kind ({queue: NAME, access}, {topic: NAME}): a queue's
+# access is not obvious, and their names may repeat those of tables or services.
 
 
 def use_edges(application: Application, entries: Iterable[UseEntry]) -> tuple[Use, ...]:

@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
     from constructs import Construct
 
+    from shipway.job.infrastructure import ScheduledJob
     from shipway.manifest import EnvironmentPlan, Manifest, ServicePlan
+    from shipway.manifest.plan import JobPlan
+
+    AnyRuntime = ContainerService | ExpressService | ScheduledJob
     from shipway.manifest.yaml_source import Location
 
 AnyService = ContainerService | ExpressService
@@ -135,6 +139,7 @@ class EnvironmentStack(cdk.Stack):
         self.load_balancer = self._load_balancer()
         self._data()
         self.services = self._services(images)
+        self.jobs = self._jobs(images)
         self._connect()
         self._outputs()
 
@@ -250,14 +255,47 @@ class EnvironmentStack(cdk.Stack):
             services[name] = built
         return services
 
+    def _jobs(self, images: Mapping[str, ImageReference]) -> dict[str, ScheduledJob]:
+        """Each job, running its service's image (the same tag) or its own URI."""
+        if not self.plan.jobs:
+            return {}
+        from shipway.job.infrastructure import ScheduledJob
+        from shipway.service.image import ServiceImage
+
+        jobs = {}
+        for name, job in self.plan.jobs.items():
+            with self._building("jobs", name):
+                source = job.spec.image.service
+                if source is not None:
+                    image = self.services[source].image.image
+                else:
+                    assert job.spec.image.uri is not None
+                    reference = ImageReference(uri=job.spec.image.uri)
+                    image = ServiceImage(
+                        self, f"{job.construct_id}Image", reference=reference, repository=None
+                    ).image
+                jobs[name] = ScheduledJob(
+                    self,
+                    job.construct_id,
+                    job=job,
+                    image=image,
+                    cluster=self.cluster,
+                    shared=self.shared,
+                )
+            cdk.Tags.of(jobs[name]).add("job", name)
+        return jobs
+
     def _connect(self) -> None:
         """Each `uses` edge, wired explicitly: the access it grants and what it injects."""
         for name, service in self.services.items():
             plan = self.plan.services[name]
             with self._building("services", name, "uses"):
                 self._connect_service(service, plan)
+        for name, job in self.jobs.items():
+            with self._building("jobs", name, "uses"):
+                self._connect_service(job, self.plan.jobs[name])
 
-    def _connect_service(self, service: AnyService, plan: ServicePlan) -> None:
+    def _connect_service(self, service: AnyRuntime, plan: ServicePlan | JobPlan) -> None:
         for use in plan.uses:
             if use.kind == "table":
                 self.tables[use.name].connect(service, use.access)
@@ -275,7 +313,7 @@ class EnvironmentStack(cdk.Stack):
                 self.services[use.name].connect(service)
 
     def _connect_queue(
-        self, service: AnyService, plan: ServicePlan, name: str, access: str
+        self, service: AnyRuntime, plan: ServicePlan | JobPlan, name: str, access: str
     ) -> None:
         queue = self.queues[name]
         queue.connect(service, access)

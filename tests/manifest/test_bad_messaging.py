@@ -96,6 +96,32 @@ CASES = [
         12,
         ["services.api.uses.0", "'orders' is a queue: name it as {queue: orders}"],
     ),
+    (
+        "job-schedule-not-cron-or-rate",
+        HEAD + "jobs:\n  nightly:\n    image: {uri: busybox:1}\n    schedule: every night\n",
+        12,
+        ["jobs.nightly.schedule", "'every night' is not a schedule", "cron(0 3 * * ? *)"],
+    ),
+    (
+        "job-rate-plural-for-one",
+        HEAD + "jobs:\n  nightly:\n    image: {uri: busybox:1}\n    schedule: rate(1 hours)\n",
+        12,
+        ["jobs.nightly.schedule", "write rate(1 hour)"],
+    ),
+    (
+        "job-image-of-unknown-service",
+        HEAD + "jobs:\n  nightly:\n    image: {service: api}\n    schedule: rate(1 day)\n",
+        11,
+        ["jobs.nightly.image.service", "service 'api' is not defined"],
+    ),
+    (
+        "job-uses-unknown-table",
+        HEAD
+        + "jobs:\n  nightly:\n    image: {uri: busybox:1}\n    schedule: rate(1 day)\n"
+        + "    uses: [{table: carts}]\n",
+        13,
+        ["jobs.nightly.uses.0.table", "table 'carts' is not defined"],
+    ),
 ]
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, StringConstraints
 from shipway.manifest.base import ManifestModel, Name
 from shipway.manifest.data import Bucket, Cache, Secret, SeedFile, Table
 from shipway.manifest.environment import Environment
+from shipway.manifest.job import Job
 from shipway.manifest.messaging import Queue, Topic
 from shipway.manifest.service import Service
 
@@ -46,6 +47,9 @@ class Application(ManifestModel):
     )
     topics: dict[Name, Topic] = Field(
         default_factory=dict, description="SNS topics that fan out to queues"
+    )
+    jobs: dict[Name, Job] = Field(
+        default_factory=dict, description="containers run to completion on a schedule"
     )
     seed: list[SeedFile] = Field(
         default_factory=list, description="files shipway dev loads through a bucket's loader"

@@ -12,10 +12,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from shipway.manifest.application import Application
+    from shipway.manifest.job import Job
     from shipway.manifest.plan import EnvironmentPlan
 
-SECTIONS = ("services", "tables", "caches", "buckets", "secrets", "queues", "topics")
-NAMESPACES = (("services", "tables", "caches", "buckets", "secrets"), ("queues", "topics"))
+SECTIONS = ("services", "tables", "caches", "buckets", "secrets", "queues", "topics", "jobs")
+NAMESPACES = (
+    ("services", "jobs", "tables", "caches", "buckets", "secrets"),
+    ("queues", "topics"),
+)
 """Names unique within each group: a bare name in `uses` names one of the first group, while
 queues and topics are always named by their kind ({queue: NAME}, {topic: NAME}), so a topic
 and a table may both be called `orders`."""
@@ -41,6 +45,11 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
         yield from _seed(app, index, seed.bucket)
     for name in app.topics:
         yield from _subscriptions(app, name)
+    for name, job in app.jobs.items():
+        yield from _service_uses(app, name, job, section="jobs")
+        if job.image.service is not None and job.image.service not in app.services:
+            where: Location = ("jobs", name, "image", "service")
+            yield (where, _unknown("service", job.image.service, app.services), False)
 
 
 def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
@@ -76,9 +85,11 @@ def _override_environments(app: Application) -> Iterator[Problem]:
                     )
 
 
-def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:
+def _service_uses(
+    app: Application, name: str, service: Service | Job, section: str = "services"
+) -> Iterator[Problem]:
     for index, use in enumerate(service.uses):
-        where: Location = ("services", name, "uses", index)
+        where: Location = (section, name, "uses", index)
         if not isinstance(use, str):
             kind = _KIND_OF_USE[type(use)]
             target = getattr(use, kind)

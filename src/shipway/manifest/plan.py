@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, SeedFile, TableSpec
 from shipway.manifest.environment import Environment
+from shipway.manifest.job import JobSpec
 from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.service import ServiceSpec
 
@@ -59,6 +60,23 @@ class ServicePlan(Resolved[ServiceSpec]):
     @property
     def redis_url_cache(self) -> str | None:
         """The cache `REDIS_URL` points at: the service's only cache, if it uses exactly one."""
+        caches = self.uses_of("cache")
+        return caches[0].name if len(caches) == 1 else None
+
+
+@dataclass(frozen=True)
+class JobPlan(Resolved[JobSpec]):
+    """A scheduled job, with its `uses` as edges (as a service's)."""
+
+    uses: tuple[Use, ...] = ()
+
+    def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
+        """The edges to one kind of thing, in manifest order."""
+        return tuple(use for use in self.uses if use.kind == kind)
+
+    @property
+    def redis_url_cache(self) -> str | None:
+        """The cache `REDIS_URL` points at: the job's only cache, if it uses exactly one."""
         caches = self.uses_of("cache")
         return caches[0].name if len(caches) == 1 else None
 
@@ -114,6 +132,7 @@ class EnvironmentPlan:
     seeds: tuple[SeedFile, ...] = ()
     queues: Mapping[str, QueuePlan] = field(default_factory=dict)
     topics: Mapping[str, TopicPlan] = field(default_factory=dict)
+    jobs: Mapping[str, JobPlan] = field(default_factory=dict)
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What this environment runs without that the user may expect (printed by synth)."""
 

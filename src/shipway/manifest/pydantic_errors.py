@@ -27,6 +27,7 @@ SINGULAR = {
     "secrets": "secret",
     "queues": "queue",
     "topics": "topic",
+    "jobs": "job",
     "environments": "environment",
 }
 

@@ -14,7 +14,7 @@ Generated from shipway's models by `shipway schema --format markdown -o docs/man
 do not edit by hand (a test fails when this file is stale). Editors get the same as a JSON
 Schema: `shipway schema -o shipway.schema.json` (`shipway init` writes it for you).
 
-Every section entry (a service, table, cache, bucket, secret, queue or topic) may have
+Every section entry (a service, job, table, cache, bucket, secret, queue or topic) may have
 `environments:`, mapping an environment's name to the values that differ there. They are
 merged over the entry's own values the same way for every section: mappings key by key,
 lists and other

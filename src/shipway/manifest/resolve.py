@@ -19,10 +19,18 @@ from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
 from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue
 from shipway.manifest.express import express_warnings
+from shipway.manifest.job import JobSpec
 from shipway.manifest.merge import apply_environment, override_of
 from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.names import construct_id, loader_name
-from shipway.manifest.plan import BucketPlan, EnvironmentPlan, QueuePlan, Resolved, ServicePlan
+from shipway.manifest.plan import (
+    BucketPlan,
+    EnvironmentPlan,
+    JobPlan,
+    QueuePlan,
+    Resolved,
+    ServicePlan,
+)
 from shipway.manifest.service import ServiceSpec
 from shipway.manifest.uses import use_edges
 
@@ -74,6 +82,7 @@ SECTIONS = (
         ("fifo",),
         "SNS cannot turn a standard topic into a FIFO one, and its queues must match it",
     ),
+    Section("jobs", JobSpec),
 )
 
 
@@ -140,6 +149,19 @@ class _EnvironmentResolver:
             seeds=tuple(application.seed),
             queues=self._queues(specs["queues"]),
             topics=self._entries("topics", specs["topics"]),
+            jobs=MappingProxyType(
+                {
+                    name: JobPlan(
+                        name=name,
+                        construct_id=construct_id("jobs", name),
+                        physical_name=self._physical(name),
+                        spec=spec,
+                        uses=use_edges(application, spec.uses),
+                    )
+                    for name, spec in specs["jobs"].items()
+                    if isinstance(spec, JobSpec)
+                }
+            ),
             warnings=tuple(self._warnings(services, settings)),
         )
 

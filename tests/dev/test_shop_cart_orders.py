@@ -1,11 +1,15 @@
 """The shop-cart order flow under `shipway dev` (moto SNS -> SQS -> the fulfilment worker ->
 DynamoDB): checkout records one order, a redelivered order changes nothing, a poison message
-ends in the dead-letter queue, and the worker keeps running through all of it."""
+ends in the dead-letter queue, and the worker keeps running through all of it; the nightly
+job runs once through `shipway job run` against the same session."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,3 +158,57 @@ def test_a_poison_message_ends_in_the_dead_letter_queue(
     assert run.output.count("poison message") >= 3  # max_receives: 3
     assert orders(session) == before
     assert alive(session["services"]["fulfilment"]["pid"])  # the worker kept going
+
+
+def test_the_abandoned_carts_job_runs_once_against_the_session(
+    shop: tuple[DevRun, dict[str, Any]],
+) -> None:
+    run, session = shop
+    cart_url = session["services"]["cart"]["url"]
+    old, fresh = (call("POST", f"{cart_url}/carts")[1]["id"] for _ in range(2))
+    body = {"quantity": 4, "unit_price_cents": 100}
+    assert call("PUT", f"{cart_url}/carts/{old}/items/sku-9", body)[0] == 200
+    two_days_ago = str(int(time.time()) - 2 * 86_400)
+    client(session, "dynamodb").update_item(  # the cart was last written two days ago
+        TableName=session["tables"]["carts"],
+        Key={"id": {"S": old}},
+        UpdateExpression="SET updated_at = :then",
+        ExpressionAttributeValues={":then": {"N": two_days_ago}},
+    )
+
+    job = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "shipway.cli",
+            "job",
+            "run",
+            "abandoned-carts",
+            "-f",
+            str(run.manifest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert job.returncode == 0, job.stdout + job.stderr
+    report = json.loads(next(line for line in job.stdout.splitlines() if line.startswith("{")))
+    assert old in report["carts"] and fresh not in report["carts"]
+    assert report["total_cents"] >= 400
+    assert "job abandoned-carts: exit status 0" in job.stdout
+
+
+def test_job_run_names_the_jobs_when_one_is_unknown(shop: tuple[DevRun, dict[str, Any]]) -> None:
+    run, _ = shop
+    job = subprocess.run(  # noqa: S603 - this interpreter, fixed arguments
+        [sys.executable, "-m", "shipway.cli", "job", "run", "nightly", "-f", str(run.manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert job.returncode == 2
+    assert "there is no job 'nightly'" in job.stderr and "abandoned-carts" in job.stderr
+    assert "Traceback" not in job.stderr

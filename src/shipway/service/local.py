@@ -53,7 +53,7 @@ def service_environment(
         **contract.identity_variables(resources.app, resources.environment, service.name),
     }
     for use in service.uses:
-        variables.update(_use_variables(use.kind, use.name, resources))
+        variables.update(use_variables(use.kind, use.name, resources))
     if service.redis_url_cache is not None:
         variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[service.redis_url_cache]
     variables.update(service.spec.environment)
@@ -71,7 +71,7 @@ def service_environment(
     return variables
 
 
-def _use_variables(kind: str, name: str, resources: LocalResources) -> dict[str, str]:
+def use_variables(kind: str, name: str, resources: LocalResources) -> dict[str, str]:
     """What one `uses` edge injects locally: the same names the cloud injects."""
     if kind == "table":
         return {contract.table_variable(name): resources.tables[name]}

@@ -18,7 +18,15 @@ if TYPE_CHECKING:
 
 @app.command()
 @user_errors
-def dev(file: ManifestPath = None) -> None:
+def dev(
+    file: ManifestPath = None,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs", help="Also run the manifest's jobs on their schedules (UTC), as processes."
+        ),
+    ] = False,
+) -> None:
     """Run the application on this machine, without Docker or an AWS account.
 
     Starts the moto server (DynamoDB, S3, SQS, Secrets Manager, SSM) and Redis, creates the
@@ -26,11 +34,13 @@ def dev(file: ManifestPath = None) -> None:
     environment, if it defines one), loads the seed data, then starts each service as a process
     in dependency order, health-gated. Prints the URLs, streams prefixed logs and writes
     .shipway/dev.json beside the manifest. Ctrl-C or SIGTERM stops everything (exit 0); a
-    service that crashes or never becomes healthy: its last lines, exit 1.
+    service that crashes or never becomes healthy: its last lines, exit 1. Workers (type:
+    worker) are healthy while their process runs. With --jobs, each job also runs on its
+    schedule; 'shipway job run NAME' runs one once.
     """
     from shipway.dev import run_dev
 
-    raise typer.Exit(run_dev(read_manifest(file), console, errors))
+    raise typer.Exit(run_dev(read_manifest(file), console, errors, jobs=jobs))
 
 
 @app.command()

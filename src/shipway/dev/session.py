@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from shipway.dev.loaders import LoaderPoller
     from shipway.dev.provision import Provisioned
+    from shipway.job.local_schedule import JobScheduler
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -55,8 +56,17 @@ def stop_signals(stopping: threading.Event) -> Iterator[None]:
 class DevSession:
     """One local run of a manifest, from start to a clean stop."""
 
-    def __init__(self, plan: DevPlan, console: Console, errors: Console | None = None) -> None:
+    def __init__(
+        self,
+        plan: DevPlan,
+        console: Console,
+        errors: Console | None = None,
+        *,
+        run_jobs: bool = False,
+    ) -> None:
         self.plan = plan
+        self.run_jobs = run_jobs
+        self.scheduler: JobScheduler | None = None
         self.console = console
         self.errors = errors or console
         self.printer = LogPrinter(console, names=plan.services)
@@ -140,6 +150,13 @@ class DevSession:
             if (gate := plan.services[service.name].gate) is not None
         ]
         HealthWatch(gates, self.printer, self.stopping).start()
+        if self.run_jobs and plan.environment.jobs:
+            from shipway.job.local_schedule import JobScheduler
+
+            self.scheduler = JobScheduler(
+                plan.manifest, plan.environment.jobs, resources, self.printer, self.stopping
+            )
+            self.scheduler.start()
 
     def resources(self, provisioned: Provisioned) -> LocalResources:
         """Physical names and endpoints by manifest name, for wiring services."""
@@ -214,6 +231,8 @@ class DevSession:
         """Services first (SIGTERM, then SIGKILL after the grace period), then emulators."""
         self.stopping.set()
         self.plan.paths.dev_json.unlink(missing_ok=True)
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.services:
             self.console.print("stopping services ...", style="dim")
             stop_all(list(reversed(self.services)), STOP_GRACE_SECONDS)

@@ -122,6 +122,12 @@ CASES = [
         13,
         ["jobs.nightly.uses.0.table", "table 'carts' is not defined"],
     ),
+    (
+        "entrypoint-on-express",
+        HEAD + "services:\n  api:\n" + IMAGE + "    compute: express\n    entrypoint: [python]\n",
+        13,
+        ["services.api.entrypoint", "Express Mode sets only the container's command"],
+    ),
 ]
 
 

@@ -74,3 +74,11 @@ def test_a_worker_scales_on_backlog_per_task_of_each_queue_it_consumes() -> None
 def test_a_worker_without_autoscaling_runs_its_count_and_has_no_backlog_policy() -> None:
     assert properties("test", "AWS::ECS::Service", "ServiceAuditorService")["DesiredCount"] == 1
     assert all("Auditor" not in name for name in resources("test", POLICY))
+
+
+def test_command_and_entrypoint_replace_the_images_in_the_cloud() -> None:
+    auditor = container("test", "auditor")
+    assert auditor["EntryPoint"] == ["python", "-m"]
+    assert auditor["Command"] == ["auditor", "--verbose"]
+    fulfil = container("test", "fulfil")
+    assert "EntryPoint" not in fulfil and "Command" not in fulfil  # the image's own

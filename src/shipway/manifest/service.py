@@ -270,6 +270,18 @@ class ServiceSpec(ManifestModel):
         default_factory=dict,
         description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'",
     )
+    command: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="replaces the image's CMD, in the cloud and under shipway dev (as "
+        "docker run's arguments)",
+    )
+    entrypoint: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="replaces the image's ENTRYPOINT (and, as in Docker, drops its CMD unless "
+        "'command' is given)",
+    )
     uses: list[Use] = Field(
         default_factory=list,
         description="tables, caches, buckets, secrets and services this one needs: a name, or "

@@ -102,7 +102,8 @@ def process_environment(variables: Mapping[str, str]) -> dict[str, str]:
 
 
 def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[str]:
-    """`local.command`, else the image's ENTRYPOINT + CMD; `python` is this interpreter."""
+    """`local.command`, else the image's ENTRYPOINT + CMD with the manifest's `entrypoint` and
+    `command` applied as the cloud applies them; `python` is this interpreter."""
     if spec.local is not None:
         command = spec.local.command
         argv = shlex.split(command) if isinstance(command, str) else list(command)
@@ -110,7 +111,11 @@ def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[st
         build = spec.image.build
         text = _dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8")
         argv = image_command(
-            text, target=build.target if build else None, build_args=build.args if build else None
+            text,
+            target=build.target if build else None,
+            build_args=build.args if build else None,
+            entrypoint=spec.entrypoint,
+            command=spec.command,
         )
         if not argv:
             raise DevConfigurationError(

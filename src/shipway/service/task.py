@@ -48,6 +48,8 @@ class ServiceTask(Construct):
             CONTAINER_NAME,
             image=image,
             essential=True,
+            command=spec.command,
+            entry_point=spec.entrypoint,
             port_mappings=_port_mappings(spec),
             logging=ecs.LogDrivers.aws_logs(
                 stream_prefix=name, log_group=self.log_group, mode=ecs.AwsLogDriverMode.NON_BLOCKING

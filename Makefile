@@ -36,6 +36,7 @@ system-check:
 	@command -v dockerd >/dev/null || { echo "make test needs dockerd (the rehearsal's Docker daemon): apt-get install docker.io" >&2; exit 2; }
 	@command -v docker-registry >/dev/null || { echo "make test needs docker-registry (the rehearsal's registry): apt-get install docker-registry" >&2; exit 2; }
 	@command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || { echo "make test needs debootstrap (the rehearsal's base image): apt-get install debootstrap" >&2; exit 2; }
+	@command -v dot >/dev/null || { echo "make test needs Graphviz's dot (shipway diagram's pictures): apt-get install graphviz" >&2; exit 2; }
 
 dev: setup
 	$(RUN) shipway dev -f $(EXAMPLE)

@@ -17,9 +17,14 @@ from shipway.testing.docker_daemon import DockerDaemon
 from shipway.testing.local_registry import LocalRegistry
 from shipway.testing.notes import REHEARSAL_NOTES, Stopwatch
 from shipway.testing.rehearsal_moto import RehearsalMotoServer
+from tests.data.acceptance import synthesized, template
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from aws_cdk.assertions import Template
+
+    from shipway.synthesis import SynthResult
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -87,3 +92,35 @@ def rehearsal_moto() -> Iterator[RehearsalMotoServer]:
     """moto with stand-ins for the CloudFormation types it lacks, recording what it created."""
     with RehearsalMotoServer() as server:
         yield server
+
+
+# The acceptance manifests, synthesized once per session (tests/data/acceptance.py) and shared
+# by the capability folders (tests/network, tests/service, ...) that assert on their output.
+
+
+@pytest.fixture(scope="session")
+def core_synth() -> SynthResult:
+    return synthesized("core")
+
+
+@pytest.fixture(scope="session")
+def compute_synth() -> SynthResult:
+    return synthesized("compute")
+
+
+@pytest.fixture(scope="session")
+def core_test() -> Template:
+    """The core manifest's test environment."""
+    return template("core", "test")
+
+
+@pytest.fixture(scope="session")
+def core_prod() -> Template:
+    """The core manifest's prod environment."""
+    return template("core", "prod")
+
+
+@pytest.fixture(scope="session")
+def compute_test() -> Template:
+    """The compute manifest (one service per compute kind), test environment."""
+    return template("compute", "test")

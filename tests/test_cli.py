@@ -35,6 +35,7 @@ def test_every_command_has_help() -> None:
         "init",
         "dev",
         "load",
+        "runbook",
     ):
         code, out, _ = run(command, "--help")
         assert code == 0, command

@@ -10,7 +10,9 @@ from aws_cdk import aws_logs as logs
 from cdk_nag import AwsSolutionsChecks
 from jsii.errors import JSIIError
 
+from shipway.access.infrastructure import ReviewerAccess
 from shipway.cluster.infrastructure import Cluster
+from shipway.compliance.acknowledge import ignore_cfn_lint_in_template
 from shipway.context import Shared
 from shipway.deploy.images import ImageReference, image_references
 from shipway.encryption.infrastructure import EnvironmentKey
@@ -127,7 +129,9 @@ class EnvironmentStack(cdk.Stack):
             environment=plan.name,
             network=network,
             key=key,
-            topic=AlarmTopic(self, "Alarms", environment=settings, key=key),
+            topic=AlarmTopic(
+                self, "Alarms", environment=settings, key=key, runbook_url=plan.runbook_url
+            ),
             retain=plan.retain,
             protect=plan.protect,
             log_retention=retention,
@@ -141,7 +145,10 @@ class EnvironmentStack(cdk.Stack):
         self.services = self._services(images)
         self.jobs = self._jobs(images)
         self._connect()
+        self._dashboard()
         self._outputs()
+        if settings.access:
+            ReviewerAccess(self, "ReviewerAccess", plan=plan)
 
     def _tag(self) -> None:
         tags = cdk.Tags.of(self)
@@ -176,6 +183,7 @@ class EnvironmentStack(cdk.Stack):
             prefix=self.plan.stack_name,
             specs=load_balancer_alarm_specs(balancer.load_balancer, threshold),
             topic=self.shared.topic,
+            capability="load-balancer",
         )
         return balancer
 
@@ -320,6 +328,23 @@ class EnvironmentStack(cdk.Stack):
         if access == "consume" and isinstance(service, ContainerService):
             service.scale_on_backlog(queue.name, queue.backlog())
 
+    def _dashboard(self) -> None:
+        from shipway.observability.dashboard import EnvironmentDashboard
+
+        EnvironmentDashboard(
+            self,
+            "Dashboard",
+            name=self.plan.stack_name,
+            cluster_name=self.cluster.cluster.cluster_name,
+            services=self.services.values(),
+            data={
+                "tables": self.tables.values(),
+                "caches": self.caches.values(),
+                "buckets": self.buckets.values(),
+            },
+            topic=self.shared.topic,
+        )
+
     def _outputs(self) -> None:
         if self.load_balancer is not None:
             cdk.CfnOutput(
@@ -336,6 +361,14 @@ class EnvironmentStack(cdk.Stack):
                 )
             cdk.CfnOutput(
                 self, f"{stem}Image", value=service.image.uri, description=f"{name}'s image"
+            )
+        if built_from_source(self.plan):
+            ignore_cfn_lint_in_template(
+                self,
+                "W6001",
+                "Each <Service>Image output is the image the environment runs: its repository's "
+                "URI, imported from the registry stack, with this release's content tag. The "
+                "registry stack has no such output to read instead; deploy and status read this.",
             )
 
 

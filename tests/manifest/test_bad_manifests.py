@@ -38,6 +38,24 @@ CASES = [
     ),
     ("wrong-type", HEAD + SERVICE + "    port: eighty\n", 9, ["services.web.port", "integer"]),
     (
+        "slo-availability-range",
+        HEAD + SERVICE + "    slo: {availability: 100}\n",
+        9,
+        ["services.web.slo.availability", "less than 100"],
+    ),
+    (
+        "slo-without-objective",
+        HEAD + SERVICE + "    slo: {window_days: 30}\n",
+        9,
+        ["services.web.slo", "give 'availability'"],
+    ),
+    (
+        "slo-on-backend",
+        HEAD + SERVICE + "    type: backend\n    slo: {availability: 99.9}\n",
+        10,
+        ["services.web.slo", "only web services have an SLO", "web service that calls"],
+    ),
+    (
         "fargate-cpu",
         HEAD + SERVICE + "    cpu: 300\n",
         9,

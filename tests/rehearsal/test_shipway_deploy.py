@@ -53,6 +53,7 @@ class Rehearsal:
     environment: dict[str, str]
     daemon: DockerDaemon
     containers: list[TaskContainer] = field(default_factory=list)
+    tasks: dict[str, TaskContainer] = field(default_factory=dict)  # by service
 
     @property
     def manifest(self) -> Path:
@@ -133,6 +134,7 @@ def _tasks(rehearsal: Rehearsal, images: dict[str, str]) -> None:
             rehearsal.daemon, images[service], port=free_port(), env=settings
         ).start()
         rehearsal.containers.append(container)
+        rehearsal.tasks[service] = container
         container.wait_healthy(path)
         urls[service] = container.url
     rehearsal.environment["SHIPWAY_SMOKE_URLS"] = ",".join(f"{k}={v}" for k, v in urls.items())
@@ -157,25 +159,53 @@ def _wiring(rehearsal: Rehearsal) -> dict[str, str]:
 def _images(rehearsal: Rehearsal) -> dict[str, str]:
     """Each service's image, as the deployed stack says (its `<Service>Image` outputs), and
     the task definition each ECS service runs."""
-    cloudformation, ecs = rehearsal.client("cloudformation"), rehearsal.client("ecs")
+    cloudformation = rehearsal.client("cloudformation")
     stack = cloudformation.describe_stacks(StackName=f"{_app(rehearsal)}-test")["Stacks"][0]
     outputs = {output["OutputKey"]: output["OutputValue"] for output in stack["Outputs"]}
     images = {name: outputs[f"{pascal(name)}Image"] for name in DEPLOYED[rehearsal.example][1]}
-    resources = cloudformation.describe_stack_resources(StackName=stack["StackName"])
+    for definition in _running_definitions(rehearsal).values():
+        running = definition["containerDefinitions"][0]["image"]
+        assert running in images.values(), (running, images)  # what runs is what it says
+    return images
+
+
+def _running_definitions(rehearsal: Rehearsal) -> dict[str, dict[str, Any]]:
+    """The task definition each ECS service of the deployed stack runs, by manifest name."""
+    cloudformation, ecs = rehearsal.client("cloudformation"), rehearsal.client("ecs")
+    resources = cloudformation.describe_stack_resources(StackName=f"{_app(rehearsal)}-test")
     cluster = next(
         r["PhysicalResourceId"]
         for r in resources["StackResources"]
         if r["ResourceType"] == "AWS::ECS::Cluster"
     )
+    definitions = {}
     for resource in resources["StackResources"]:
         if resource["ResourceType"] == "AWS::ECS::Service":
             service = ecs.describe_services(
                 cluster=cluster, services=[resource["PhysicalResourceId"]]
             )["services"][0]
-            definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
-            running = definition["taskDefinition"]["containerDefinitions"][0]["image"]
-            assert running in images.values(), (running, images)  # what runs is what it says
-    return images
+            described = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+            name = service["serviceName"].removeprefix(f"{_app(rehearsal)}-test-")
+            definitions[name] = described["taskDefinition"]
+    return definitions
+
+
+def _container_health_checks_pass(rehearsal: Rehearsal) -> int:
+    """Run each deployed task definition's container health check inside the container that
+    stands in for its task, as ECS would; return how many ran. The stand-in listens on a free
+    port of this machine, so the command's port is swapped for that one."""
+    ran = 0
+    for service, definition in _running_definitions(rehearsal).items():
+        container_definition = definition["containerDefinitions"][0]
+        container = rehearsal.tasks[service]
+        kind, command = container_definition["healthCheck"]["command"]
+        assert kind == "CMD-SHELL"
+        declared = container_definition["portMappings"][0]["containerPort"]
+        command = command.replace(f"127.0.0.1:{declared}/", f"127.0.0.1:{container.port}/")
+        probe = rehearsal.daemon.docker("exec", container.id, "sh", "-c", command, check=False)
+        assert probe.returncode == 0, (service, command, probe.stdout, probe.stderr)
+        ran += 1
+    return ran
 
 
 def _app(rehearsal: Rehearsal) -> str:
@@ -208,6 +238,10 @@ def test_push_then_deploy_verifies_then_a_second_deploy_changes_nothing(
         assert step in deployed.stderr, deployed.stderr
     status = rehearsal.client("cloudformation").describe_stacks(StackName=f"{_app(rehearsal)}-test")
     assert status["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    # AND each task definition's container health check passes inside its image (an Express
+    # service has no container check of its own: its load balancer's path check stands)
+    checked = 0 if example == "bootcamp-api" else len(DEPLOYED[example][1])
+    assert _container_health_checks_pass(rehearsal) == checked
     note(f"{example}: deploy output tail: " + deployed.stderr.splitlines()[-1])
 
     # WHEN it is deployed again without a change THEN CloudFormation changes nothing

@@ -105,6 +105,7 @@ class ReplicatedCache(Construct):
             self,
             prefix=self.physical_name,
             topic=shared.topic,
+            capability="cache",
             specs=cache_alarm_specs(self.replication_group.ref, self.spec),
         )
 

@@ -38,6 +38,16 @@ def ignore_cfn_lint(construct: IConstruct, rule: str, reason: str) -> None:
     resource.add_metadata("cfn-lint", existing)
 
 
+def ignore_cfn_lint_in_template(stack: cdk.Stack, rule: str, reason: str) -> None:
+    """Acknowledge a cfn-lint rule for the whole template, with the reason: for rules about
+    parts of a template that carry no metadata of their own (outputs)."""
+    metadata: Any = stack.template_options.metadata or {}
+    entry = metadata.setdefault("cfn-lint", {"config": {"ignore_checks": []}})
+    entry["config"]["ignore_checks"] = [*entry["config"]["ignore_checks"], rule]
+    entry.setdefault("reasons", {})[rule] = reason
+    stack.template_options.metadata = metadata
+
+
 def _cfn_resource(construct: IConstruct) -> cdk.CfnResource:
     if isinstance(construct, cdk.CfnResource):
         return construct

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from shipway.errors import MissingToolError
 
@@ -47,6 +48,21 @@ def nag_findings(outdir: Path) -> list[Finding]:
     ]
 
 
+def _acknowledged_in_template(match: dict[str, Any]) -> bool:
+    """The finding's rule is acknowledged for its whole template (Metadata.cfn-lint, written by
+    shipway.compliance.acknowledge.ignore_cfn_lint_in_template with its reason). cfn-lint itself
+    would honour it, but `--ignore-checks` on its command line replaces a template's own list."""
+    template = _template_metadata(match["Filename"])
+    ignored = template.get("cfn-lint", {}).get("config", {}).get("ignore_checks", [])
+    return match["Rule"]["Id"] in ignored
+
+
+def _template_metadata(filename: str) -> dict[str, Any]:
+    loaded = json.loads(Path(filename).read_text(encoding="utf-8"))
+    metadata: dict[str, Any] = loaded.get("Metadata", {})
+    return metadata
+
+
 def cfn_lint_findings(templates: list[Path]) -> tuple[list[Finding], list[Finding]]:
     """(errors, warnings) from cfn-lint over templates."""
     executable = _tool("cfn-lint")
@@ -66,7 +82,9 @@ def cfn_lint_findings(templates: list[Path]) -> tuple[list[Finding], list[Findin
     )
     if result.returncode and not result.stdout.strip():
         raise MissingToolError(f"cfn-lint failed to run: {result.stderr.strip()[:500]}")
-    matches = json.loads(result.stdout or "[]")
+    matches = [
+        match for match in json.loads(result.stdout or "[]") if not _acknowledged_in_template(match)
+    ]
     findings = [
         Finding(
             "cfn-lint",

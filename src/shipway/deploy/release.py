@@ -112,7 +112,9 @@ class Release:
         """The registry stack, deployed; each service's repository name."""
         if self.registry is None:
             return {}
-        if not self._deployed_as_synthesized(self.registry):
+        if self._deployed_as_synthesized(self.registry):
+            self.progress.result(f"{self.registry}: (no changes) the deployed template is this one")
+        else:
             with self.progress.step(f"deploy {self.registry}"):
                 self._deploy(self.registry)
         found = stacks.outputs(self.client("cloudformation"), self.registry)

@@ -10,6 +10,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     from rich.console import Console
 
@@ -50,13 +51,17 @@ class LogPrinter:
 
 
 class LogTail:
-    """Copies a stream to the printer and keeps its last lines for a failure report."""
+    """Copies a stream to the printer and keeps its last lines for a failure report; with a
+    file, appends every line there too (what `shipway logs SERVICE --env dev` reads)."""
 
-    def __init__(self, name: str, printer: LogPrinter, keep: int = KEPT_LINES) -> None:
+    def __init__(
+        self, name: str, printer: LogPrinter, keep: int = KEPT_LINES, file: Path | None = None
+    ) -> None:
         self.name = name
         self.printer = printer
         self.lines: deque[str] = deque(maxlen=keep)
         self.finished = threading.Event()
+        self.file = file
 
     def follow(self, stream: IO[bytes]) -> threading.Thread:
         """Start a daemon thread that reads stream until it closes."""
@@ -67,11 +72,23 @@ class LogTail:
         return thread
 
     def _pump(self, stream: IO[bytes]) -> None:
+        copy = self._open_copy()
         try:
             for raw in iter(stream.readline, b""):
                 text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
                 self.lines.append(text)
                 self.printer.line(self.name, text)
+                if copy is not None:
+                    copy.write(text + "\n")
+                    copy.flush()  # a `shipway logs --follow` elsewhere sees each line
         finally:
             stream.close()
+            if copy is not None:
+                copy.close()
             self.finished.set()
+
+    def _open_copy(self) -> IO[str] | None:
+        if self.file is None:
+            return None
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        return self.file.open("w", encoding="utf-8")  # this session's output only

@@ -47,10 +47,12 @@ class HealthGate:
 class ServiceProcess:
     """A service's process group, its output and its health."""
 
-    def __init__(self, name: str, port: int, printer: LogPrinter) -> None:
+    def __init__(
+        self, name: str, port: int, printer: LogPrinter, log_file: Path | None = None
+    ) -> None:
         self.name = name
         self.port = port
-        self.tail = LogTail(name, printer)
+        self.tail = LogTail(name, printer, file=log_file)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -185,7 +185,9 @@ class DevSession:
         started = []
         for name in wave:
             service_plan = self.plan.services[name]
-            service = ServiceProcess(name, service_plan.port, self.printer)
+            service = ServiceProcess(
+                name, service_plan.port, self.printer, log_file=self.plan.paths.service_log(name)
+            )
             self.services.append(service)
             variables = service_environment(service_plan.service, resources, service_plan.port)
             service.start(service_plan.argv, process_environment(variables), service_plan.cwd)

@@ -43,6 +43,10 @@ class DevPaths:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    def service_log(self, service: str) -> Path:
+        """Where `shipway dev` copies a service's output (this session's only)."""
+        return self.logs / f"{service}.log"
+
     @property
     def loads(self) -> Path:
         return self.root / "loads"

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 from collections import deque
 from collections.abc import Callable, Mapping
 
 LineSink = Callable[[str], None]
 LAST_LINES = 40
+# Terminal escapes (colours: Docker's legacy builder paints a RUN step's stderr red) and other
+# control characters: they garble an error message and a log file.
+TERMINAL_CONTROLS = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def plain(line: str) -> str:
+    """line without terminal escapes or control characters."""
+    return TERMINAL_CONTROLS.sub("", line)
 
 
 def ignore_line(line: str) -> None:
@@ -48,7 +57,7 @@ def run_streaming(
     assert process.stdout is not None
     with process.stdout:
         for raw in process.stdout:
-            line = raw.rstrip("\n")
+            line = plain(raw.rstrip("\n"))
             last.append(line)
             on_line(line)
     return process.wait(), list(last)

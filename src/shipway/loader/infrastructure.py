@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.compliance.acknowledge import ignore_cfn_lint
 from shipway.contract import REPORT_PREFIX, loader_variables
 from shipway.loader.bundle import HANDLER, loader_bundle
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
@@ -86,7 +87,13 @@ class BucketLoader(Construct):
             )
         )
         self._grant(bucket, table)
-        create_alarms(self, prefix=physical_name, specs=self._alarm_specs(), topic=shared.topic)
+        create_alarms(
+            self,
+            prefix=physical_name,
+            specs=self._alarm_specs(),
+            topic=shared.topic,
+            capability="loader",
+        )
 
     def _queue(
         self,
@@ -166,6 +173,12 @@ class BucketLoader(Construct):
             security_groups=[self._security_group()],
         )
         function.node.add_dependency(self._network_interfaces())
+        ignore_cfn_lint(
+            function,
+            "W3005",
+            "The CDK makes a function depend on its role and each of its policies, so that it "
+            "never runs before its permissions exist; the role's GetAtt repeats one of them.",
+        )
         skip_checkov(
             function,
             "CKV_AWS_115",

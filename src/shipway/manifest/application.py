@@ -51,6 +51,12 @@ class Application(ManifestModel):
     jobs: dict[Name, Job] = Field(
         default_factory=dict, description="containers run to completion on a schedule"
     )
+    runbook_url: str = Field(
+        "docs/runbooks/",
+        min_length=1,
+        description="where the runbooks are (`shipway runbook` writes them): a URL or a path "
+        "from the manifest's folder; each alarm's description links <runbook_url><kind>.md",
+    )
     seed: list[SeedFile] = Field(
         default_factory=list, description="files shipway dev loads through a bucket's loader"
     )

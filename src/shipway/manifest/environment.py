@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from datetime import date
 from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
@@ -33,6 +34,29 @@ class Domain(ManifestModel):
         return self.name or self.zone
 
 
+class AccessGrant(ManifestModel):
+    """Temporary read-only access to the environment's account for a reviewer."""
+
+    principal: Annotated[
+        str,
+        StringConstraints(
+            pattern=r"^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+)$"
+        ),
+    ] = Field(
+        description="who may assume the read-only role: an account id (12 digits, quoted; its "
+        "administrators decide who in it), or an IAM role or user ARN"
+    )
+    expires: date = Field(
+        description="last day (UTC) the role can be assumed, e.g. 2026-06-30; after it, "
+        "assuming is denied (an expired entry is a warning: remove it)"
+    )
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+=,.@_-]{1,32}$")] | None = Field(
+        None,
+        description="short name in the role's name <app>-<env>-review-<name>; default: "
+        "acct-<account id>, or the ARN's last name",
+    )
+
+
 class Environment(ManifestModel):
     """Where and how one copy of the application runs."""
 
@@ -52,10 +76,25 @@ class Environment(ManifestModel):
         None, description="a Route 53 zone for HTTPS; without one the load balancer is HTTP only"
     )
     alarm_email: str | None = Field(
-        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="email subscribed to alarms"
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="email subscribed to the alarms that page (and to tickets, unless "
+        "ticket_email says otherwise)",
     )
     alarm_topic_arn: str | None = Field(
-        None, pattern=r"^arn:aws[a-z-]*:sns:", description="an existing SNS topic for alarms"
+        None,
+        pattern=r"^arn:aws[a-z-]*:sns:",
+        description="an existing SNS topic for the alarms that page",
+    )
+    ticket_email: str | None = Field(
+        None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="email subscribed to the alarms that open a ticket; default: alarm_email",
+    )
+    ticket_topic_arn: str | None = Field(
+        None,
+        pattern=r"^arn:aws[a-z-]*:sns:",
+        description="an existing SNS topic for the alarms that open a ticket",
     )
     deletion_protection: bool | None = Field(
         None,
@@ -70,6 +109,11 @@ class Environment(ManifestModel):
     )
     requires_approval: bool | None = Field(
         None, description="Manual approval before deploying; default: true for prod"
+    )
+    access: list[AccessGrant] = Field(
+        default_factory=list,
+        description="temporary read-only IAM roles for reviewers, each assumable until its "
+        "expiry date (no IAM users, no keys); `shipway access` prints how to use them",
     )
 
     @field_validator("availability_zones")
@@ -101,6 +145,19 @@ class Environment(ManifestModel):
             raise ValueError(
                 f"nat_gateways: {self.nat_gateways} is more than the "
                 f"{self.zone_count} availability zones"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _distinct_access_names(self) -> Self:
+        from shipway.access.grants import default_name
+
+        names = [grant.name or default_name(grant.principal) for grant in self.access]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ValueError(
+                f"access: two entries are both named {', '.join(repeated)}: give each a "
+                "distinct 'name'"
             )
         return self
 

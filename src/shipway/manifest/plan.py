@@ -133,6 +133,8 @@ class EnvironmentPlan:
     queues: Mapping[str, QueuePlan] = field(default_factory=dict)
     topics: Mapping[str, TopicPlan] = field(default_factory=dict)
     jobs: Mapping[str, JobPlan] = field(default_factory=dict)
+    runbook_url: str = "docs/runbooks/"
+    """Where the runbooks are, ending in '/': each alarm's description links `<it><kind>.md`."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What this environment runs without that the user may expect (printed by synth)."""
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from shipway.access.grants import expired_access_warnings, today
 from shipway.contract import physical_name
 from shipway.manifest.checks import route_collisions
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
@@ -162,6 +163,7 @@ class _EnvironmentResolver:
                     if isinstance(spec, JobSpec)
                 }
             ),
+            runbook_url=application.runbook_url.rstrip("/") + "/",
             warnings=tuple(self._warnings(services, settings)),
         )
 
@@ -284,6 +286,9 @@ class _EnvironmentResolver:
                 f"{self.environment}: no domain configured, so the load balancer serves plain "
                 f"HTTP to {', '.join(web)}; set environments.{self.environment}.domain for HTTPS"
             )
+        warnings += expired_access_warnings(
+            self.application.name, self.environment, settings, today()
+        )
         return warnings
 
 

@@ -16,6 +16,7 @@ from pydantic import (
 from shipway.manifest.base import ManifestModel, override_model
 from shipway.manifest.express import apply_express_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
+from shipway.manifest.slo import Slo
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
@@ -291,6 +292,11 @@ class ServiceSpec(ManifestModel):
     alarms: AlarmThresholds = Field(
         default_factory=AlarmThresholds, description="thresholds of the default alarms"
     )
+    slo: Slo | None = Field(
+        None,
+        description="service level objectives (web services): availability and latency, with "
+        "multiwindow burn-rate alarms that page or open a ticket",
+    )
     local: LocalRun | None = Field(None, description="how shipway dev runs it as a process")
     readonly_root_filesystem: bool = Field(
         True, description="the container's root filesystem is read-only (/tmp is writable)"
@@ -332,6 +338,12 @@ class ServiceSpec(ManifestModel):
         elif self.autoscaling and self.autoscaling.queue_delay:
             raise ValueError(
                 "autoscaling: queue_delay is for workers (type: worker), which consume queues"
+            )
+        if self.slo is not None and self.type != "web":
+            raise ValueError(
+                "slo: only web services have an SLO: their load balancer measures every request "
+                "(a backend has no request metrics shipway reads); declare it on the web "
+                "service that calls this one"
             )
         if self.compute == "express":
             apply_express_rules(self)

@@ -26,7 +26,7 @@ environments:
     region: us-east-1
     nat_gateways: 2
     # domain: {{zone: example.com, zone_id: Z0123456789ABCDEFGHIJ}}  # HTTPS with an ACM certificate
-    # alarm_email: oncall@example.com
+    # alarm_email: oncall@example.com   # pages; ticket_email: for alarms that can wait
 
 services:
   web:
@@ -38,6 +38,7 @@ services:
     cpu: 256                     # Fargate sizes: 256, 512, 1024, ...
     memory: 512
     autoscaling: {{min: 1, max: 4, cpu: 60}}
+    slo: {{availability: 99.9, latency: {{percent: 99, under_ms: 300}}}}   # burn-rate pages
     # uses: [api, users, session, jwt-key, {{bucket: uploads, access: read}}]
     environments:                # values that differ in one environment
       prod:

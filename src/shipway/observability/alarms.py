@@ -39,11 +39,18 @@ LT = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
 
 
 def create_alarms(
-    scope: Construct, *, prefix: str, specs: list[AlarmSpec], topic: AlarmTopic
+    scope: Construct,
+    *,
+    prefix: str,
+    specs: list[AlarmSpec],
+    topic: AlarmTopic,
+    capability: str | None = None,
 ) -> list[cloudwatch.Alarm]:
-    """Alarms with literal names (so deployments can roll back on them without a cycle)."""
+    """Alarms with literal names (so deployments can roll back on them without a cycle), each
+    to the topic of its kind's severity (`<capability>-<name>`, see observability.kinds)."""
     alarms = []
     for spec in specs:
+        kind = f"{capability}-{spec.name}" if capability else spec.name
         alarm = cloudwatch.Alarm(
             scope,
             f"{pascal(spec.name)}Alarm",
@@ -54,9 +61,10 @@ def create_alarms(
             evaluation_periods=spec.periods,
             datapoints_to_alarm=spec.periods,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"Why: {spec.why} First: {spec.first_step}",
+            alarm_description=topic.describe(kind, spec.why, spec.first_step),
         )
-        alarms.append(topic.notify(alarm))
+        topic.notify(alarm, kind=kind)
+        alarms.append(alarm)
     return alarms
 
 

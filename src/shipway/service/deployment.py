@@ -10,6 +10,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
 from shipway.compliance import acknowledge
+from shipway.compliance.acknowledge import ignore_cfn_lint
 from shipway.service.routing import web_target_group
 from shipway.service.task import CONTAINER_NAME
 
@@ -64,6 +65,12 @@ def blue_green_target(
             alternate_target_group=green,
             production_listener=ecs.ListenerRuleConfiguration.application_listener_rule(rule),
         ),
+    )
+    ignore_cfn_lint(
+        service,
+        "W3005",
+        "The CDK makes a blue/green service depend on its production listener rule explicitly "
+        "(ECS needs the rule before the service); the rule's Ref repeats that dependency.",
     )
     acknowledge(
         service,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 
 from shipway.compliance import acknowledge
 from shipway.contract import service_url_variable
 from shipway.observability.alarms import create_alarms, service_alarm_specs
+from shipway.observability.slo import SloAlarms, target_group_indicators
 from shipway.service.foundation import ServiceFoundation
 
 if TYPE_CHECKING:
@@ -57,11 +59,42 @@ class ExpressService(ServiceFoundation):
                 self,
                 prefix=self.physical_name,
                 topic=placement.topic,
+                capability="service",
                 specs=service_alarm_specs(
                     spec.alarms,
                     cluster_name=placement.cluster.cluster.cluster_name,
                     service_name=self.physical_name,
                 ),
+            )
+
+        self._slo_alarms()
+
+    def _slo_alarms(self) -> None:
+        """Requests as the load balancer Express Mode made sees them, and the SLO's alarms."""
+        slo, managed = self.spec.slo, self.service
+        # Metric dimensions are the ARNs' tails: app/<name>/<id> and targetgroup/<name>/<id>.
+        balancer = cdk.Fn.select(
+            1,
+            cdk.Fn.split(
+                "loadbalancer/",
+                managed.attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn,
+            ),
+        )
+        target_groups = managed.attr_ecs_managed_resource_arns_ingress_path_target_group_arns
+        target_group = cdk.Fn.select(5, cdk.Fn.split(":", cdk.Fn.select(0, target_groups)))
+        self.indicators = target_group_indicators(
+            load_balancer=balancer,
+            target_group=target_group,
+            under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
+        )
+        if slo is not None:
+            SloAlarms(
+                self,
+                "Slo",
+                prefix=self.physical_name,
+                slo=slo,
+                indicators=self.indicators,
+                topic=self.placement.topic,
             )
 
     @property

@@ -17,6 +17,7 @@ from shipway.observability.alarms import (
     service_alarm_specs,
     target_alarm_specs,
 )
+from shipway.observability.slo import Indicators, SloAlarms, target_group_indicators
 from shipway.service.deployment import deployment_options
 from shipway.service.foundation import ServiceFoundation, ServicePlacement
 from shipway.service.queue_scaling import backlog_per_task
@@ -50,12 +51,14 @@ class ContainerService(ServiceFoundation):
         spec = service.spec
         self.target_group: elbv2.ApplicationTargetGroup | None = None
         self.capacity: ecs.ScalableTaskCount | None = None
+        self.indicators: Indicators | None = None
         if spec.type == "web" and placement.load_balancer is not None:
             self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
         self.service = self._service()
         self._route_and_scale()
         self.inject_own_configuration()
         self._alarms()
+        self._slo_alarms()
 
     @property
     def url(self) -> str | None:
@@ -211,10 +214,34 @@ class ContainerService(ServiceFoundation):
         if self.target_group is not None:
             specs += target_alarm_specs(self.target_group, self.spec.alarms)
         self.alarms = create_alarms(
-            self, prefix=self.physical_name, specs=specs, topic=self.placement.topic
+            self,
+            prefix=self.physical_name,
+            specs=specs,
+            topic=self.placement.topic,
+            capability="service",
         )
         for alarm in self.alarms:  # deployment rollback names them: they must exist first
             self.service.node.add_dependency(alarm)
+
+    def _slo_alarms(self) -> None:
+        """Requests as the load balancer sees them (dashboard), and the SLO's alarms."""
+        slo, balancer = self.spec.slo, self.placement.load_balancer
+        if self.target_group is None or balancer is None:
+            return
+        self.indicators = target_group_indicators(
+            load_balancer=balancer.load_balancer.load_balancer_full_name,
+            target_group=self.target_group.target_group_full_name,
+            under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
+        )
+        if slo is not None:
+            SloAlarms(
+                self,
+                "Slo",
+                prefix=self.physical_name,
+                slo=slo,
+                indicators=self.indicators,
+                topic=self.placement.topic,
+            )
 
     def add_environment(self, name: str, value: str) -> None:
         """A plain (non-secret) environment variable for the container."""

@@ -81,7 +81,11 @@ class DataTable(Construct):
         if self.spec.billing == "provisioned":
             self._autoscale()
         create_alarms(
-            self, prefix=self.physical_name, specs=self._alarm_specs(), topic=shared.topic
+            self,
+            prefix=self.physical_name,
+            specs=self._alarm_specs(),
+            topic=shared.topic,
+            capability="table",
         )
 
     def _table(self) -> dynamodb.Table:

@@ -1,0 +1,1 @@
+"""Operating a deployed environment from the terminal: its status, its services' logs."""

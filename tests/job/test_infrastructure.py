@@ -100,4 +100,5 @@ def test_an_alarm_fires_when_a_run_fails_or_times_out() -> None:
     assert metrics["expr_1"]["Expression"] == "FILL(failed, 0) + FILL(timed_out, 0)"
     assert metrics["failed"]["MetricStat"]["Metric"]["MetricName"] == "ExecutionsFailed"
     assert metrics["timed_out"]["MetricStat"]["Metric"]["MetricName"] == "ExecutionsTimedOut"
-    assert alarm["AlarmActions"] == [{"Ref": logical_id("test", "AWS::SNS::Topic", "AlarmsTopic")}]
+    ticket = logical_id("test", "AWS::SNS::Topic", "AlarmsTicketTopic")
+    assert alarm["AlarmActions"] == [{"Ref": ticket}]  # a failed nightly run: a ticket

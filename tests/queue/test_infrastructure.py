@@ -83,9 +83,12 @@ def test_alarms_on_dead_letters_and_the_oldest_message_use_the_manifest_threshol
     assert oldest["MetricName"] == "ApproximateAgeOfOldestMessage"
     assert oldest["Threshold"] == 3600
     assert oldest["EvaluationPeriods"] == 5
-    topic = logical_id("prod", "AWS::SNS::Topic", "AlarmsTopic")
+    # waiting messages page (users wait); dead letters are a ticket (they are kept 14 days)
+    page = logical_id("prod", "AWS::SNS::Topic", "AlarmsTopic")
+    ticket = logical_id("prod", "AWS::SNS::Topic", "AlarmsTicketTopic")
+    assert oldest["AlarmActions"] == [{"Ref": page}]
+    assert dead["AlarmActions"] == [{"Ref": ticket}]
     for alarm in found.values():
-        assert alarm["AlarmActions"] == [{"Ref": topic}]
         assert alarm["AlarmDescription"].startswith("Why: ")
 
 

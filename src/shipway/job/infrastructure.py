@@ -77,7 +77,11 @@ class ScheduledJob(Construct):
             description=f"{shared.label}: job {job.name}",
         )
         create_alarms(
-            self, prefix=self.physical_name, specs=self._alarm_specs(), topic=shared.topic
+            self,
+            prefix=self.physical_name,
+            specs=self._alarm_specs(),
+            topic=shared.topic,
+            capability="job",
         )
 
     def _task(

@@ -65,7 +65,11 @@ class WorkQueue(Construct):
             ),
         )
         self.alarms = create_alarms(
-            self, prefix=self.physical_name, specs=self._alarm_specs(), topic=shared.topic
+            self,
+            prefix=self.physical_name,
+            specs=self._alarm_specs(),
+            topic=shared.topic,
+            capability="queue",
         )
 
     def _queue(

@@ -35,7 +35,11 @@ if TYPE_CHECKING:
 
     from constructs import Construct
 
+    from shipway.job.infrastructure import ScheduledJob
     from shipway.manifest import EnvironmentPlan, Manifest, ServicePlan
+    from shipway.manifest.plan import JobPlan
+
+    AnyRuntime = ContainerService | ExpressService | ScheduledJob
     from shipway.manifest.yaml_source import Location
 
 AnyService = ContainerService | ExpressService
@@ -139,6 +143,7 @@ class EnvironmentStack(cdk.Stack):
         self.load_balancer = self._load_balancer()
         self._data()
         self.services = self._services(images)
+        self.jobs = self._jobs(images)
         self._connect()
         self._dashboard()
         self._outputs()
@@ -208,6 +213,22 @@ class EnvironmentStack(cdk.Stack):
                 from shipway.bucket.infrastructure import build_buckets
 
                 self.buckets = build_buckets(self, plan, shared, self.tables)
+        self._messaging()
+
+    def _messaging(self) -> None:
+        # Queues before topics: a topic's subscriptions are handed their queues.
+        plan, shared = self.plan, self.shared
+        self.queues, self.topics = {}, {}
+        with self._building("queues"):
+            if plan.queues:
+                from shipway.queue.infrastructure import build_queues
+
+                self.queues = build_queues(self, plan, shared)
+        with self._building("topics"):
+            if plan.topics:
+                from shipway.topic.infrastructure import build_topics
+
+                self.topics = build_topics(self, plan, shared, self.queues)
 
     def _building(self, *where: str | int) -> contextlib.AbstractContextManager[None]:
         return located(self.manifest, where)
@@ -242,14 +263,47 @@ class EnvironmentStack(cdk.Stack):
             services[name] = built
         return services
 
+    def _jobs(self, images: Mapping[str, ImageReference]) -> dict[str, ScheduledJob]:
+        """Each job, running its service's image (the same tag) or its own URI."""
+        if not self.plan.jobs:
+            return {}
+        from shipway.job.infrastructure import ScheduledJob
+        from shipway.service.image import ServiceImage
+
+        jobs = {}
+        for name, job in self.plan.jobs.items():
+            with self._building("jobs", name):
+                source = job.spec.image.service
+                if source is not None:
+                    image = self.services[source].image.image
+                else:
+                    assert job.spec.image.uri is not None
+                    reference = ImageReference(uri=job.spec.image.uri)
+                    image = ServiceImage(
+                        self, f"{job.construct_id}Image", reference=reference, repository=None
+                    ).image
+                jobs[name] = ScheduledJob(
+                    self,
+                    job.construct_id,
+                    job=job,
+                    image=image,
+                    cluster=self.cluster,
+                    shared=self.shared,
+                )
+            cdk.Tags.of(jobs[name]).add("job", name)
+        return jobs
+
     def _connect(self) -> None:
         """Each `uses` edge, wired explicitly: the access it grants and what it injects."""
         for name, service in self.services.items():
             plan = self.plan.services[name]
             with self._building("services", name, "uses"):
                 self._connect_service(service, plan)
+        for name, job in self.jobs.items():
+            with self._building("jobs", name, "uses"):
+                self._connect_service(job, self.plan.jobs[name])
 
-    def _connect_service(self, service: AnyService, plan: ServicePlan) -> None:
+    def _connect_service(self, service: AnyRuntime, plan: ServicePlan | JobPlan) -> None:
         for use in plan.uses:
             if use.kind == "table":
                 self.tables[use.name].connect(service, use.access)
@@ -259,8 +313,20 @@ class EnvironmentStack(cdk.Stack):
                 self.caches[use.name].connect(service, redis_url=use.name == plan.redis_url_cache)
             elif use.kind == "secret":
                 self.secrets[use.name].connect(service)
+            elif use.kind == "queue":
+                self._connect_queue(service, plan, use.name, use.access)
+            elif use.kind == "topic":
+                self.topics[use.name].connect(service)
             else:
                 self.services[use.name].connect(service)
+
+    def _connect_queue(
+        self, service: AnyRuntime, plan: ServicePlan | JobPlan, name: str, access: str
+    ) -> None:
+        queue = self.queues[name]
+        queue.connect(service, access)
+        if access == "consume" and isinstance(service, ContainerService):
+            service.scale_on_backlog(queue.name, queue.backlog())
 
     def _dashboard(self) -> None:
         from shipway.observability.dashboard import EnvironmentDashboard

@@ -80,6 +80,16 @@ def service_url_variable(service: str) -> str:
     return f"SERVICE_{variable_part(service)}_URL"
 
 
+def queue_url_variable(queue: str) -> str:
+    """`order-events` -> `QUEUE_ORDER_EVENTS_URL`: the queue's URL."""
+    return f"QUEUE_{variable_part(queue)}_URL"
+
+
+def topic_arn_variable(topic: str) -> str:
+    """`orders` -> `TOPIC_ORDERS_ARN`: the topic's ARN, to publish to."""
+    return f"TOPIC_{variable_part(topic)}_ARN"
+
+
 def identity_variables(app: str, environment: str, service: str) -> dict[str, str]:
     """`SHIPWAY_APP`, `SHIPWAY_ENV` and `SHIPWAY_SERVICE`."""
     return {"SHIPWAY_APP": app, "SHIPWAY_ENV": environment, "SHIPWAY_SERVICE": service}

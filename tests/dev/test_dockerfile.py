@@ -7,7 +7,10 @@ from shipway.dev.dockerfile import command_argv, image_command, instructions
 
 def test_exec_form_cmd() -> None:
     assert image_command('FROM python:3.11\nCMD ["python", "-m", "magic8ball"]\n') == [
-        "python", "-m", "magic8ball"]
+        "python",
+        "-m",
+        "magic8ball",
+    ]
 
 
 def test_entrypoint_then_cmd() -> None:
@@ -16,8 +19,10 @@ def test_entrypoint_then_cmd() -> None:
 
 
 def test_the_last_cmd_of_the_final_stage_wins() -> None:
-    text = ('FROM python:3.11 AS build\nCMD ["build"]\n'
-            'FROM python:3.11-slim\nCMD ["python", "old"]\nCMD ["python", "-m", "app"]\n')
+    text = (
+        'FROM python:3.11 AS build\nCMD ["build"]\n'
+        'FROM python:3.11-slim\nCMD ["python", "old"]\nCMD ["python", "-m", "app"]\n'
+    )
     assert image_command(text) == ["python", "-m", "app"]
 
 
@@ -41,7 +46,10 @@ def test_continued_lines_and_comments() -> None:
 def test_shell_form_is_split_unless_it_needs_a_shell() -> None:
     assert command_argv("python -m app --port 8080") == ["python", "-m", "app", "--port", "8080"]
     assert command_argv("python -m app --port $PORT") == [
-        "/bin/sh", "-c", "python -m app --port $PORT"]
+        "/bin/sh",
+        "-c",
+        "python -m app --port $PORT",
+    ]
 
 
 def test_an_init_shim_is_dropped() -> None:
@@ -72,3 +80,18 @@ def test_a_build_target_picks_its_stage() -> None:
 def test_a_final_stage_named_by_an_argument_uses_its_default_or_the_build_args() -> None:
     assert image_command(MULTI_IMAGE) == ["python", "-m", "web"]
     assert image_command(MULTI_IMAGE, build_args={"SERVICE": "api"}) == ["python", "-m", "api"]
+
+
+def test_the_manifest_command_replaces_cmd_and_keeps_entrypoint() -> None:
+    text = 'FROM python\nENTRYPOINT ["python", "-m"]\nCMD ["shop_cart"]\n'
+    assert image_command(text, command=["shop_cart.fulfilment"]) == [
+        "python",
+        "-m",
+        "shop_cart.fulfilment",
+    ]
+
+
+def test_the_manifest_entrypoint_replaces_entrypoint_and_drops_cmd_as_docker_does() -> None:
+    text = 'FROM python\nENTRYPOINT ["python", "-m"]\nCMD ["shop_cart"]\n'
+    assert image_command(text, entrypoint=["/bin/worker"]) == ["/bin/worker"]
+    assert image_command(text, entrypoint=["python"], command=["-V"]) == ["python", "-V"]

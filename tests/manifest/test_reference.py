@@ -41,7 +41,16 @@ def test_docs_manifest_md_is_generated_from_the_models() -> None:
 
 def test_the_reference_documents_every_section_and_override_rules() -> None:
     text = reference_markdown()
-    for title in ("## Environment", "## Service", "## Table", "## Cache", "## Bucket", "## Secret"):
+    for title in (
+        "## Environment",
+        "## Service",
+        "## Table",
+        "## Cache",
+        "## Bucket",
+        "## Secret",
+        "## Queue",
+        "## Topic",
+    ):
         assert title in text
     assert "lists and other\nvalues replaced whole" in text
 

@@ -11,6 +11,7 @@ from service_runtime.aws import client_config
 from starlette.concurrency import run_in_threadpool
 
 from shop_cart.cart_service import CartService
+from shop_cart.checkout import Checkout
 from shop_cart.errors import EXCEPTION_HANDLERS
 from shop_cart.openapi import openapi_document
 from shop_cart.routes import ROUTES
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_sns import SNSClient
     from starlette.applications import Starlette
 
     from shop_cart.cart import Cart
@@ -30,6 +32,7 @@ def create_app(
     settings: CartSettings | None = None,
     *,
     dynamodb: DynamoDBClient | None = None,
+    sns: SNSClient | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """Build the cart service; one DynamoDB client serves every request of this process."""
@@ -40,6 +43,10 @@ def create_app(
     )
     store = CartStore(settings.table_carts, client)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
+    publisher = sns or boto3.client("sns", config=client_config())
+    app.state.checkout = Checkout(
+        app.state.carts, publisher, settings.topic_orders_arn, clock=clock
+    )
 
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
     async def load(cart_id: str) -> Cart | None:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from shop_cart.bodies import InvalidRequestError
 from shop_cart.cart import CartFullError, SkuNotInCartError
 from shop_cart.cart_service import CartNotFoundError, ContentionError, PreconditionFailedError
+from shop_cart.checkout import CartEmptyError, CheckoutUnavailableError
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -39,12 +40,17 @@ async def precondition_failed(_request: Request, exc: Exception) -> Response:
 
 
 async def conflict(_request: Request, exc: Exception) -> Response:
-    code = "cart_full" if isinstance(exc, CartFullError) else "contention"
+    codes = {CartFullError: "cart_full", CartEmptyError: "cart_empty"}
+    code = codes.get(type(exc), "contention")
     return error_response(409, code, str(exc))
 
 
 async def too_large(_request: Request, exc: Exception) -> Response:
     return error_response(413, "body_too_large", str(exc))
+
+
+async def checkout_unavailable(_request: Request, exc: Exception) -> Response:
+    return error_response(503, "checkout_unavailable", str(exc))
 
 
 async def storage_error(_request: Request, exc: Exception) -> Response:
@@ -59,6 +65,8 @@ EXCEPTION_HANDLERS = {
     PreconditionFailedError: precondition_failed,
     CartFullError: conflict,
     ContentionError: conflict,
+    CartEmptyError: conflict,
+    CheckoutUnavailableError: checkout_unavailable,
     BodyTooLargeError: too_large,
     HTTPException: http_error,
     ClientError: storage_error,

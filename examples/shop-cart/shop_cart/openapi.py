@@ -34,6 +34,16 @@ _BODY_LIMIT = f"at most {MAX_BODY_BYTES} bytes; 413 beyond"
 _ETAG = {"ETag": {"schema": {"type": "string"}, "description": 'the cart version, e.g. "3"'}}
 
 
+_ORDER = {
+    "type": "object",
+    "required": ["order_id", "total_cents", "item_count"],
+    "properties": {
+        "order_id": {"type": "string"},
+        "total_cents": {"type": "integer"},
+        "item_count": {"type": "integer"},
+    },
+}
+
 _json = json_content
 
 
@@ -104,6 +114,17 @@ def _paths() -> dict[str, Any]:
                 },
             ),
             "delete": _changes(routes.delete_item),
+        },
+        "/carts/{cart_id}/checkout": {
+            "post": _operation(
+                routes.checkout,
+                {
+                    "202": _json(_ORDER, "the order, published for fulfilment"),
+                    "404": _json(_ERROR, "no such cart, or expired"),
+                    "409": _json(_ERROR, "the cart is empty"),
+                },
+                parameters=[_CART_ID],
+            )
         },
         "/health": {
             "get": _operation(

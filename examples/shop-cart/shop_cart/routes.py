@@ -85,6 +85,17 @@ async def delete_item(request: Request) -> Response:
     return _cart_response(cart)
 
 
+async def checkout(request: Request) -> Response:
+    """Check the cart out: publish its order for fulfilment (the same cart version, one order)."""
+    cart_id = _cart_id(request)
+    order = await run_in_threadpool(request.app.state.checkout.place, cart_id)
+    return OrjsonResponse(
+        {"order_id": order.id, "total_cents": order.total_cents, "item_count": order.item_count},
+        status_code=202,
+        headers=PRIVATE,
+    )
+
+
 async def health(_request: Request) -> Response:
     """Liveness: the process serves requests (DynamoDB is not consulted)."""
     return OrjsonResponse({"status": "ok"})
@@ -99,6 +110,7 @@ ROUTES = [
     Route("/carts", create_cart, methods=["POST"]),
     path_route("/carts/{cart_id}", {"GET": get_cart, "DELETE": delete_cart}),
     path_route("/carts/{cart_id}/items/{sku}", {"PUT": put_item, "DELETE": delete_item}),
+    Route("/carts/{cart_id}/checkout", checkout, methods=["POST"]),
     Route("/health", health, methods=["GET"]),
     Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
 ]

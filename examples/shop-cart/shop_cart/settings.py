@@ -18,6 +18,11 @@ class CartSettings(ServiceSettings):
         max_length=255,
         description=("DynamoDB table of carts (partition key `id`, TTL attribute `expires_at`)."),
     )
+    topic_orders_arn: str | None = Field(
+        None,
+        min_length=1,
+        description="SNS topic checkout publishes placed orders to (without it: checkout 503).",
+    )
     cart_ttl_seconds: int = Field(
         SEVEN_DAYS,
         ge=60,

@@ -42,9 +42,12 @@ __all__ = [
 ]
 
 
-def run_dev(manifest: Manifest, console: Console, errors: Console | None = None) -> int:
-    """Run the manifest's application locally until SIGINT/SIGTERM; the exit status."""
+def run_dev(
+    manifest: Manifest, console: Console, errors: Console | None = None, *, jobs: bool = False
+) -> int:
+    """Run the manifest's application locally until SIGINT/SIGTERM; the exit status. jobs: run
+    the manifest's jobs on their schedules too."""
     plan = plan_dev(manifest)
     claim(plan.paths)
     console.print(f"[bold]shipway dev[/] {manifest.name} ({manifest.path})", highlight=False)
-    return DevSession(plan, console, errors).run()
+    return DevSession(plan, console, errors, run_jobs=jobs).run()

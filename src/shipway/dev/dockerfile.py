@@ -51,9 +51,15 @@ def command_argv(arguments: str) -> list[str]:
 
 
 def image_command(
-    text: str, *, target: str | None = None, build_args: Mapping[str, str] | None = None
+    text: str,
+    *,
+    target: str | None = None,
+    build_args: Mapping[str, str] | None = None,
+    entrypoint: list[str] | None = None,
+    command: list[str] | None = None,
 ) -> list[str]:
-    """ENTRYPOINT + CMD of the target stage, else the final one (Docker's rules), or []."""
+    """ENTRYPOINT + CMD of the target stage, else the final one (Docker's rules), or []; a
+    given entrypoint replaces ENTRYPOINT and drops CMD, a given command replaces CMD."""
     stages: dict[str, _Stage] = {}
     current: _Stage | None = None
     arguments_before_from: dict[str, str] = {}
@@ -70,8 +76,10 @@ def image_command(
             _set(current, keyword, command_argv(arguments))
     chosen = stages.get(target.lower()) if target else current
     if chosen is None:
-        return []
-    return _without_init_shim([*(chosen.entrypoint or []), *(chosen.cmd or [])])
+        return [*(entrypoint or []), *(command or [])]
+    if entrypoint is not None:
+        return _without_init_shim([*entrypoint, *(command or [])])
+    return _without_init_shim([*(chosen.entrypoint or []), *(command or chosen.cmd or [])])
 
 
 def _substitute(text: str, values: Mapping[str, str]) -> str:

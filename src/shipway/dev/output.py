@@ -63,6 +63,9 @@ def print_ready(console: Console, plan: DevPlan, seconds: float) -> None:
         table.add_column(column)
     for name in (name for wave in plan.waves for name in wave):
         service = plan.services[name]
+        if service.gate is None:  # a worker: no URL, its process is its health
+            table.add_row(name, service.spec.type, "-", Text("running", style="green"))
+            continue
         table.add_row(
             name,
             service.spec.type,

@@ -34,7 +34,8 @@ class LocalService:
     argv: list[str]
     cwd: Path
     port: int
-    gate: HealthGate
+    gate: HealthGate | None
+    """None for a worker: it serves no port, so its health is its process running."""
 
     @property
     def name(self) -> str:
@@ -72,7 +73,9 @@ class DevPlan:
         needed = {
             "dynamodb": environment.tables,
             "s3": environment.buckets,
-            "sqs": any(bucket.spec.loader for bucket in environment.buckets.values()),
+            "sqs": environment.queues
+            or any(bucket.spec.loader for bucket in environment.buckets.values()),
+            "sns": environment.topics,
             "secretsmanager": environment.secrets or self.secrets.referenced,
             "ssm": any(ref.startswith("ssm:") for ref in self.secrets.referenced),
         }
@@ -97,7 +100,7 @@ def plan_dev(manifest: Manifest) -> DevPlan:
             argv=service_command(name, service.spec, manifest.directory),
             cwd=service_directory(service.spec, manifest.directory),
             port=ports[name],
-            gate=health_gate(service.spec),
+            gate=None if service.spec.type == "worker" else health_gate(service.spec),
         )
         for name, service in environment.services.items()
     }

@@ -1,4 +1,4 @@
-"""Create the manifest's tables, buckets, loader queues and secrets in the moto server."""
+"""Create the manifest's tables, buckets, loader queues, secrets, queues and topics in moto."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from botocore.config import Config
 
 from shipway.bucket.local import LoaderQueue, create_bucket, create_loader_queue, notify_loader
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
+from shipway.queue.local import LocalQueue, create_queue
 from shipway.secret.local import create_secrets
 from shipway.table.local import create_table
+from shipway.topic.local import create_topic
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_ssm import SSMClient
 
@@ -56,6 +59,10 @@ class AwsClients:
         return self._session.client("sqs", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
 
     @functools.cached_property
+    def sns(self) -> SNSClient:
+        return self._session.client("sns", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG)
+
+    @functools.cached_property
     def secretsmanager(self) -> SecretsManagerClient:
         return self._session.client(
             "secretsmanager", endpoint_url=self.endpoint_url, config=LOCAL_CONFIG
@@ -79,6 +86,9 @@ class Provisioned:
     buckets: dict[str, str] = field(default_factory=dict)
     loader_queues: dict[str, LoaderQueue] = field(default_factory=dict)
     secret_ids: dict[str, str] = field(default_factory=dict)
+    queues: dict[str, LocalQueue] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+    """Topic ARNs by manifest name."""
 
 
 def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
@@ -97,6 +107,10 @@ def provision(plan: DevPlan, clients: AwsClients) -> Provisioned:
             queue = create_loader_queue(clients.sqs, bucket.loader_name)
             notify_loader(clients.s3, bucket.physical_name, queue)
             done.loader_queues[name] = queue
+    for name, work_queue in environment.queues.items():
+        done.queues[name] = create_queue(clients.sqs, work_queue)
+    for name, topic in environment.topics.items():
+        done.topics[name] = create_topic(clients.sns, topic, done.queues)
     external = {
         reference: value
         for reference, value in plan.secrets.referenced.items()

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from shipway.dev.loaders import LoaderPoller
     from shipway.dev.provision import Provisioned
+    from shipway.job.local_schedule import JobScheduler
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -55,8 +56,17 @@ def stop_signals(stopping: threading.Event) -> Iterator[None]:
 class DevSession:
     """One local run of a manifest, from start to a clean stop."""
 
-    def __init__(self, plan: DevPlan, console: Console, errors: Console | None = None) -> None:
+    def __init__(
+        self,
+        plan: DevPlan,
+        console: Console,
+        errors: Console | None = None,
+        *,
+        run_jobs: bool = False,
+    ) -> None:
         self.plan = plan
+        self.run_jobs = run_jobs
+        self.scheduler: JobScheduler | None = None
         self.console = console
         self.errors = errors or console
         self.printer = LogPrinter(console, names=plan.services)
@@ -134,8 +144,19 @@ class DevSession:
             self.start_wave(wave, resources)
         write_json(plan.paths.dev_json, self.description(provisioned))
         print_ready(self.console, plan, time.monotonic() - started)
-        gates = [(service, plan.services[service.name].gate) for service in self.services]
+        gates = [
+            (service, gate)
+            for service in self.services
+            if (gate := plan.services[service.name].gate) is not None
+        ]
         HealthWatch(gates, self.printer, self.stopping).start()
+        if self.run_jobs and plan.environment.jobs:
+            from shipway.job.local_schedule import JobScheduler
+
+            self.scheduler = JobScheduler(
+                plan.manifest, plan.environment.jobs, resources, self.printer, self.stopping
+            )
+            self.scheduler.start()
 
     def resources(self, provisioned: Provisioned) -> LocalResources:
         """Physical names and endpoints by manifest name, for wiring services."""
@@ -155,6 +176,8 @@ class DevSession:
             secret_ids=provisioned.secret_ids,
             referenced_secrets=self.plan.secrets.referenced,
             service_urls={name: service.url for name, service in self.plan.services.items()},
+            queue_urls={name: queue.url for name, queue in provisioned.queues.items()},
+            topic_arns=provisioned.topics,
         )
 
     def start_wave(self, wave: list[str], resources: LocalResources) -> None:
@@ -174,7 +197,9 @@ class DevSession:
             ).start()
             started.append(service)
         for service in started:
-            service.wait_healthy(self.plan.services[service.name].gate, self.stopping)
+            gate = self.plan.services[service.name].gate
+            if gate is not None:  # a worker is healthy while its process runs (watch())
+                service.wait_healthy(gate, self.stopping)
             self.check()
 
     def watch(self, service: ServiceProcess) -> None:
@@ -208,6 +233,8 @@ class DevSession:
         """Services first (SIGTERM, then SIGKILL after the grace period), then emulators."""
         self.stopping.set()
         self.plan.paths.dev_json.unlink(missing_ok=True)
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.services:
             self.console.print("stopping services ...", style="dim")
             stop_all(list(reversed(self.services)), STOP_GRACE_SECONDS)
@@ -220,6 +247,12 @@ class DevSession:
         self.reaper.close()
         self.console.print("stopped", style="dim")
 
+    def _service_entry(self, service: ServiceProcess) -> dict[str, Any]:
+        kind = self.plan.services[service.name].spec.type
+        if kind == "worker":  # it listens nowhere
+            return {"type": kind, "url": None, "port": None, "pid": service.pid}
+        return {"type": kind, "url": service.url, "port": service.port, "pid": service.pid}
+
     def description(self, provisioned: Provisioned) -> dict[str, Any]:
         """The content of dev.json."""
         assert self.emulators is not None
@@ -228,19 +261,23 @@ class DevSession:
             "application": self.plan.app,
             "manifest": str(self.plan.manifest.path.resolve()),
             "pid": os.getpid(),
-            "services": {
-                service.name: {"url": service.url, "port": service.port, "pid": service.pid}
-                for service in self.services
-            },
+            "services": {service.name: self._service_entry(service) for service in self.services},
             "aws_endpoint_url": self.emulators.aws_endpoint_url,
             "redis_url": f"redis://127.0.0.1:{redis.port}/0" if redis else None,
             "redis": redis.kind if redis else None,
             "tables": provisioned.tables,
             "buckets": provisioned.buckets,
             "queues": {
-                name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
-                for name, queue in provisioned.loader_queues.items()
+                **{
+                    name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                    for name, queue in provisioned.loader_queues.items()
+                },
+                **{
+                    name: {"url": queue.url, "dead_letter_url": queue.dead_letter_url}
+                    for name, queue in provisioned.queues.items()
+                },
             },
+            "topics": provisioned.topics,
             "secrets": provisioned.secret_ids,
             "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
         }

@@ -9,6 +9,8 @@ from pydantic import Field, StringConstraints
 from shipway.manifest.base import ManifestModel, Name
 from shipway.manifest.data import Bucket, Cache, Secret, SeedFile, Table
 from shipway.manifest.environment import Environment
+from shipway.manifest.job import Job
+from shipway.manifest.messaging import Queue, Topic
 from shipway.manifest.service import Service
 
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w .:/=+@-]+$")]
@@ -39,6 +41,15 @@ class Application(ManifestModel):
     )
     secrets: dict[Name, Secret] = Field(
         default_factory=dict, description="Secrets Manager secrets services can use"
+    )
+    queues: dict[Name, Queue] = Field(
+        default_factory=dict, description="SQS queues, each with a dead-letter queue"
+    )
+    topics: dict[Name, Topic] = Field(
+        default_factory=dict, description="SNS topics that fan out to queues"
+    )
+    jobs: dict[Name, Job] = Field(
+        default_factory=dict, description="containers run to completion on a schedule"
     )
     runbook_url: str = Field(
         "docs/runbooks/",

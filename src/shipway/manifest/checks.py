@@ -5,16 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.manifest.errors import did_you_mean
-from shipway.manifest.service import BucketUse, Service, TableUse
+from shipway.manifest.service import BucketUse, QueueUse, Service, TableUse, TopicUse
 from shipway.manifest.yaml_source import Location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
     from shipway.manifest.application import Application
+    from shipway.manifest.job import Job
     from shipway.manifest.plan import EnvironmentPlan
 
-SECTIONS = ("services", "tables", "caches", "buckets", "secrets")
+SECTIONS = ("services", "tables", "caches", "buckets", "secrets", "queues", "topics", "jobs")
+NAMESPACES = (
+    ("services", "jobs", "tables", "caches", "buckets", "secrets"),
+    ("queues", "topics"),
+)
+"""Names unique within each group: a bare name in `uses` names one of the first group, while
+queues and topics are always named by their kind ({queue: NAME}, {topic: NAME}), so a topic
+and a table may both be called `orders`."""
 
 Problem = tuple[Location, str, bool]
 """(where, message, point at the key rather than the value)"""
@@ -35,6 +43,13 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
             )
     for index, seed in enumerate(app.seed):
         yield from _seed(app, index, seed.bucket)
+    for name in app.topics:
+        yield from _subscriptions(app, name)
+    for name, job in app.jobs.items():
+        yield from _service_uses(app, name, job, section="jobs")
+        if job.image.service is not None and job.image.service not in app.services:
+            where: Location = ("jobs", name, "image", "service")
+            yield (where, _unknown("service", job.image.service, app.services), False)
 
 
 def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
@@ -43,18 +58,19 @@ def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:
 
 
 def _name_clashes(app: Application) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
-    for section in SECTIONS:
-        for name in getattr(app, section):
-            if name in seen:
-                yield (
-                    (section, name),
-                    f"'{name}' is already the name of one of the "
-                    f"{seen[name]}; names are shared by services, tables, caches, buckets "
-                    "and secrets so that 'uses' is unambiguous",
-                    True,
-                )
-            seen.setdefault(name, section)
+    for sections in NAMESPACES:
+        seen: dict[str, str] = {}
+        shared = ", ".join(sections[:-1]) + f" and {sections[-1]}"
+        for section in sections:
+            for name in getattr(app, section):
+                if name in seen:
+                    yield (
+                        (section, name),
+                        f"'{name}' is already the name of one of the {seen[name]}; names are "
+                        f"shared by {shared} so that 'uses' is unambiguous",
+                        True,
+                    )
+                seen.setdefault(name, section)
 
 
 def _override_environments(app: Application) -> Iterator[Problem]:
@@ -69,17 +85,26 @@ def _override_environments(app: Application) -> Iterator[Problem]:
                     )
 
 
-def _service_uses(app: Application, name: str, service: Service) -> Iterator[Problem]:
+def _service_uses(
+    app: Application, name: str, service: Service | Job, section: str = "services"
+) -> Iterator[Problem]:
     for index, use in enumerate(service.uses):
-        where: Location = ("services", name, "uses", index)
-        if isinstance(use, TableUse):
-            if use.table not in app.tables:
-                yield ((*where, "table"), _unknown("table", use.table, app.tables), False)
-        elif isinstance(use, BucketUse):
-            if use.bucket not in app.buckets:
-                yield ((*where, "bucket"), _unknown("bucket", use.bucket, app.buckets), False)
+        where: Location = (section, name, "uses", index)
+        if not isinstance(use, str):
+            kind = _KIND_OF_USE[type(use)]
+            target = getattr(use, kind)
+            defined = getattr(app, f"{kind}s")
+            if target not in defined:
+                yield ((*where, kind), _unknown(kind, target, defined), False)
         elif use == name:
             yield (where, f"a service cannot use itself ('{use}')", False)
+        elif use not in _usable(app) and (messaging := _messaging_kind(app, use)):
+            access = "access: send | consume" if messaging == "queue" else "to publish"
+            yield (
+                where,
+                f"'{use}' is a {messaging}: name it as {{{messaging}: {use}}} ({access})",
+                False,
+            )
         elif use not in _usable(app):
             yield (
                 where,
@@ -90,8 +115,52 @@ def _service_uses(app: Application, name: str, service: Service) -> Iterator[Pro
             )
 
 
+_KIND_OF_USE: dict[type, str] = {
+    TableUse: "table",
+    BucketUse: "bucket",
+    QueueUse: "queue",
+    TopicUse: "topic",
+}
+"""The field of a `{kind: NAME}` use that names the entry, and its section (`<kind>s`)."""
+
+
 def _usable(app: Application) -> dict[str, object]:
-    return {**app.services, **app.tables, **app.caches, **app.buckets, **app.secrets}
+    return {
+        **app.services,
+        **app.tables,
+        **app.caches,
+        **app.buckets,
+        **app.secrets,
+    }
+
+
+def _messaging_kind(app: Application, name: str) -> str | None:
+    if name in app.queues:
+        return "queue"
+    return "topic" if name in app.topics else None
+
+
+def _subscriptions(app: Application, topic_name: str) -> Iterator[Problem]:
+    """Each subscription names a queue, once, of the topic's kind (FIFO or standard)."""
+    topic = app.topics[topic_name]
+    seen: set[str] = set()
+    for index, subscription in enumerate(topic.subscriptions):
+        where: Location = ("topics", topic_name, "subscriptions", index, "queue")
+        queue = app.queues.get(subscription.queue)
+        if queue is None:
+            yield (where, _unknown("queue", subscription.queue, app.queues), False)
+        elif subscription.queue in seen:
+            yield (where, f"queue '{subscription.queue}' is already subscribed", False)
+        elif queue.fifo != topic.fifo:
+            kinds = {True: "FIFO", False: "standard"}
+            yield (
+                where,
+                f"queue '{subscription.queue}' is {kinds[queue.fifo]} but topic '{topic_name}' "
+                f"is {kinds[topic.fifo]}: SNS delivers a FIFO topic only to FIFO queues, and a "
+                "standard topic only to standard queues",
+                False,
+            )
+        seen.add(subscription.queue)
 
 
 def _seed(app: Application, index: int, bucket: str) -> Iterator[Problem]:

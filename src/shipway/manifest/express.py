@@ -33,6 +33,11 @@ def apply_express_rules(spec: ServiceSpec) -> None:
         raise ValueError(
             "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
         )
+    if spec.entrypoint is not None:
+        raise ValueError(
+            "entrypoint: Express Mode sets only the container's command; put the whole command "
+            f"in 'command' {ELSEWHERE}"
+        )
     _health_check(spec)
     _scaling(spec)
     _container(spec)

@@ -10,6 +10,9 @@ SECTION_PREFIXES = {
     "caches": "Cache",
     "buckets": "Bucket",
     "secrets": "Secret",
+    "queues": "Queue",
+    "topics": "Topic",
+    "jobs": "Job",
 }
 """A section's entries live in the stack as `<prefix><PascalName>`; no fixed construct of the
 stack starts with one of these prefixes, so only two entries of one section can collide."""

@@ -16,11 +16,13 @@ from pydantic import BaseModel
 
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, SeedFile, TableSpec
 from shipway.manifest.environment import Environment
+from shipway.manifest.job import JobSpec
+from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.service import ServiceSpec
 
 SpecT = TypeVar("SpecT", bound=BaseModel)
-UseKind = Literal["table", "bucket", "cache", "secret", "service"]
-Access = Literal["read", "read_write", "call"]
+UseKind = Literal["table", "bucket", "cache", "secret", "service", "queue", "topic"]
+Access = Literal["read", "read_write", "call", "send", "consume", "publish"]
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,43 @@ class ServicePlan(Resolved[ServiceSpec]):
         return caches[0].name if len(caches) == 1 else None
 
 
+@dataclass(frozen=True)
+class JobPlan(Resolved[JobSpec]):
+    """A scheduled job, with its `uses` as edges (as a service's)."""
+
+    uses: tuple[Use, ...] = ()
+
+    def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
+        """The edges to one kind of thing, in manifest order."""
+        return tuple(use for use in self.uses if use.kind == kind)
+
+    @property
+    def redis_url_cache(self) -> str | None:
+        """The cache `REDIS_URL` points at: the job's only cache, if it uses exactly one."""
+        caches = self.uses_of("cache")
+        return caches[0].name if len(caches) == 1 else None
+
+
 TablePlan = Resolved[TableSpec]
 CachePlan = Resolved[CacheSpec]
 SecretPlan = Resolved[SecretSpec]
+TopicPlan = Resolved[TopicSpec]
+
+
+@dataclass(frozen=True)
+class QueuePlan(Resolved[QueueSpec]):
+    """A queue; a FIFO queue's physical name ends in `.fifo`, as SQS requires."""
+
+    @property
+    def queue_name(self) -> str:
+        """The SQS queue name."""
+        return f"{self.physical_name}.fifo" if self.spec.fifo else self.physical_name
+
+    @property
+    def dead_letter_name(self) -> str:
+        """The dead-letter queue's name (FIFO like its queue)."""
+        stem = f"{self.physical_name}-dlq"
+        return f"{stem}.fifo" if self.spec.fifo else stem
 
 
 @dataclass(frozen=True)
@@ -94,6 +130,9 @@ class EnvironmentPlan:
     buckets: Mapping[str, BucketPlan]
     secrets: Mapping[str, SecretPlan]
     seeds: tuple[SeedFile, ...] = ()
+    queues: Mapping[str, QueuePlan] = field(default_factory=dict)
+    topics: Mapping[str, TopicPlan] = field(default_factory=dict)
+    jobs: Mapping[str, JobPlan] = field(default_factory=dict)
     runbook_url: str = "docs/runbooks/"
     """Where the runbooks are, ending in '/': each alarm's description links `<it><kind>.md`."""
     warnings: tuple[str, ...] = field(default=(), compare=False)

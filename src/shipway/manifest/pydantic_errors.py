@@ -25,6 +25,9 @@ SINGULAR = {
     "caches": "cache",
     "buckets": "bucket",
     "secrets": "secret",
+    "queues": "queue",
+    "topics": "topic",
+    "jobs": "job",
     "environments": "environment",
 }
 

@@ -14,11 +14,12 @@ Generated from shipway's models by `shipway schema --format markdown -o docs/man
 do not edit by hand (a test fails when this file is stale). Editors get the same as a JSON
 Schema: `shipway schema -o shipway.schema.json` (`shipway init` writes it for you).
 
-Every section entry (a service, table, cache, bucket or secret) may have `environments:`,
-mapping an environment's name to the values that differ there. They are merged over the
-entry's own values the same way for every section: mappings key by key, lists and other
-values replaced whole, `null` turns an optional setting off. A table's keys and indexes and a
-service's `type` are the same in every environment.
+Every section entry (a service, job, table, cache, bucket, secret, queue or topic) may have
+`environments:`, mapping an environment's name to the values that differ there. They are
+merged over the entry's own values the same way for every section: mappings key by key,
+lists and other
+values replaced whole, `null` turns an optional setting off. A table's keys and indexes, a
+service's `type` and a queue's or topic's `fifo` are the same in every environment.
 """
 
 

@@ -20,9 +20,18 @@ from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
 from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue
 from shipway.manifest.express import express_warnings
+from shipway.manifest.job import JobSpec
 from shipway.manifest.merge import apply_environment, override_of
+from shipway.manifest.messaging import QueueSpec, TopicSpec
 from shipway.manifest.names import construct_id, loader_name
-from shipway.manifest.plan import BucketPlan, EnvironmentPlan, Resolved, ServicePlan
+from shipway.manifest.plan import (
+    BucketPlan,
+    EnvironmentPlan,
+    JobPlan,
+    QueuePlan,
+    Resolved,
+    ServicePlan,
+)
 from shipway.manifest.service import ServiceSpec
 from shipway.manifest.uses import use_edges
 
@@ -62,6 +71,19 @@ SECTIONS = (
     Section("caches", CacheSpec),
     Section("buckets", BucketSpec),
     Section("secrets", SecretSpec),
+    Section(
+        "queues",
+        QueueSpec,
+        ("fifo",),
+        "SQS cannot turn a standard queue into a FIFO one, and its consumers rely on the order",
+    ),
+    Section(
+        "topics",
+        TopicSpec,
+        ("fifo",),
+        "SNS cannot turn a standard topic into a FIFO one, and its queues must match it",
+    ),
+    Section("jobs", JobSpec),
 )
 
 
@@ -126,6 +148,21 @@ class _EnvironmentResolver:
             buckets=self._buckets(specs["buckets"]),
             secrets=self._entries("secrets", specs["secrets"]),
             seeds=tuple(application.seed),
+            queues=self._queues(specs["queues"]),
+            topics=self._entries("topics", specs["topics"]),
+            jobs=MappingProxyType(
+                {
+                    name: JobPlan(
+                        name=name,
+                        construct_id=construct_id("jobs", name),
+                        physical_name=self._physical(name),
+                        spec=spec,
+                        uses=use_edges(application, spec.uses),
+                    )
+                    for name, spec in specs["jobs"].items()
+                    if isinstance(spec, JobSpec)
+                }
+            ),
             runbook_url=application.runbook_url.rstrip("/") + "/",
             warnings=tuple(self._warnings(services, settings)),
         )
@@ -204,6 +241,20 @@ class _EnvironmentResolver:
                     spec=spec,
                 )
                 for name, spec in specs.items()
+            }
+        )
+
+    def _queues(self, specs: dict[str, BaseModel]) -> Any:
+        return MappingProxyType(
+            {
+                name: QueuePlan(
+                    name=name,
+                    construct_id=construct_id("queues", name),
+                    physical_name=self._physical(name),
+                    spec=spec,
+                )
+                for name, spec in specs.items()
+                if isinstance(spec, QueueSpec)
             }
         )
 

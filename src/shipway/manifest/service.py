@@ -86,8 +86,25 @@ class HealthCheck(ManifestModel):
         return self
 
 
+class QueueDelay(ManifestModel):
+    """How long a message may wait for a worker: sets the backlog each task may hold."""
+
+    acceptable_latency: int = Field(
+        600, ge=1, le=43_200, description="seconds a message may wait before it is processed"
+    )
+    processing_time: float = Field(
+        0.25, gt=0, le=43_200, description="average seconds one task takes for one message"
+    )
+
+    @property
+    def backlog_per_task(self) -> int:
+        """Messages one task may hold: the latency over the time one message takes."""
+        return max(1, int(self.acceptable_latency / self.processing_time))
+
+
 class Autoscaling(ManifestModel):
-    """Target tracking on CPU, memory and (web only) requests per target."""
+    """Target tracking on CPU, memory, (web only) requests per target and (worker only) the
+    backlog of messages per task."""
 
     min: int = Field(1, ge=1, le=1000, description="fewest tasks")
     max: int = Field(4, ge=1, le=1000, description="most tasks")
@@ -95,6 +112,11 @@ class Autoscaling(ManifestModel):
     memory: int | None = Field(None, ge=10, le=95, description="target memory %")
     requests_per_target: int | None = Field(
         None, ge=1, le=1_000_000, description="target requests per task per minute (web only)"
+    )
+    queue_delay: QueueDelay | None = Field(
+        None,
+        description="workers: scale on visible messages per running task, targeting "
+        "acceptable_latency / processing_time (default for workers: 600 s / 0.25 s)",
     )
 
     @model_validator(mode="after")
@@ -169,16 +191,36 @@ class BucketUse(ManifestModel):
     access: Literal["read", "read_write"] = Field("read_write", description="read or read_write")
 
 
+class QueueUse(ManifestModel):
+    """A queue the service sends to or consumes from."""
+
+    queue: str = Field(description="a queue from 'queues'")
+    access: Literal["send", "consume"] = Field(
+        "send", description="send: put messages; consume: receive and delete them"
+    )
+
+
+class TopicUse(ManifestModel):
+    """A topic the service publishes to."""
+
+    topic: str = Field(description="a topic from 'topics'")
+
+
+USE_KINDS = {"bucket": "BucketUse", "queue": "QueueUse", "topic": "TopicUse"}
+
+
 def _use_kind(value: object) -> str:
     if isinstance(value, dict):
-        return "BucketUse" if "bucket" in value else "TableUse"
+        return next((tag for key, tag in USE_KINDS.items() if key in value), "TableUse")
     return "Name"
 
 
 Use = Annotated[
     Annotated[str, Tag("Name")]
     | Annotated[TableUse, Tag("TableUse")]
-    | Annotated[BucketUse, Tag("BucketUse")],
+    | Annotated[BucketUse, Tag("BucketUse")]
+    | Annotated[QueueUse, Tag("QueueUse")]
+    | Annotated[TopicUse, Tag("TopicUse")],
     Discriminator(_use_kind),
 ]
 Compute = Literal["fargate", "fargate_spot", "ec2", "express"]
@@ -187,10 +229,11 @@ Compute = Literal["fargate", "fargate_spot", "ec2", "express"]
 class ServiceSpec(ManifestModel):
     """One containerized service, as it runs in one environment."""
 
-    type: Literal["web", "backend"] = Field(
+    type: Literal["web", "backend", "worker"] = Field(
         "web",
         description="web: public, behind the environment's load balancer; backend: private, "
-        "reached by other services (Service Connect); the same in every environment",
+        "reached by other services (Service Connect); worker: no port, consumes queues; the "
+        "same in every environment",
     )
     image: Image = Field(description="{build: {...}} from source, or {uri: ...} prebuilt")
     port: int = Field(
@@ -228,10 +271,23 @@ class ServiceSpec(ManifestModel):
         default_factory=dict,
         description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'",
     )
+    command: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="replaces the image's CMD, in the cloud and under shipway dev (as "
+        "docker run's arguments)",
+    )
+    entrypoint: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="replaces the image's ENTRYPOINT (and, as in Docker, drops its CMD unless "
+        "'command' is given)",
+    )
     uses: list[Use] = Field(
         default_factory=list,
         description="tables, caches, buckets, secrets and services this one needs: a name, or "
-        "{table: NAME, access: read | read_write}, {bucket: NAME, access: ...}",
+        "{table: NAME, access: read | read_write}, {bucket: NAME, access: ...}, "
+        "{queue: NAME, access: send | consume}, {topic: NAME} (publish)",
     )
     alarms: AlarmThresholds = Field(
         default_factory=AlarmThresholds, description="thresholds of the default alarms"
@@ -277,6 +333,12 @@ class ServiceSpec(ManifestModel):
                 "autoscaling: requests_per_target needs a load balancer in front: only web "
                 "services scale on requests; scale a backend on cpu or memory"
             )
+        if self.type == "worker":
+            _worker_rules(self)
+        elif self.autoscaling and self.autoscaling.queue_delay:
+            raise ValueError(
+                "autoscaling: queue_delay is for workers (type: worker), which consume queues"
+            )
         if self.slo is not None and self.type != "web":
             raise ValueError(
                 "slo: only web services have an SLO: their load balancer measures every request "
@@ -298,6 +360,23 @@ class ServiceSpec(ManifestModel):
 
     def desired_count(self) -> int:
         return self.autoscaling.min if self.autoscaling else self.count
+
+
+def _worker_rules(spec: ServiceSpec) -> None:
+    """A worker consumes a queue, serves nobody, and scales on its backlog."""
+    if not any(isinstance(use, QueueUse) and use.access == "consume" for use in spec.uses):
+        raise ValueError(
+            "uses: a worker consumes at least one queue: add {queue: NAME, access: consume}"
+        )
+    if spec.compute == "express":
+        raise ValueError("compute: a worker has no load balancer: use fargate, fargate_spot or ec2")
+    if spec.deployment != "rolling":
+        raise ValueError(
+            "deployment: a worker has no load balancer to shift traffic on: use rolling"
+        )
+    scaling = spec.autoscaling
+    if scaling is not None and scaling.queue_delay is None:
+        object.__setattr__(scaling, "queue_delay", QueueDelay())
 
 
 def _variable_value(value: object) -> object:

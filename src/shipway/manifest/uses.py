@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shipway.manifest.plan import Use
-from shipway.manifest.service import BucketUse, TableUse
+from shipway.manifest.service import BucketUse, QueueUse, TableUse, TopicUse
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -21,6 +21,8 @@ BARE_NAME_USES: tuple[tuple[str, str, str], ...] = (
     ("secrets", "secret", "read"),
     ("services", "service", "call"),
 )
+# Queues and topics are named with their kind ({queue: NAME, access}, {topic: NAME}): a queue's
+# access is not obvious, and their names may repeat those of tables or services.
 
 
 def use_edges(application: Application, entries: Iterable[UseEntry]) -> tuple[Use, ...]:
@@ -38,6 +40,10 @@ def _edge(application: Application, entry: UseEntry) -> Use | None:
         return Use("table", entry.table, entry.access)
     if isinstance(entry, BucketUse):
         return Use("bucket", entry.bucket, entry.access)
+    if isinstance(entry, QueueUse):
+        return Use("queue", entry.queue, entry.access)
+    if isinstance(entry, TopicUse):
+        return Use("topic", entry.topic, "publish")
     for section, kind, access in BARE_NAME_USES:
         if entry in getattr(application, section):
             return Use(kind, entry, access)  # type: ignore[arg-type]  # literals from the table

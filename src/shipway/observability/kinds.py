@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["page", "ticket"]
-Subject = Literal["service", "web", "load-balancer", "table", "cache", "loader", "slo"]
+Subject = Literal[
+    "service", "web", "load-balancer", "table", "cache", "loader", "slo", "queue", "job"
+]
 
 STATUS = "shipway status --env <env>"
 LOGS = "shipway logs <subject> --env <env> --since 1h"
@@ -346,6 +348,48 @@ KINDS = _kinds(
             "The function's concurrency.",
         ),
         "Fix the errors; raise the function's concurrency.",
+    ),
+    AlarmKind(
+        "queue-dead-letters",
+        "ticket",
+        "queue",
+        "Messages failed and wait in the dead-letter queue",
+        "Messages of the queue were received max_receives times without being deleted: the "
+        "consumer failed on them (or they are not what it expects).",
+        (
+            "The consumer's logs around the alarm time for the error it logs per message.",
+            "A few messages of the `-dlq` queue (receive them without deleting).",
+            "Whether a deploy of the consumer or the publisher just happened.",
+        ),
+        "Fix the consumer or the publisher, then redrive the dead-letter queue.",
+    ),
+    AlarmKind(
+        "queue-oldest-message",
+        "page",
+        "queue",
+        "Messages wait too long to be processed",
+        "The oldest message of the queue waits longer than the threshold: its consumers are "
+        "stopped, failing or too few.",
+        (
+            f"The consumer's running tasks: `{STATUS}`.",
+            f"Its errors: `{ERRORS}`.",
+            "Its backlog scaling (max tasks reached?) on the dashboard.",
+        ),
+        "Restart or fix the consumer; raise its autoscaling max.",
+    ),
+    AlarmKind(
+        "job-failed",
+        "ticket",
+        "job",
+        "A scheduled job run failed or timed out",
+        "A run of the job exited non-zero, could not start, or took longer than its timeout, "
+        "after its retries.",
+        (
+            "The state machine's failed execution: the task's stop reason and exit code.",
+            "The job's logs (CloudWatch Logs, the job's log group).",
+            "Run it once by hand: `shipway job run <subject> --env <env>`.",
+        ),
+        "Fix the cause and run it again with `shipway job run`.",
     ),
     _slo("availability", "page"),
     _slo("availability", "ticket"),

@@ -21,6 +21,7 @@ SERVICE_ALARMS = ("cpu-high", "cpu-low", "memory-high", "memory-low", "tasks-mis
 WEB_ALARMS = ("target-5xx", "target-4xx", "target-3xx", "response-time-p99", "unhealthy-hosts")
 CACHE_ALARMS = ("engine-cpu", "memory", "evictions")
 LOADER_ALARMS = ("dead-letters", "errors", "oldest-message")
+QUEUE_ALARMS = ("dead-letters", "oldest-message")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,17 @@ def alarm_instances(plan: EnvironmentPlan) -> Iterator[AlarmInstance]:
     for bucket in plan.buckets.values():
         if bucket.loader_name:
             yield from each("loader", bucket.loader_name, LOADER_ALARMS, bucket.name)
+    yield from _messaging_alarms(plan)
+
+
+def _messaging_alarms(plan: EnvironmentPlan) -> Iterator[AlarmInstance]:
+    """Each queue's and job's alarms."""
+    for queue in plan.queues.values():
+        for name in QUEUE_ALARMS:
+            prefix = queue.physical_name
+            yield AlarmInstance(f"queue-{name}", f"{prefix}-{name}", plan.name, queue.name)
+    for job in plan.jobs.values():
+        yield AlarmInstance("job-failed", f"{job.physical_name}-failed", plan.name, job.name)
 
 
 def _service_alarms(plan: EnvironmentPlan, service: ServicePlan) -> Iterator[AlarmInstance]:

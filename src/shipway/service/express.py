@@ -168,6 +168,7 @@ class ExpressService(ServiceFoundation):
         express = ecs.CfnExpressGatewayService
         return express.ExpressGatewayContainerProperty(
             image=self.image.uri,
+            command=self.spec.command,
             container_port=self.spec.port,
             aws_logs_configuration=express.ExpressGatewayServiceAwsLogsConfigurationProperty(
                 log_group=self.task.log_group.log_group_name, log_stream_prefix=self.name

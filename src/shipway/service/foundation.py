@@ -102,5 +102,8 @@ class ServiceFoundation(Construct):
     def inject_own_configuration(self) -> None:
         """The manifest's `secrets:` and the identity variables, once the service exists."""
         add_manifest_secrets(self, self, self.spec.secrets)
-        for variable, value in self.placement.runtime_variables(self.name, self.spec.port).items():
+        variables = self.placement.runtime_variables(self.name, self.spec.port)
+        if self.spec.type == "worker":  # it listens on no port
+            del variables[PORT_VARIABLE]
+        for variable, value in variables.items():
             self.add_environment(variable, value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
@@ -19,6 +20,7 @@ from shipway.observability.alarms import (
 from shipway.observability.slo import Indicators, SloAlarms, target_group_indicators
 from shipway.service.deployment import deployment_options
 from shipway.service.foundation import ServiceFoundation, ServicePlacement
+from shipway.service.queue_scaling import backlog_per_task
 from shipway.service.routing import web_target_group
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ class ContainerService(ServiceFoundation):
         )
         spec = service.spec
         self.target_group: elbv2.ApplicationTargetGroup | None = None
+        self.capacity: ecs.ScalableTaskCount | None = None
         self.indicators: Indicators | None = None
         if spec.type == "web" and placement.load_balancer is not None:
             self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
@@ -170,7 +173,7 @@ class ContainerService(ServiceFoundation):
         scaling = self.spec.autoscaling
         if scaling is None:
             return
-        capacity = self.service.auto_scale_task_count(
+        self.capacity = capacity = self.service.auto_scale_task_count(
             min_capacity=scaling.min, max_capacity=scaling.max
         )
         if scaling.cpu:
@@ -185,6 +188,20 @@ class ContainerService(ServiceFoundation):
                 requests_per_target=scaling.requests_per_target,
                 target_group=self.target_group,
             )
+
+    def scale_on_backlog(self, queue: str, backlog: cloudwatch.IMetric) -> None:
+        """A worker's tasks follow the messages visible per running task (`queue_delay`)."""
+        scaling = self.spec.autoscaling
+        if scaling is None or scaling.queue_delay is None or self.capacity is None:
+            return
+        backlog_per_task(
+            self.capacity,
+            f"Backlog{pascal(queue)}",
+            backlog=backlog,
+            cluster_name=self.placement.cluster.cluster.cluster_name,
+            service_name=self.physical_name,
+            target=scaling.queue_delay.backlog_per_task,
+        )
 
     def _alarms(self) -> None:
         if not self.spec.alarms.enabled:

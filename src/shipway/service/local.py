@@ -39,6 +39,8 @@ class LocalResources:
     referenced_secrets: Mapping[str, str] = field(default_factory=dict)
     """Values of `secrets: {NAME: reference}` entries, by reference."""
     service_urls: Mapping[str, str] = field(default_factory=dict)
+    queue_urls: Mapping[str, str] = field(default_factory=dict)
+    topic_arns: Mapping[str, str] = field(default_factory=dict)
 
 
 def service_environment(
@@ -51,7 +53,7 @@ def service_environment(
         **contract.identity_variables(resources.app, resources.environment, service.name),
     }
     for use in service.uses:
-        variables.update(_use_variables(use.kind, use.name, resources))
+        variables.update(use_variables(use.kind, use.name, resources))
     if service.redis_url_cache is not None:
         variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[service.redis_url_cache]
     variables.update(service.spec.environment)
@@ -61,13 +63,15 @@ def service_environment(
             for variable, reference in service.spec.secrets.items()
         }
     )
+    if service.spec.type == "worker":  # it listens on no port, as in the cloud
+        return variables
     variables[contract.PORT_VARIABLE] = str(port)
     # dev.json advertises 127.0.0.1: a service on a laptop listens there only, not on the LAN
     variables[contract.HOST_VARIABLE] = "127.0.0.1"
     return variables
 
 
-def _use_variables(kind: str, name: str, resources: LocalResources) -> dict[str, str]:
+def use_variables(kind: str, name: str, resources: LocalResources) -> dict[str, str]:
     """What one `uses` edge injects locally: the same names the cloud injects."""
     if kind == "table":
         return {contract.table_variable(name): resources.tables[name]}
@@ -75,6 +79,10 @@ def _use_variables(kind: str, name: str, resources: LocalResources) -> dict[str,
         return {contract.bucket_variable(name): resources.buckets[name]}
     if kind == "cache":
         return {contract.cache_url_variable(name): resources.cache_urls[name]}
+    if kind == "queue":
+        return {contract.queue_url_variable(name): resources.queue_urls[name]}
+    if kind == "topic":
+        return {contract.topic_arn_variable(name): resources.topic_arns[name]}
     if kind == "secret":
         return {
             contract.secret_variable(name): resources.secret_values[name],
@@ -94,7 +102,8 @@ def process_environment(variables: Mapping[str, str]) -> dict[str, str]:
 
 
 def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[str]:
-    """`local.command`, else the image's ENTRYPOINT + CMD; `python` is this interpreter."""
+    """`local.command`, else the image's ENTRYPOINT + CMD with the manifest's `entrypoint` and
+    `command` applied as the cloud applies them; `python` is this interpreter."""
     if spec.local is not None:
         command = spec.local.command
         argv = shlex.split(command) if isinstance(command, str) else list(command)
@@ -102,7 +111,11 @@ def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[st
         build = spec.image.build
         text = _dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8")
         argv = image_command(
-            text, target=build.target if build else None, build_args=build.args if build else None
+            text,
+            target=build.target if build else None,
+            build_args=build.args if build else None,
+            entrypoint=spec.entrypoint,
+            command=spec.command,
         )
         if not argv:
             raise DevConfigurationError(

@@ -48,14 +48,14 @@ class ServiceTask(Construct):
             CONTAINER_NAME,
             image=image,
             essential=True,
-            port_mappings=[
-                ecs.PortMapping(container_port=spec.port, name="http", app_protocol=HTTP_PROTOCOL)
-            ],
+            command=spec.command,
+            entry_point=spec.entrypoint,
+            port_mappings=_port_mappings(spec),
             logging=ecs.LogDrivers.aws_logs(
                 stream_prefix=name, log_group=self.log_group, mode=ecs.AwsLogDriverMode.NON_BLOCKING
             ),
             readonly_root_filesystem=spec.readonly_root_filesystem,
-            health_check=container_health_check(spec.port, spec.health_check),
+            health_check=_health_check(spec),
             user=spec.user,
             environment=dict(spec.environment),
             stop_timeout=cdk.Duration.seconds(30),
@@ -98,3 +98,18 @@ class ServiceTask(Construct):
         self.container.add_mount_points(
             ecs.MountPoint(container_path="/tmp", source_volume="tmp", read_only=False)  # noqa: S108
         )
+
+
+def _port_mappings(spec: ServiceSpec) -> list[ecs.PortMapping]:
+    # A worker listens on no port: nothing routes to it, and it calls out only.
+    if spec.type == "worker":
+        return []
+    return [ecs.PortMapping(container_port=spec.port, name="http", app_protocol=HTTP_PROTOCOL)]
+
+
+def _health_check(spec: ServiceSpec) -> ecs.HealthCheck | None:
+    # A worker has no health path to ask: its own `health_check.command` (e.g. the age of a
+    # heartbeat file its loop touches) or, without one, ECS replaces it when its process exits.
+    if spec.type == "worker" and spec.health_check.command is None:
+        return None
+    return container_health_check(spec.port, spec.health_check)

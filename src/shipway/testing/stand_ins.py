@@ -44,6 +44,13 @@ STAND_INS: tuple[StandIn, ...] = (
         attributes={"Arn": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}"},
     ),
     StandIn(
+        "AWS::CloudWatch::CompositeAlarm",
+        "a composite (an SLO's burn-rate page or ticket) only combines alarms (stood in); "
+        "its rules are replayed against the template by shipway.testing.alarm_replay",
+        name_property="AlarmName",
+        attributes={"Arn": "arn:aws:cloudwatch:{region}:{account}:alarm:{name}"},
+    ),
+    StandIn(
         "AWS::EC2::SecurityGroupEgress",
         "an egress rule only filters packets; the security group itself is emulated",
         ref="sgr-{id}",
@@ -93,12 +100,25 @@ STAND_INS: tuple[StandIn, ...] = (
         "moto does not enforce bucket policies; cdk-nag and checkov check them in the template",
     ),
     StandIn(
+        "AWS::SNS::Subscription",
+        "moto's CloudFormation makes no subscriptions; a topic's fan-out to its queues (with "
+        "filter policies) is rehearsed by shipway dev against moto's SNS and SQS",
+        ref="arn:aws:sns:{region}:{account}:subscription:{id}",
+    ),
+    StandIn(
         "AWS::SNS::TopicPolicy",
         "moto does not enforce topic policies; only alarms (stood in) publish to the topic",
     ),
     StandIn(
         "AWS::SQS::QueuePolicy",
         "moto does not enforce queue policies; the loader path is rehearsed by shipway dev",
+    ),
+    StandIn(
+        "AWS::Scheduler::Schedule",
+        "a schedule only starts a job's state machine on time; a job's run is rehearsed by "
+        "`shipway job run` (locally, and against moto's Step Functions)",
+        name_property="Name",
+        attributes={"Arn": "arn:aws:scheduler:{region}:{account}:schedule/default/{name}"},
     ),
     StandIn(
         "AWS::SecretsManager::Secret",

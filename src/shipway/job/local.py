@@ -1,0 +1,133 @@
+"""`shipway job run NAME`: one run of a job on this machine, against the running `shipway dev`.
+
+The job gets the variables the cloud injects (its `uses`, `environment`, secrets, identity),
+with the values of the running session's moto server and Redis, runs once in the foreground
+with its output streamed, and is stopped when its `timeout` passes.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+from shipway import contract
+from shipway.cache.local import cache_urls
+from shipway.dev.errors import DevConfigurationError
+from shipway.dev.load import running_session
+from shipway.emulators.moto_server import FAKE_CREDENTIALS
+from shipway.service.local import (
+    LocalResources,
+    local_executable,
+    process_environment,
+    service_directory,
+    use_variables,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from shipway.dev.plan import DevPlan
+    from shipway.manifest import Manifest
+    from shipway.manifest.plan import JobPlan
+
+TIMED_OUT = 124
+"""The exit status of a run stopped at its timeout (as timeout(1) reports it)."""
+
+
+def run_job_locally(manifest: Manifest, name: str, console: Console) -> int:
+    """Run the job once against the running `shipway dev`; its exit status."""
+    from shipway.dev.plan import plan_dev
+
+    session = running_session(manifest)
+    plan = plan_dev(manifest)
+    job = plan.environment.jobs.get(name)
+    if job is None:
+        listing = ", ".join(plan.environment.jobs) or "none"
+        raise DevConfigurationError(
+            f"there is no job '{name}' in {manifest.path} (jobs: {listing})"
+        )
+    variables = job_environment(job, session_resources(session, plan))
+    argv, cwd = job_command(manifest, job)
+    console.print(f"job {name}: {shlex.join(argv)} (in {cwd})", highlight=False, markup=False)
+    process = subprocess.Popen(  # noqa: S603 - the manifest's own command
+        argv, cwd=cwd, env=process_environment(variables), stdout=sys.stdout, stderr=sys.stderr
+    )
+    try:
+        code = process.wait(timeout=job.spec.timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        console.print(f"job {name}: stopped after its timeout of {job.spec.timeout} s")
+        return TIMED_OUT
+    console.print(f"job {name}: exit status {code}", highlight=False)
+    return code
+
+
+def session_resources(session: dict[str, Any], plan: DevPlan) -> LocalResources:
+    """What a running session provisioned (its dev.json), for wiring a job."""
+    redis_url = session.get("redis_url")
+    port = int(redis_url.rsplit(":", 1)[1].split("/")[0]) if redis_url else None
+    caches = list(plan.environment.caches)
+    return LocalResources(
+        app=plan.app,
+        environment="dev",
+        aws={**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": session["aws_endpoint_url"]},
+        tables=session.get("tables", {}),
+        buckets=session.get("buckets", {}),
+        cache_urls=cache_urls(caches, "127.0.0.1", port) if port else {},
+        secret_values=plan.secrets.values,
+        referenced_secrets=plan.secrets.referenced,
+        secret_ids=session.get("secrets", {}),
+        service_urls={
+            name: entry["url"] for name, entry in session["services"].items() if entry["url"]
+        },
+        queue_urls={name: entry["url"] for name, entry in session.get("queues", {}).items()},
+        topic_arns=session.get("topics", {}),
+    )
+
+
+def job_environment(job: JobPlan, resources: LocalResources) -> dict[str, str]:
+    """The variables the cloud injects into the job, with local values (docs/wiring.md)."""
+    variables = {
+        **resources.aws,
+        "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
+        **contract.identity_variables(resources.app, resources.environment, job.name),
+    }
+    for use in job.uses:
+        variables.update(use_variables(use.kind, use.name, resources))
+    if job.redis_url_cache is not None:
+        variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[job.redis_url_cache]
+    variables.update(job.spec.environment)
+    variables.update(
+        {
+            variable: resources.referenced_secrets[reference]
+            for variable, reference in job.spec.secrets.items()
+        }
+    )
+    return variables
+
+
+def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:
+    """`local.command`, else the job's `command`; in `local.cwd`, else its service's folder."""
+    local, spec = job.spec.local, job.spec
+    command: list[str] | str | None = local.command if local and local.command else spec.command
+    if not command:
+        raise DevConfigurationError(
+            f"job '{job.name}' has no command to run locally; add 'command' or "
+            "'local: {command: [...]}'"
+        )
+    argv = shlex.split(command) if isinstance(command, str) else list(command)
+    if local is not None and local.cwd is not None:
+        cwd = (manifest.directory / local.cwd).resolve()
+    elif spec.image.service is not None:
+        # where the job's service runs locally: its local.cwd, or its build context
+        cwd = service_directory(
+            manifest.application.services[spec.image.service], manifest.directory
+        )
+    else:
+        cwd = manifest.directory.resolve()
+    return [local_executable(argv[0]), *argv[1:]], cwd

@@ -224,9 +224,9 @@ def _bootstrap(
 
 
 def _deploy(stack: str, out: Path, steps: Steps) -> None:
-    from shipway.deploy.cdk_cli import cdk_executable, require_credentials, run_cdk
+    from shipway.deploy.cdk_cli import cdk_command, require_credentials, run_cdk
 
-    cdk_executable()
+    cdk_command()  # the pinned Node and CLI, or a clear error before anything runs
     require_credentials()
     with steps.step(f"deploy {stack}"):
         status, lines = run_cdk(

@@ -69,7 +69,7 @@ def test_deploy_to_an_environment_requiring_approval_needs_approve() -> None:
 def test_deploy_without_node_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("shipway.node_runtime.PINNED_NODE", Path("/nonexistent/node"))
     code, _, err = run("diff", "-f", str(CORE), "--env", "test")
-    assert code == 2 and "Node.js (tools/node, Node 24 LTS) is not installed" in err
+    assert code == 2 and "no supported Node.js: run 'make setup'" in err
 
 
 def test_deploy_without_credentials_says_so(

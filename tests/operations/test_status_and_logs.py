@@ -19,12 +19,11 @@ from typer.testing import CliRunner
 from shipway.cli import app
 from shipway.manifest import load_manifest, resolve
 from shipway.operations.aws import Clients
+from shipway.testing.rehearsal_moto import RehearsalMotoServer
 from tests.operations import environment
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from shipway.testing.rehearsal_moto import RehearsalMotoServer
 
 pytestmark = pytest.mark.slow
 THREE_TIER = Path(__file__).resolve().parents[2] / "examples" / "three-tier" / "shipway.yml"
@@ -54,10 +53,18 @@ def put(clients: Clients, group: str, stream: str, *messages: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def deployed(rehearsal_moto: RehearsalMotoServer) -> Iterator[Clients]:
+def operations_moto() -> Iterator[RehearsalMotoServer]:
+    """A moto server of this module's own: the stack it makes is three-tier's test stack, which
+    the deploy rehearsal (tests/rehearsal) creates from scratch in the session's server."""
+    with RehearsalMotoServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def deployed(operations_moto: RehearsalMotoServer) -> Iterator[Clients]:
     """three-tier's test stack in moto (2 tasks run per service), with a few log lines."""
     with pytest.MonkeyPatch.context() as patch:
-        for key, value in rehearsal_moto.client_environment(PLAN.settings.region).items():
+        for key, value in operations_moto.client_environment(PLAN.settings.region).items():
             patch.setenv(key, value)
         clients = Clients(PLAN.settings.region)
         environment.deploy(clients, PLAN)
@@ -103,7 +110,8 @@ def test_status_reports_services_alarms_and_urls(deployed: Clients) -> None:
     services = {service["name"]: service for service in found["services"]}
     assert set(services) == {"web", "api"}
     web = services["web"]
-    assert (web["running"], web["desired"], web["rollout"]) == (2, 2, "COMPLETED")
+    # moto reports a fixed number of running tasks (shipway.testing.rehearsal_moto)
+    assert web["running"] >= web["desired"] == 2 and web["rollout"] == "COMPLETED"
     assert (web["revision"], web["image_tag"]) == (1, "c0ffee12")
     assert found["urls"] == {"web": "http://web.example.test/"}
     assert [alarm["name"] for alarm in found["alarms"]] == ["three-tier-test-web-cpu-high"]
@@ -114,7 +122,7 @@ def test_status_reports_services_alarms_and_urls(deployed: Clients) -> None:
     assert "three-tier-test CREATE_COMPLETE" in out
     assert "1 alarm(s) in ALARM" in out and "three-tier-test-web-cpu-high" in out
     web_row = next(line for line in out.splitlines() if line.startswith("web "))
-    assert "2/2" in web_row and "COMPLETED" in web_row and "c0ffee12" in web_row
+    assert f"{web['running']}/2" in web_row and "COMPLETED" in web_row and "c0ffee12" in web_row
 
     set_alarm(deployed, "OK")
     code, out, _ = run("status", "-f", str(THREE_TIER), "--env", "test")

@@ -108,8 +108,9 @@ def test_the_deploy_role_may_only_deploy_through_the_cdk_and_push_the_app_s_imag
         for kind in ("deploy", "file-publishing", "image-publishing", "lookup")
     )
     push = statements["PushToTheApplicationsRepositories"]
-    assert _listed(push["Resource"]) == [
-        "arn:aws:ecr:us-east-1:123456789012:repository/shop-cart-test-cart*"
+    assert sorted(_listed(push["Resource"])) == [  # each image shop-cart builds
+        "arn:aws:ecr:us-east-1:123456789012:repository/shop-cart-test-cart*",
+        "arn:aws:ecr:us-east-1:123456789012:repository/shop-cart-test-fulfilment*",
     ]
     assert "ecr:PutImage" in push["Action"]
     everywhere = [s["Sid"] for s in statements.values() if "*" in _listed(s["Resource"])]

@@ -207,13 +207,15 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
     with Stopwatch("workflow job test (install, push, deploy)"):
         outputs = runner.run_job("test", overrides=PACKAGE)
     images = json.loads(outputs["images"])
-    assert set(images) == {"cart"} and "@sha256:" in images["cart"], outputs
+    # shop-cart builds two images: the cart API and the fulfilment worker (one Dockerfile)
+    assert set(images) == {"cart", "fulfilment"}, outputs
+    assert all("@sha256:" in uri for uri in images.values()), outputs
     assert images["cart"].startswith(f"{rehearsal.registry.host}/shop-cart-test-cart@")
 
     # AND test runs that digest, deployed, verified and smoke-tested
     test_role = workflow["jobs"]["test"]["steps"][3]["with"]["role-to-assume"]
     running = _running_images(rehearsal, test_role, "shop-cart-test")
-    assert running == [images["cart"]]
+    assert sorted(running) == sorted(images.values())
 
     # WHEN the prod job runs (its GitHub environment's reviewers approved) THEN prod, in its own
     # account, runs the very digest test ran, and nothing was built again
@@ -221,14 +223,17 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
         runner.run_job("prod", overrides=PACKAGE)
     prod_role = workflow["jobs"]["prod"]["steps"][3]["with"]["role-to-assume"]
     assert ":210987654321:" in prod_role
-    assert _running_images(rehearsal, prod_role, "shop-cart-prod") == [images["cart"]]
+    running = _running_images(rehearsal, prod_role, "shop-cart-prod")
+    assert sorted(running) == sorted(images.values())
     prod_output = runner.steps_run[-1].output
     assert "shop-cart deployed to prod" in prod_output and "smoke test cart" in prod_output
-    assert "image cart" not in prod_output  # no build, no push: the digest is given
+    assert "image cart" not in prod_output  # no build, no push: the digests are given
+    assert "image fulfilment" not in prod_output
 
     summary = runner.summary.read_text(encoding="utf-8")
     assert "### test: deployed" in summary and "### prod: deployed" in summary
     assert "### images, built and pushed once" in summary and "cart: pushed" in summary
+    assert "fulfilment: pushed" in summary
     note(f"github workflow: {len(runner.steps_run)} run: steps passed; summary:\n{summary}")
 
 

@@ -85,7 +85,7 @@ def test_alarms_on_throttles_and_system_errors_say_why_and_what_first(
     names = {f"ledger-prod-{table}-throttled", f"ledger-prod-{table}-system-errors"}
     found = {name: alarm for name, alarm in alarms("prod", "ledger-prod-").items() if name in names}
     assert set(found) == names
-    topic = logical_id("prod", "AWS::SNS::Topic", "Alarms")
+    topic = logical_id("prod", "AWS::SNS::Topic", "AlarmsTopic")  # the page topic
     for alarm in found.values():
         assert alarm["AlarmDescription"].startswith("Why: ")
         assert " First: " in alarm["AlarmDescription"]

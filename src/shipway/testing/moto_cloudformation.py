@@ -50,10 +50,12 @@ class _StandInResource:
     def physical_resource_id(self) -> str:
         return self.stand_in.ref.format_map(self.fields)
 
-    def get_cfn_attribute(self, attribute: str) -> str:
+    def get_cfn_attribute(self, attribute: str) -> str | list[str]:
         template = self.stand_in.attributes.get(attribute)
         if template is None:
             raise UnformattedGetAttTemplateException()
+        if isinstance(template, tuple):
+            return [item.format_map(self.fields) for item in template]
         return template.format_map(self.fields)
 
     @classmethod

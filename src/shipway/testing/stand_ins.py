@@ -20,7 +20,8 @@ class StandIn:
     why: str
     ref: str = "{name}"
     name_property: str = ""
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
+    """GetAtt name → value; a tuple for a list attribute (an Express service's target groups)."""
 
 
 STAND_INS: tuple[StandIn, ...] = (
@@ -76,6 +77,10 @@ STAND_INS: tuple[StandIn, ...] = (
             # the load balancer Express Mode makes (shipway associates the WAF with it)
             "ECSManagedResourceArns.IngressPath.LoadBalancerArn": (
                 "arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/app/{id}/{id}"
+            ),
+            # its target groups (the SLO alarms read the first one's metrics)
+            "ECSManagedResourceArns.IngressPath.TargetGroupArns": (
+                "arn:aws:elasticloadbalancing:{region}:{account}:targetgroup/{id}/{id}",
             ),
         },
     ),

@@ -69,6 +69,9 @@ def test_express_services_have_their_own_load_balancer_behind_the_waf() -> None:
     assert ("load_balancer_api", "web_service_api", "") in flows
     assert ("web_service_api", "secret_jwt_key", "") in flows
     assert not any(source == "load_balancer" for source, _, _ in flows)
+    graph = architecture(resolve(load_manifest(EXAMPLES / "bootcamp-api" / "shipway.yml"), "prod"))
+    groups = {node.id: node.group for node in graph.nodes}
+    assert groups["web_service_api"] == groups["load_balancer_api"] == "public"
 
 
 def test_mermaid_through_the_cli_is_the_renderer_output() -> None:

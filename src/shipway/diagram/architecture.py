@@ -172,7 +172,9 @@ def _service(build: _Builder, service: ServicePlan) -> None:
     }[spec.compute]
     label = f"{service.name}\n{compute} · {tasks}"
     kind: NodeKind = "web_service" if spec.type == "web" else "backend_service"
-    build.node(kind, service.name, label, "private")
+    # Express Mode's tasks share the public subnets of the load balancer it makes for them
+    # (accept_express_limits); every other service runs in the private ones.
+    build.node(kind, service.name, label, "public" if spec.compute == "express" else "private")
 
 
 def _uses(build: _Builder, plan: EnvironmentPlan, service: ServicePlan) -> None:

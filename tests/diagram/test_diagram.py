@@ -69,6 +69,9 @@ def test_express_services_have_their_own_load_balancer_behind_the_waf() -> None:
     assert ("load_balancer_api", "web_service_api", "") in flows
     assert ("web_service_api", "secret_jwt_key", "") in flows
     assert not any(source == "load_balancer" for source, _, _ in flows)
+    graph = architecture(resolve(load_manifest(EXAMPLES / "bootcamp-api" / "shipway.yml"), "prod"))
+    groups = {node.id: node.group for node in graph.nodes}
+    assert groups["web_service_api"] == groups["load_balancer_api"] == "public"
 
 
 def test_mermaid_through_the_cli_is_the_renderer_output() -> None:
@@ -137,3 +140,20 @@ def test_secrets_named_by_variable_and_routes_by_path() -> None:
     assert all(edge.source in labels and edge.target in labels for edge in graph.edges)
     text = mermaid(graph)
     assert 'web_service_web -.->|"STRIPE_KEY"| secret_existing_storefront_stripe' in text
+
+
+def test_shop_cart_draws_its_order_flow_worker_and_nightly_job() -> None:
+    flows = edges(EXAMPLES / "shop-cart" / "shipway.yml")
+    assert {
+        ("web_service_cart", "topic_sns_orders", "publish"),
+        ("topic_sns_orders", "queue_fulfilment", "filtered"),
+        ("queue_fulfilment", "backend_service_fulfilment", "consume"),
+        ("queue_fulfilment", "dead_letter_queue_fulfilment", "after 3 receives"),
+        ("backend_service_fulfilment", "table_orders", "read/write"),
+        ("schedule_abandoned_carts", "job_abandoned_carts", "runs"),
+        ("job_abandoned_carts", "table_carts", "read"),
+    } <= flows
+    graph = architecture(resolve(load_manifest(EXAMPLES / "shop-cart" / "shipway.yml"), "prod"))
+    groups = {node.id: node.group for node in graph.nodes}
+    assert groups["job_abandoned_carts"] == groups["backend_service_fulfilment"] == "private"
+    assert groups["topic_sns_orders"] == groups["schedule_abandoned_carts"] == "regional"

@@ -210,6 +210,18 @@ CASES = [
         ["services.web.readonly_root_filesystem", "no read-only root filesystem setting"],
     ),
     (
+        "express-limits-not-accepted",
+        HEAD + SERVICE + "    compute: express\n",
+        8,
+        ["services.web", "accept_express_limits", "access logs", "public subnets", "fargate"],
+    ),
+    (
+        "express-limits-on-fargate",
+        HEAD + SERVICE + "    accept_express_limits: true\n",
+        9,
+        ["services.web.accept_express_limits", "only an Express service"],
+    ),
+    (
         "express-backend",
         HEAD + "services:\n  api:\n    type: backend\n    compute: express\n    image: {uri: x}\n",
         8,

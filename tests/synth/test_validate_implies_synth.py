@@ -69,7 +69,12 @@ def service(draw: st.DrawFn, index: int, others: list[str], environment: str) ->
             "cpu": None,
             metric: 50 if metric != "requests_per_target" else 500,
         }
-        spec |= {"autoscaling": scaling, "readonly_root_filesystem": False, "user": None}
+        spec |= {
+            "autoscaling": scaling,
+            "readonly_root_filesystem": False,
+            "user": None,
+            "accept_express_limits": True,
+        }
     else:
         if kind == "web":
             spec["routing"] = {"path": "/" if index == 0 else f"/p{index}"}

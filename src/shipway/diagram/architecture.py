@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from shipway.manifest.plan import EnvironmentPlan, ServicePlan
+    from shipway.manifest.plan import EnvironmentPlan, ServicePlan, Use
 
 NodeKind = Literal[
     "internet",
@@ -34,6 +34,8 @@ NodeKind = Literal[
     "alarms",
     "topic",
     "email",
+    "schedule",
+    "job",
 ]
 Group = Literal["outside", "public", "private", "isolated", "regional", "monitoring"]
 EdgeStyle = Literal["solid", "dashed"]
@@ -113,6 +115,8 @@ def architecture(plan: EnvironmentPlan) -> Architecture:
         _service(build, service)
     for service in services:
         _uses(build, plan, service)
+    _messaging(build, plan)
+    _jobs(build, plan)
     _loaders(build, plan)
     _network(build, plan)
     _monitoring(build, plan)
@@ -157,6 +161,40 @@ def _service_id(service: ServicePlan) -> str:
     return node_id(kind, service.name)
 
 
+def _queue(build: _Builder, plan: EnvironmentPlan, name: str) -> str:
+    """A manifest queue and its dead-letter queue."""
+    queue = build.node("queue", name, f"{name}\nSQS", "regional")
+    dead_letters = build.node("dead_letter_queue", name, f"{name} dead letters\nSQS", "regional")
+    if not any(edge.source == queue and edge.target == dead_letters for edge in build.edges):
+        receives = plan.queues[name].spec.max_receives
+        build.edge(queue, dead_letters, f"after {receives} receives", "dashed")
+    return queue
+
+
+def _topic(build: _Builder, name: str) -> str:
+    # "sns" keeps an application topic's id apart from the alarm topics' (topic_page, ...)
+    return build.node("topic", f"sns {name}", f"{name}\nSNS topic", "regional")
+
+
+def _messaging(build: _Builder, plan: EnvironmentPlan) -> None:
+    """Each topic fans out to its subscribed queues (with their filters)."""
+    for name, topic in plan.topics.items():
+        source = _topic(build, name)
+        for subscription in topic.spec.subscriptions:
+            label = "filtered" if subscription.filter else ""
+            build.edge(source, _queue(build, plan, subscription.queue), label)
+
+
+def _jobs(build: _Builder, plan: EnvironmentPlan) -> None:
+    """A job: EventBridge Scheduler starts its task (through Step Functions) on schedule."""
+    for name, job in plan.jobs.items():
+        schedule = build.node("schedule", name, f"{name} schedule\n{job.spec.schedule}", "regional")
+        task = build.node("job", name, f"{name}\nFargate task · job", "private")
+        build.edge(schedule, task, "runs")
+        for use in job.uses:
+            _use(build, plan, task, use)
+
+
 def _service(build: _Builder, service: ServicePlan) -> None:
     spec = service.spec
     tasks = (
@@ -170,28 +208,18 @@ def _service(build: _Builder, service: ServicePlan) -> None:
         "ec2": "EC2",
         "express": "Express Mode",
     }[spec.compute]
-    label = f"{service.name}\n{compute} · {tasks}"
+    role = " · worker" if spec.type == "worker" else ""
+    label = f"{service.name}\n{compute} · {tasks}{role}"
     kind: NodeKind = "web_service" if spec.type == "web" else "backend_service"
-    build.node(kind, service.name, label, "private")
+    # Express Mode's tasks share the public subnets of the load balancer it makes for them
+    # (accept_express_limits); every other service runs in the private ones.
+    build.node(kind, service.name, label, "public" if spec.compute == "express" else "private")
 
 
 def _uses(build: _Builder, plan: EnvironmentPlan, service: ServicePlan) -> None:
     source = _service_id(service)
     for use in service.uses:
-        if use.kind == "service":
-            build.edge(source, _service_id(plan.services[use.name]), "Service Connect")
-        elif use.kind == "table":
-            build.edge(source, _table(build, use.name), _access(use.access))
-        elif use.kind == "bucket":
-            build.edge(source, _bucket(build, use.name), _access(use.access))
-        elif use.kind == "cache":
-            engine = plan.caches[use.name].spec.engine
-            cache = build.node(
-                "cache", use.name, f"{use.name}\nElastiCache {engine.title()}", "isolated"
-            )
-            build.edge(source, cache, "TLS + AUTH")
-        elif use.kind == "secret":
-            build.edge(source, _secret(build, use.name), style="dashed")  # read at start
+        _use(build, plan, source, use)
 
     # Secrets a service names directly (an existing secret or an SSM parameter), by variable.
     for variable, reference in service.spec.secrets.items():
@@ -208,6 +236,31 @@ def _uses(build: _Builder, plan: EnvironmentPlan, service: ServicePlan) -> None:
                 "regional",
             )
         build.edge(source, target, variable, "dashed")
+
+
+def _use(build: _Builder, plan: EnvironmentPlan, source: str, use: Use) -> None:
+    """The edge of one `uses` entry of a service or a job."""
+    if use.kind == "service":
+        build.edge(source, _service_id(plan.services[use.name]), "Service Connect")
+    elif use.kind in ("table", "bucket"):
+        target = _table(build, use.name) if use.kind == "table" else _bucket(build, use.name)
+        build.edge(source, target, _access(use.access))
+    elif use.kind == "cache":
+        engine = plan.caches[use.name].spec.engine
+        cache = build.node(
+            "cache", use.name, f"{use.name}\nElastiCache {engine.title()}", "isolated"
+        )
+        build.edge(source, cache, "TLS + AUTH")
+    elif use.kind == "secret":
+        build.edge(source, _secret(build, use.name), style="dashed")  # read at start
+    elif use.kind == "queue":
+        queue = _queue(build, plan, use.name)
+        if use.access == "consume":
+            build.edge(queue, source, "consume")
+        else:
+            build.edge(source, queue, "send")
+    elif use.kind == "topic":
+        build.edge(source, _topic(build, use.name), "publish")
 
 
 def _access(access: str) -> str:

@@ -28,6 +28,8 @@ SHAPES: dict[NodeKind, tuple[str, str]] = {
     "alarms": ("[", "]"),
     "topic": ("[[", "]]"),
     "email": ("([", "])"),
+    "schedule": ("{{", "}}"),
+    "job": ("(", ")"),
 }
 # Colours close to the AWS icon categories, so the text diagram reads like the picture.
 CLASSES: dict[str, tuple[str, tuple[NodeKind, ...]]] = {
@@ -35,10 +37,16 @@ CLASSES: dict[str, tuple[str, tuple[NodeKind, ...]]] = {
         "fill:#f4e1f7,stroke:#8c4fff",
         ("internet", "waf", "load_balancer", "nat", "endpoints"),
     ),
-    "compute": ("fill:#fde8d4,stroke:#ed7100", ("web_service", "backend_service", "loader")),
+    "compute": (
+        "fill:#fde8d4,stroke:#ed7100",
+        ("web_service", "backend_service", "loader", "job"),
+    ),
     "data": ("fill:#dbe8fb,stroke:#3b48cc", ("table", "cache")),
     "storage": ("fill:#e3f4dc,stroke:#3f8624", ("bucket",)),
-    "messaging": ("fill:#fbe0ea,stroke:#e7157b", ("queue", "dead_letter_queue", "topic", "email")),
+    "messaging": (
+        "fill:#fbe0ea,stroke:#e7157b",
+        ("queue", "dead_letter_queue", "topic", "email", "schedule"),
+    ),
     "security": ("fill:#fde0e0,stroke:#dd344c", ("secret",)),
     "monitoring": ("fill:#fbe0ea,stroke:#e7157b", ("alarms",)),
 }

@@ -67,6 +67,8 @@ def _icons() -> dict[NodeKind, Any]:
         "alarms": management.CloudwatchAlarm,
         "topic": integration.SNS,
         "email": integration.SimpleNotificationServiceSnsEmailNotification,
+        "schedule": integration.EventbridgeScheduler,
+        "job": compute.ElasticContainerServiceTask,
     }
 
 

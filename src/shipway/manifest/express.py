@@ -17,6 +17,17 @@ SCALING_METRICS = ("cpu", "memory", "requests_per_target")
 ELSEWHERE = "or use compute: fargate"
 
 
+def apply_compute_rules(spec: ServiceSpec) -> None:
+    """Express's rules for an Express service; for any other, no Express acknowledgement."""
+    if spec.compute == "express":
+        apply_express_rules(spec)
+    elif spec.accept_express_limits:
+        raise ValueError(
+            "accept_express_limits: only an Express service has those limits; remove it "
+            "(this service's tasks run in private subnets behind the logged load balancer)"
+        )
+
+
 def apply_express_rules(spec: ServiceSpec) -> None:
     """Raise ValueError('<field>: why') for what Express cannot do; resolve its defaults."""
     if spec.type != "web":
@@ -41,6 +52,13 @@ def apply_express_rules(spec: ServiceSpec) -> None:
     _health_check(spec)
     _scaling(spec)
     _container(spec)
+    if not spec.accept_express_limits:
+        raise ValueError(
+            "accept_express_limits: Express Mode owns its load balancer, which cannot write "
+            "access logs, and one subnet list serves it and the tasks, so an internet-facing "
+            "service runs its tasks in public subnets; write 'accept_express_limits: true' to "
+            f"accept both (the WAF still guards it) {ELSEWHERE}"
+        )
 
 
 def _health_check(spec: ServiceSpec) -> None:
@@ -97,11 +115,7 @@ def express_warnings(name: str, spec: ServiceSpec) -> list[str]:
     """What an Express service runs without that a Fargate service would have by default."""
     if spec.compute != "express":
         return []
-    warnings = [
-        f"service {name}: Express Mode owns its load balancer: shipway puts it behind the "
-        "environment's WAF but cannot turn on its access logs, and its tasks share the public "
-        "subnets the load balancer needs to face the internet; use compute: fargate for both"
-    ]
+    warnings = []  # its load balancer's limits are accepted in the manifest, not warned about
     if not {"readonly_root_filesystem", "user"} <= spec.model_fields_set:
         warnings.append(
             f"service {name}: Express Mode runs the container as its image's USER with a "

@@ -14,7 +14,7 @@ from pydantic import (
 )
 
 from shipway.manifest.base import ManifestModel, override_model
-from shipway.manifest.express import apply_express_rules
+from shipway.manifest.express import apply_compute_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 from shipway.manifest.slo import Slo
 
@@ -302,6 +302,12 @@ class ServiceSpec(ManifestModel):
         True, description="the container's root filesystem is read-only (/tmp is writable)"
     )
     user: str | None = Field("10001", description="user the container runs as; null = image's")
+    accept_express_limits: bool = Field(
+        False,
+        description="compute: express only, and required there: accept what Express Mode "
+        "cannot give a service: access logs of the load balancer it owns, and tasks in "
+        "private subnets (one subnet list serves both; public, for an internet-facing one)",
+    )
 
     @field_validator("cpu")
     @classmethod
@@ -345,8 +351,7 @@ class ServiceSpec(ManifestModel):
                 "(a backend has no request metrics shipway reads); declare it on the web "
                 "service that calls this one"
             )
-        if self.compute == "express":
-            apply_express_rules(self)
+        apply_compute_rules(self)
         return self
 
     @property

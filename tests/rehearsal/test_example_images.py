@@ -161,6 +161,7 @@ def test_each_example_service_has_an_image(example_images: dict[str, BuiltImage]
         "magic8ball/magic8ball",
         "profile/profile",
         "shop-cart/cart",
+        "shop-cart/fulfilment",
         "three-tier/api",
         "three-tier/web",
     ]

@@ -11,7 +11,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shipway.errors import MissingToolError
 
@@ -35,8 +35,6 @@ CHECKOV_ENVIRONMENT_VARIABLES = {
     "BC_SKIP_MAPPING": "TRUE",
     "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
 }
-# W3010: the manifest names the AZs on purpose (synthesis needs them without an AWS lookup).
-CFN_LINT_IGNORED = ("W3010",)
 
 
 @dataclass(frozen=True)
@@ -68,21 +66,6 @@ def nag_findings(outdir: Path) -> list[Finding]:
     ]
 
 
-def _acknowledged_in_template(match: dict[str, Any]) -> bool:
-    """The finding's rule is acknowledged for its whole template (Metadata.cfn-lint, written by
-    shipway.compliance.acknowledge.ignore_cfn_lint_in_template with its reason). cfn-lint itself
-    would honour it, but `--ignore-checks` on its command line replaces a template's own list."""
-    template = _template_metadata(match["Filename"])
-    ignored = template.get("cfn-lint", {}).get("config", {}).get("ignore_checks", [])
-    return match["Rule"]["Id"] in ignored
-
-
-def _template_metadata(filename: str) -> dict[str, Any]:
-    loaded = json.loads(Path(filename).read_text(encoding="utf-8"))
-    metadata: dict[str, Any] = loaded.get("Metadata", {})
-    return metadata
-
-
 @dataclass(frozen=True)
 class GateReport:
     """What cfn-lint and checkov found in the same templates."""
@@ -112,8 +95,6 @@ class Gates:
                 "cfn-lint",
                 "--format",
                 "json",
-                "--ignore-checks",
-                *CFN_LINT_IGNORED,
             )
         if checkov:
             self._processes["checkov"] = _prestart(
@@ -183,9 +164,9 @@ def _prestart(
 def _cfn_lint_report(stdout: str, stderr: str, status: int) -> tuple[list[Finding], list[Finding]]:
     if status and not stdout.strip():
         raise MissingToolError(f"cfn-lint failed to run: {stderr.strip()[-500:]}")
-    matches = [
-        match for match in json.loads(stdout or "[]") if not _acknowledged_in_template(match)
-    ]
+    # A rule acknowledged in a template's own Metadata (shipway.compliance.acknowledge) is
+    # honoured by cfn-lint itself: no --ignore-checks here, which would replace those lists.
+    matches = json.loads(stdout or "[]")
     findings = [
         Finding(
             "cfn-lint",

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
-from shipway import contract
 from shipway.cache.local import cache_urls
 from shipway.dev.errors import DevConfigurationError
 from shipway.dev.load import running_session
@@ -22,7 +21,7 @@ from shipway.service.local import (
     local_executable,
     process_environment,
     service_directory,
-    use_variables,
+    workload_environment,
 )
 
 if TYPE_CHECKING:
@@ -92,23 +91,7 @@ def session_resources(session: dict[str, Any], plan: DevPlan) -> LocalResources:
 
 def job_environment(job: JobPlan, resources: LocalResources) -> dict[str, str]:
     """The variables the cloud injects into the job, with local values (docs/wiring.md)."""
-    variables = {
-        **resources.aws,
-        "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
-        **contract.identity_variables(resources.app, resources.environment, job.name),
-    }
-    for use in job.uses:
-        variables.update(use_variables(use.kind, use.name, resources))
-    if job.redis_url_cache is not None:
-        variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[job.redis_url_cache]
-    variables.update(job.spec.environment)
-    variables.update(
-        {
-            variable: resources.referenced_secrets[reference]
-            for variable, reference in job.spec.secrets.items()
-        }
-    )
-    return variables
+    return workload_environment(job, resources)
 
 
 def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:

@@ -47,38 +47,34 @@ class Resolved(Generic[SpecT]):
     spec: SpecT
 
 
+class UsesEdges:
+    """What a service and a job share: their `uses`, as typed edges."""
+
+    uses: tuple[Use, ...]
+
+    def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
+        """The edges to one kind of thing, in manifest order."""
+        return tuple(use for use in self.uses if use.kind == kind)
+
+    @property
+    def redis_url_cache(self) -> str | None:
+        """The cache `REDIS_URL` points at: the only cache used, if exactly one is."""
+        caches = self.uses_of("cache")
+        return caches[0].name if len(caches) == 1 else None
+
+
 @dataclass(frozen=True)
-class ServicePlan(Resolved[ServiceSpec]):
+class ServicePlan(Resolved[ServiceSpec], UsesEdges):
     """A service, with its `uses` as edges."""
 
     uses: tuple[Use, ...] = ()
 
-    def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
-        """The edges to one kind of thing, in manifest order."""
-        return tuple(use for use in self.uses if use.kind == kind)
-
-    @property
-    def redis_url_cache(self) -> str | None:
-        """The cache `REDIS_URL` points at: the service's only cache, if it uses exactly one."""
-        caches = self.uses_of("cache")
-        return caches[0].name if len(caches) == 1 else None
-
 
 @dataclass(frozen=True)
-class JobPlan(Resolved[JobSpec]):
+class JobPlan(Resolved[JobSpec], UsesEdges):
     """A scheduled job, with its `uses` as edges (as a service's)."""
 
     uses: tuple[Use, ...] = ()
-
-    def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
-        """The edges to one kind of thing, in manifest order."""
-        return tuple(use for use in self.uses if use.kind == kind)
-
-    @property
-    def redis_url_cache(self) -> str | None:
-        """The cache `REDIS_URL` points at: the job's only cache, if it uses exactly one."""
-        caches = self.uses_of("cache")
-        return caches[0].name if len(caches) == 1 else None
 
 
 TablePlan = Resolved[TableSpec]

@@ -18,6 +18,7 @@ from shipway.dev.errors import DevConfigurationError
 
 if TYPE_CHECKING:
     from shipway.manifest import ServicePlan, ServiceSpec
+    from shipway.manifest.plan import JobPlan
 
 PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 # Inherited variables that would point boto3 away from the moto server.
@@ -43,26 +44,36 @@ class LocalResources:
     topic_arns: Mapping[str, str] = field(default_factory=dict)
 
 
+def workload_environment(
+    workload: ServicePlan | JobPlan, resources: LocalResources
+) -> dict[str, str]:
+    """The variables the cloud injects into a service's or a job's container, with local
+    values (docs/wiring.md): identity, each `uses` edge, REDIS_URL, its own environment and
+    the secrets it names."""
+    variables = {
+        **resources.aws,
+        "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
+        **contract.identity_variables(resources.app, resources.environment, workload.name),
+    }
+    for use in workload.uses:
+        variables.update(use_variables(use.kind, use.name, resources))
+    if workload.redis_url_cache is not None:
+        variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[workload.redis_url_cache]
+    variables.update(workload.spec.environment)
+    variables.update(
+        {
+            variable: resources.referenced_secrets[reference]
+            for variable, reference in workload.spec.secrets.items()
+        }
+    )
+    return variables
+
+
 def service_environment(
     service: ServicePlan, resources: LocalResources, port: int
 ) -> dict[str, str]:
     """The variables the cloud injects, with local values (docs/wiring.md)."""
-    variables = {
-        **resources.aws,
-        "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
-        **contract.identity_variables(resources.app, resources.environment, service.name),
-    }
-    for use in service.uses:
-        variables.update(use_variables(use.kind, use.name, resources))
-    if service.redis_url_cache is not None:
-        variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[service.redis_url_cache]
-    variables.update(service.spec.environment)
-    variables.update(
-        {
-            variable: resources.referenced_secrets[reference]
-            for variable, reference in service.spec.secrets.items()
-        }
-    )
+    variables = workload_environment(service, resources)
     if service.spec.type == "worker":  # it listens on no port, as in the cloud
         return variables
     variables[contract.PORT_VARIABLE] = str(port)

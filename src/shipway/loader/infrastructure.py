@@ -19,6 +19,7 @@ from shipway.compliance.acknowledge import ignore_cfn_lint
 from shipway.contract import REPORT_PREFIX, loader_variables
 from shipway.loader.bundle import HANDLER, loader_bundle
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
+from shipway.queue.infrastructure import encrypted_queue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -103,13 +104,11 @@ class BucketLoader(Construct):
         visibility_timeout: cdk.Duration | None = None,
         dead_letter_queue: sqs.DeadLetterQueue | None = None,
     ) -> sqs.Queue:
-        return sqs.Queue(
+        return encrypted_queue(
             self,
             construct_id,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.shared.key,
-            enforce_ssl=True,
-            retention_period=retention,
+            key=self.shared.key,
+            retention=retention,
             visibility_timeout=visibility_timeout,
             dead_letter_queue=dead_letter_queue,
         )

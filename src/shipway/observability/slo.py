@@ -216,3 +216,24 @@ def target_group_indicators(
         )
 
     return Indicators(metric=metric, threshold_seconds=under_seconds)
+
+
+def web_service_slo(
+    scope: Construct,
+    *,
+    prefix: str,
+    slo: Slo | None,
+    load_balancer: str,
+    target_group: str,
+    topic: AlarmTopic,
+) -> Indicators:
+    """A web service's indicators (its load balancer and target group: the dashboard reads
+    them) and, when it declares an SLO, that SLO's burn-rate alarms (`<construct>/Slo`)."""
+    indicators = target_group_indicators(
+        load_balancer=load_balancer,
+        target_group=target_group,
+        under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
+    )
+    if slo is not None:
+        SloAlarms(scope, "Slo", prefix=prefix, slo=slo, indicators=indicators, topic=topic)
+    return indicators

@@ -15,6 +15,8 @@ from shipway.encryption.infrastructure import grant_key_through
 from shipway.observability.alarms import GT, AlarmSpec, create_alarms
 
 if TYPE_CHECKING:
+    from aws_cdk import aws_kms as kms
+
     from shipway.context import ServiceRuntime, Shared
     from shipway.manifest import EnvironmentPlan
     from shipway.manifest.plan import QueuePlan
@@ -41,6 +43,37 @@ def build_queues(scope: Construct, plan: EnvironmentPlan, shared: Shared) -> dic
         name: WorkQueue(scope, queue.construct_id, queue=queue, shared=shared)
         for name, queue in plan.queues.items()
     }
+
+
+def encrypted_queue(
+    scope: Construct,
+    construct_id: str,
+    *,
+    key: kms.IKey,
+    retention: cdk.Duration,
+    visibility_timeout: cdk.Duration | None = None,
+    dead_letter_queue: sqs.DeadLetterQueue | None = None,
+    queue_name: str | None = None,
+    fifo: bool | None = None,
+    data_key_reuse: cdk.Duration | None = None,
+    removal_policy: cdk.RemovalPolicy | None = None,
+) -> sqs.Queue:
+    """An SQS queue encrypted with the environment's key that refuses non-TLS access: every
+    queue shipway makes (a manifest queue, its dead letters, a loader's)."""
+    return sqs.Queue(
+        scope,
+        construct_id,
+        queue_name=queue_name,
+        fifo=fifo,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        data_key_reuse=data_key_reuse,
+        enforce_ssl=True,
+        retention_period=retention,
+        visibility_timeout=visibility_timeout,
+        dead_letter_queue=dead_letter_queue,
+        removal_policy=removal_policy,
+    )
 
 
 class WorkQueue(Construct):
@@ -81,16 +114,14 @@ class WorkQueue(Construct):
         visibility_timeout: cdk.Duration | None = None,
         dead_letter_queue: sqs.DeadLetterQueue | None = None,
     ) -> sqs.Queue:
-        return sqs.Queue(
+        return encrypted_queue(
             self,
             construct_id,
+            key=self.shared.key,
             queue_name=queue_name,
             fifo=True if self.spec.fifo else None,
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.shared.key,
             data_key_reuse=DATA_KEY_REUSE,
-            enforce_ssl=True,
-            retention_period=retention,
+            retention=retention,
             visibility_timeout=visibility_timeout,
             dead_letter_queue=dead_letter_queue,
             removal_policy=cdk.RemovalPolicy.RETAIN if self.shared.retain else None,

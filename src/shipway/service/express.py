@@ -11,7 +11,7 @@ from aws_cdk import aws_iam as iam
 from shipway.compliance import acknowledge
 from shipway.contract import service_url_variable
 from shipway.observability.alarms import create_alarms, service_alarm_specs
-from shipway.observability.slo import SloAlarms, target_group_indicators
+from shipway.observability.slo import web_service_slo
 from shipway.service.foundation import ServiceFoundation
 
 if TYPE_CHECKING:
@@ -82,20 +82,14 @@ class ExpressService(ServiceFoundation):
         )
         target_groups = managed.attr_ecs_managed_resource_arns_ingress_path_target_group_arns
         target_group = cdk.Fn.select(5, cdk.Fn.split(":", cdk.Fn.select(0, target_groups)))
-        self.indicators = target_group_indicators(
+        self.indicators = web_service_slo(
+            self,
+            prefix=self.physical_name,
+            slo=slo,
             load_balancer=balancer,
             target_group=target_group,
-            under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
+            topic=self.placement.topic,
         )
-        if slo is not None:
-            SloAlarms(
-                self,
-                "Slo",
-                prefix=self.physical_name,
-                slo=slo,
-                indicators=self.indicators,
-                topic=self.placement.topic,
-            )
 
     @property
     def url(self) -> str:

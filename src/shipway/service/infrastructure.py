@@ -17,7 +17,7 @@ from shipway.observability.alarms import (
     service_alarm_specs,
     target_alarm_specs,
 )
-from shipway.observability.slo import Indicators, SloAlarms, target_group_indicators
+from shipway.observability.slo import Indicators, web_service_slo
 from shipway.service.deployment import deployment_options
 from shipway.service.foundation import ServiceFoundation, ServicePlacement
 from shipway.service.queue_scaling import backlog_per_task
@@ -228,20 +228,14 @@ class ContainerService(ServiceFoundation):
         slo, balancer = self.spec.slo, self.placement.load_balancer
         if self.target_group is None or balancer is None:
             return
-        self.indicators = target_group_indicators(
+        self.indicators = web_service_slo(
+            self,
+            prefix=self.physical_name,
+            slo=slo,
             load_balancer=balancer.load_balancer.load_balancer_full_name,
             target_group=self.target_group.target_group_full_name,
-            under_seconds=slo.latency.under_seconds if slo and slo.latency else 0,
+            topic=self.placement.topic,
         )
-        if slo is not None:
-            SloAlarms(
-                self,
-                "Slo",
-                prefix=self.physical_name,
-                slo=slo,
-                indicators=self.indicators,
-                topic=self.placement.topic,
-            )
 
     def add_environment(self, name: str, value: str) -> None:
         """A plain (non-secret) environment variable for the container."""

@@ -12,6 +12,7 @@ grew by 2-15 MB a synth (measured: 222 new entries per run of a one-bucket app, 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -46,6 +47,7 @@ def pinned_node() -> Path:
     )
 
 
+@functools.cache  # asked for each CDK command; one `node --version` per executable is enough
 def _major_version(node: str) -> int:
     try:
         answer = subprocess.run(  # noqa: S603 - a node executable found on PATH

@@ -176,7 +176,7 @@ def _bootstrap(
     deploy: bool,
     out: Path,
 ) -> None:
-    from shipway.compliance.gates import cfn_lint_findings, checkov_findings, nag_findings
+    from shipway.compliance.gates import Gates, nag_findings
     from shipway.manifest import resolve
     from shipway.pipeline.github import stages
     from shipway.pipeline.github_role import build_github_app, github_stack_name
@@ -194,26 +194,29 @@ def _bootstrap(
     if not REPOSITORY.match(repository):
         raise UserError(f"--repository {repository!r}: write OWNER/REPO, e.g. acme/shop")
     first = stages(manifest)[0].name
-    with steps.step(f"synthesize {github_stack_name(plan)} and run cdk-nag"):
-        app = build_github_app(
-            plan,
-            outdir=out,
-            repository=repository,
-            diff=plan.name == first,
-            existing_provider=existing_provider,
-        )
-        try:
-            app.synth()
-        except RuntimeError as error:
-            if "ValidationFailed" not in str(error):
-                raise UserError(f"synthesis failed: {str(error).splitlines()[0]}") from None
     template = out / f"{github_stack_name(plan)}.template.json"
-    findings = nag_findings(out)
-    with steps.step("cfn-lint"):
-        lint_errors, lint_warnings = cfn_lint_findings([template])
-    with steps.step("checkov"):
-        checkov_failed, _ = checkov_findings([template])
-    findings += [*lint_errors, *lint_warnings, *checkov_failed]
+    with Gates() as gates:  # cfn-lint and checkov start up while the CDK synthesizes
+        with steps.step(f"synthesize {github_stack_name(plan)} and run cdk-nag"):
+            app = build_github_app(
+                plan,
+                outdir=out,
+                repository=repository,
+                diff=plan.name == first,
+                existing_provider=existing_provider,
+            )
+            try:
+                app.synth()
+            except RuntimeError as error:
+                if "ValidationFailed" not in str(error):
+                    raise UserError(f"synthesis failed: {str(error).splitlines()[0]}") from None
+        with steps.step("cfn-lint and checkov, side by side"):
+            report = gates.run([template])
+    findings = [
+        *nag_findings(out),
+        *report.lint_errors,
+        *report.lint_warnings,
+        *report.checkov_failed,
+    ]
     for finding in findings:
         console.print(str(finding), markup=False)
     if findings:

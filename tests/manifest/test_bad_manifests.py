@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from shipway.cli import app
+from tests.manifest.located import assert_one_located_error
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -326,18 +326,7 @@ CASES = [
 def test_bad_manifest_is_one_located_line_and_exit_2(
     tmp_path: Path, text: str, line: int, words: list[str]
 ) -> None:
-    manifest = tmp_path / "shipway.yml"
-    manifest.write_text(textwrap.dedent(text), encoding="utf-8")
-
-    result = CliRunner().invoke(app, ["validate", "-f", str(manifest)])
-
-    assert result.exit_code == 2, result.output
-    lines = [entry for entry in result.stderr.splitlines() if entry.strip()]
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(f"{manifest}:{line}:"), lines[0]
-    for word in words:
-        assert word in lines[0], lines[0]
-    assert "Traceback" not in result.output
+    assert_one_located_error(tmp_path, text, line, words)
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from shipway.testing.notes import Stopwatch, note
 from tests.rehearsal.github_runner import StepFailedError, WorkflowRunner
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from shipway.testing.docker_daemon import DockerDaemon
     from shipway.testing.local_registry import LocalRegistry
@@ -82,6 +82,28 @@ class Rehearsal:
         self.containers: list[TaskContainer] = []
         self.smoke_urls = ""
         self.credentials: dict[str, dict[str, str]] = {}
+
+    def runner(
+        self,
+        workflow: dict[str, Any],
+        repository: Path,
+        *,
+        before_step: Callable[[str, dict[str, Any], dict[str, str]], None] | None = None,
+    ) -> WorkflowRunner:
+        """A runner of workflow in repository on this machine, standing in for the `uses:`
+        steps it cannot run."""
+        return WorkflowRunner(
+            workflow,
+            workdir=repository,
+            temp=self.temp,
+            environment=self.machine(),
+            stand_ins={
+                "actions/checkout": lambda inputs, _: {},  # the copy is the checkout
+                "astral-sh/setup-uv": lambda inputs, _: {},  # tools/uv/bin is on PATH
+                "aws-actions/configure-aws-credentials": self.aws_credentials,
+            },
+            before_step=before_step,
+        )
 
     def machine(self) -> dict[str, str]:
         """What the runner's environment holds before any step: tools, and what stands in for
@@ -185,23 +207,7 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
     repository: Path, rehearsal: Rehearsal
 ) -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    checkout, setup_uv, credentials = (
-        "actions/checkout",
-        "astral-sh/setup-uv",
-        "aws-actions/configure-aws-credentials",
-    )
-    runner = WorkflowRunner(
-        workflow,
-        workdir=repository,
-        temp=rehearsal.temp,
-        environment=rehearsal.machine(),
-        stand_ins={
-            checkout: lambda inputs, _: {},  # the copy is the checkout
-            setup_uv: lambda inputs, _: {},  # tools/uv/bin is on the machine's PATH
-            credentials: rehearsal.aws_credentials,
-        },
-        before_step=rehearsal.before_step,
-    )
+    runner = rehearsal.runner(workflow, repository, before_step=rehearsal.before_step)
 
     # WHEN the test job runs THEN it pushes each image once and hands on digests
     with Stopwatch("workflow job test (install, push, deploy)"):
@@ -239,17 +245,7 @@ def test_the_deploy_workflow_s_steps_build_once_deploy_test_then_prod_the_same_d
 
 def test_a_failed_deploy_step_names_its_cause(repository: Path, rehearsal: Rehearsal) -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    runner = WorkflowRunner(
-        workflow,
-        workdir=repository,
-        temp=rehearsal.temp,
-        environment=rehearsal.machine(),
-        stand_ins={
-            "actions/checkout": lambda inputs, _: {},
-            "astral-sh/setup-uv": lambda inputs, _: {},
-            "aws-actions/configure-aws-credentials": rehearsal.aws_credentials,
-        },
-    )
+    runner = rehearsal.runner(workflow, repository)
     # GIVEN the test job handed on an image list naming a service shop-cart does not have
     runner.needs["test"] = {"images": json.dumps({"basket": "example/basket@sha256:" + "0" * 64})}
 
@@ -292,17 +288,7 @@ def test_the_checks_workflow_validates_and_diffs_test_into_the_summary(
 ) -> None:
     # After the deploy above, test's stacks exist: the pull request's diff reads them.
     workflow = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
-    runner = WorkflowRunner(
-        workflow,
-        workdir=repository,
-        temp=rehearsal.temp,
-        environment=rehearsal.machine(),
-        stand_ins={
-            "actions/checkout": lambda inputs, _: {},
-            "astral-sh/setup-uv": lambda inputs, _: {},
-            "aws-actions/configure-aws-credentials": rehearsal.aws_credentials,
-        },
-    )
+    runner = rehearsal.runner(workflow, repository)
     runner.summary.write_text("", encoding="utf-8")
     runner.run_job("validate", overrides=PACKAGE)
     assert "application 'shop-cart'" in runner.steps_run[-1].output

@@ -110,7 +110,7 @@ def test_status_reports_services_alarms_and_urls(deployed: Clients) -> None:
     services = {service["name"]: service for service in found["services"]}
     assert set(services) == {"web", "api"}
     web = services["web"]
-    # moto reports a fixed number of running tasks (shipway.testing.rehearsal_moto)
+    # the rehearsal's moto reports a steady service (shipway.testing.moto_fixes)
     assert web["running"] >= web["desired"] == 2 and web["rollout"] == "COMPLETED"
     assert (web["revision"], web["image_tag"]) == (1, "c0ffee12")
     assert found["urls"] == {"web": "http://web.example.test/"}

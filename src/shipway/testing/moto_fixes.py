@@ -32,6 +32,7 @@ def apply_fixes() -> None:
     _services_updated_to_the_new_revision()
     _task_definition_revisions_in_the_apis_form()
     _termination_protection()
+    _services_settled_at_their_desired_count()
 
 
 def _kms_key_tags_in_cloudformation_form() -> None:
@@ -312,3 +313,26 @@ def _termination_protection() -> None:
         return ActionResult({"StackId": stack.stack_id})
 
     CloudFormationResponse.update_termination_protection = update_termination_protection  # type: ignore[attr-defined]
+
+
+def _services_settled_at_their_desired_count() -> None:
+    # No task runs in a rehearsal. moto's only knob (MOTO_ECS_SERVICE_RUNNING) reports one fixed
+    # running count for every service, and desired minus it as pending, which goes negative
+    # for a smaller service. ECS reports a steady service as running its desired count with
+    # nothing pending and its rollout COMPLETED: so does the rehearsal.
+    from moto.ecs import models as ecs_models
+
+    describe = ecs_models.EC2ContainerServiceBackend.describe_services
+
+    def describe_settled(self: Any, *args: Any, **kwargs: Any) -> Any:
+        services, failures = describe(self, *args, **kwargs)
+        for service in services:
+            service.running_count, service.pending_count = service.desired_count, 0
+            for deployment in service.deployments:
+                if deployment.get("status") == "PRIMARY":
+                    deployment["desiredCount"] = deployment["runningCount"] = service.desired_count
+                    deployment["pendingCount"] = 0
+                    deployment["rolloutState"] = "COMPLETED"
+        return services, failures
+
+    ecs_models.EC2ContainerServiceBackend.describe_services = describe_settled  # type: ignore[method-assign]

@@ -15,7 +15,6 @@ from typing import Any
 from shipway.emulators.moto_server import FAKE_CREDENTIALS, MotoServer
 
 ACCOUNT = "123456789012"
-RUNNING_TASKS = 3
 
 
 @dataclass
@@ -68,10 +67,9 @@ class RehearsalMotoServer(MotoServer):
     def start(self) -> RehearsalMotoServer:
         module = "shipway.testing.moto_cloudformation"
         argv = [sys.executable, "-m", module, "--port", str(self.port)]
-        # No task ever runs in a rehearsal: moto reports this many running per service, so a
-        # rollout completes as ECS's would (the examples want at most three: shop-cart's prod).
-        running = {"MOTO_ECS_SERVICE_RUNNING": str(RUNNING_TASKS)}
-        environment = {**os.environ, **FAKE_CREDENTIALS, **running}
+        # No task ever runs in a rehearsal: each service reports its desired count running
+        # (shipway.testing.moto_fixes), so a rollout completes as ECS's would.
+        environment = {**os.environ, **FAKE_CREDENTIALS}
         self._run([*argv, "--report", str(self.report)], env=environment)
         return self
 

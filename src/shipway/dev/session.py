@@ -110,7 +110,7 @@ class DevSession:
                 start_emulators,
                 plan.paths.logs,
                 with_redis=bool(plan.environment.caches),
-                warm=plan.aws_services,
+                aws_services=plan.aws_services,
                 on_spawn=self.reaper.watch,
             )
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
@@ -123,8 +123,9 @@ class DevSession:
         print_emulators(self.console, self.emulators)
         self.emulators.watch(self.emulator_exited)
         self.check()
-        clients = provision.aws_clients(self.emulators.aws_endpoint_url)
-        provisioned = provision.provision(plan, clients)
+        endpoint_url = self.emulators.aws_endpoint_url
+        clients = provision.aws_clients(endpoint_url) if endpoint_url else None
+        provisioned = provision.provision(plan, clients) if clients else provision.Provisioned()
         print_provisioned(
             self.console,
             provisioned,
@@ -135,10 +136,9 @@ class DevSession:
             },
         )
         board = loads.LoadBoard(plan.paths, self.printer)
-        self.pollers = loads.start_pollers(
-            plan, provisioned, self.emulators.aws_endpoint_url, board
-        )
-        loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
+        if endpoint_url and clients:
+            self.pollers = loads.start_pollers(plan, provisioned, endpoint_url, board)
+            loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
         resources = self.resources(provisioned)
         for wave in plan.waves:
             self.start_wave(wave, resources)
@@ -279,5 +279,8 @@ class DevSession:
             },
             "topics": provisioned.topics,
             "secrets": provisioned.secret_ids,
-            "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
+            "pids": {
+                "moto": self.emulators.moto.pid if self.emulators.moto else None,
+                "redis": redis.pid if redis else None,
+            },
         }

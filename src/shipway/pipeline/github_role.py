@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from cdk_nag import AwsSolutionsChecks
 
 from shipway.compliance import acknowledge
+from shipway.compliance.checked_app import checked_app
 from shipway.image.infrastructure import built_from_source, registry_stack_name
 from shipway.pipeline.github import deploy_role_name, diff_role_name
 
@@ -237,8 +237,7 @@ def build_github_app(
     existing_provider: bool = False,
 ) -> cdk.App:
     """A CDK app holding the environment's GitHub deploy stack, checked by cdk-nag."""
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app = checked_app(outdir)
     GithubDeployStack(
         app, plan=plan, repository=repository, diff=diff, existing_provider=existing_provider
     )

@@ -340,6 +340,9 @@ class EnvironmentStack(cdk.Stack):
                 "tables": self.tables.values(),
                 "caches": self.caches.values(),
                 "buckets": self.buckets.values(),
+                "queues": self.queues.values(),
+                "topics": self.topics.values(),
+                "jobs": self.jobs.values(),
             },
             topic=self.shared.topic,
         )

@@ -21,10 +21,11 @@ class ForeignPlatformError(ImageError):
     """The image is for another CPU architecture and nothing here can emulate it."""
 
 
-def check_can_build(service: str, wanted: str | None, binfmt: Path = BINFMT) -> None:
+def check_can_build(service: str, wanted: str | None, binfmt: Path | None = None) -> None:
     """Raise ForeignPlatformError if `wanted` (linux/arm64 ...) cannot be built here."""
     if wanted is None:
         return
+    binfmt = BINFMT if binfmt is None else binfmt
     architecture = wanted.removeprefix("linux/")
     here = MACHINES.get(platform.machine().lower())
     if here is None or here == architecture:

@@ -83,6 +83,18 @@ def test_firelens_routes_every_container_but_the_router_into_the_services_log_gr
     ]
 
 
+def test_a_sidecar_image_in_ecr_may_be_pulled_by_the_execution_role_from_its_repository() -> None:
+    agent = containers_of("test", WORKER)["agent"]
+    assert "agents/metrics:1.4" in str(agent["Image"])
+    statements = policy_statements("test", "ServiceWorkerTaskDefinitionExecutionRole")
+    pulls = [statement for statement in statements if "ecr:BatchGetImage" in statement["Action"]]
+    repository = ":ecr:us-east-1:123456789012:repository/agents/metrics"
+    assert pulls[-1]["Resource"] == {
+        "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, repository]]
+    }
+    assert len(pulls) == 2  # the service's own repository, and the sidecar's
+
+
 def test_without_firelens_each_container_has_its_own_awslogs_stream_prefix() -> None:
     prefixes = {
         name: container["LogConfiguration"]["Options"]["awslogs-stream-prefix"]

@@ -8,8 +8,10 @@ import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from constructs import Construct
 
+from shipway.deploy.images import ImageReference
 from shipway.manifest.containers import LOG_ROUTER, MAIN_CONTAINER
 from shipway.manifest.names import pascal
+from shipway.service.image import ServiceImage
 from shipway.service.secrets import referenced_secret
 
 if TYPE_CHECKING:
@@ -84,10 +86,16 @@ def add_sidecars(
     """Each `sidecars:` entry as a container of definition, by its name."""
     containers = {}
     for name, sidecar in spec.sidecars.items():
+        # its own scope: two containers may name the same variable for different secrets
+        own = Construct(scope, f"Sidecar{pascal(name)}")
+        # an image in ECR gets its pull rights, as the service's own image does
+        image = ServiceImage(
+            own, "Image", reference=ImageReference(uri=sidecar.image), repository=None
+        )
         container = definition.add_container(
             name,
             container_name=name,
-            image=ecs.ContainerImage.from_registry(sidecar.image),
+            image=image.image,
             essential=sidecar.essential,
             command=sidecar.command,
             port_mappings=_ports(name, sidecar),
@@ -97,10 +105,8 @@ def add_sidecars(
             health_check=_health_check(sidecar.health_check),
             stop_timeout=cdk.Duration.seconds(30),
         )
-        # its own scope: two containers may name the same variable for different secrets
-        secrets = Construct(scope, f"Sidecar{pascal(name)}")
         for variable, reference in sorted(sidecar.secrets.items()):
-            container.add_secret(variable, referenced_secret(secrets, variable, reference))
+            container.add_secret(variable, referenced_secret(own, variable, reference))
         if sidecar.readonly_root_filesystem:
             writable_tmp(container)
         containers[name] = container

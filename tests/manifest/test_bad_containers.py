@@ -116,6 +116,18 @@ CASES = [
         ["services.web.platform", "'arm' is not allowed", "x86_64", "arm64"],
     ),
     (
+        "arm64-on-fargate-spot",
+        HEAD + "    compute: fargate_spot\n    platform: arm64\n",
+        10,
+        ["services.web.platform", "Fargate Spot does not run ARM64 tasks"],
+    ),
+    (
+        "arm64-on-ec2",
+        HEAD + "    compute: ec2\n    platform: arm64\n",
+        10,
+        ["services.web.platform", "EC2 capacity is x86_64"],
+    ),
+    (
         "env-file-missing",
         HEAD + "    env_file: missing.env\n",
         9,

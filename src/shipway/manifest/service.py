@@ -419,11 +419,12 @@ def _container_rules(spec: ServiceSpec) -> None:
     if (spec.sidecars or spec.logging or spec.depends_on) and spec.compute == "ec2":
         field = "sidecars" if spec.sidecars else "logging" if spec.logging else "depends_on"
         raise ValueError(f"{field}: sidecars and log routing run on Fargate; use compute: fargate")
-    if spec.platform == "arm64" and spec.compute == "ec2":
-        raise ValueError(
-            "platform: arm64 runs on Fargate here (the EC2 capacity is x86_64 instances); use "
-            "compute: fargate"
-        )
+    if spec.platform == "arm64" and spec.compute in ("ec2", "fargate_spot"):
+        why = {
+            "ec2": "shipway's EC2 capacity is x86_64 instances",
+            "fargate_spot": "Fargate Spot does not run ARM64 tasks",
+        }[spec.compute]
+        raise ValueError(f"platform: arm64 runs on Fargate only ({why}); use compute: fargate")
     main_checked = spec.type != "worker" or spec.health_check.command is not None
     if problem := container_problems(spec.sidecars, spec.depends_on, main_checked):
         raise ValueError(problem)

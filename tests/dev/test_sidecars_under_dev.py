@@ -14,7 +14,11 @@ from tests.dev.running import DevRun, get_json, wait_until
 if TYPE_CHECKING:
     from pathlib import Path
 
-SIDECAR = "import os, time; print('sidecar up', os.environ['MODE_X'], flush=True); time.sleep(600)"
+SIDECAR = (
+    "import os, time; print('sidecar up', os.environ['MODE_X'], len(os.environ['PROXY_KEY']), "
+    "flush=True); time.sleep(600)"
+)
+MIGRATE = "print('migrated', flush=True)"
 BODY = """\
 services:
   api:
@@ -26,6 +30,11 @@ services:
       proxy:
         image: public.ecr.aws/docker/library/busybox:1.37
         environment: {MODE_X: edge}
+        secrets: {PROXY_KEY: proxy-key}
+        local: {command: [python, -c, "%s"]}
+      migrate:
+        image: public.ecr.aws/docker/library/busybox:1.37
+        essential: false
         local: {command: [python, -c, "%s"]}
       agent:
         image: public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300049.1
@@ -40,17 +49,26 @@ def write(app_dir: Path, body: str) -> Path:
         "# plain settings\nGREETING=from-file\nJWT_KEY=from-file\nSHIPWAY_APP=spoofed\n",
         encoding="utf-8",
     )
+    (app_dir / ".shipway").mkdir(exist_ok=True)
+    (app_dir / ".shipway" / "secrets.env").write_text("proxy-key=local-value\n", encoding="utf-8")
     return manifest
 
 
 def test_a_sidecar_runs_beside_its_service_and_stops_with_the_session(app_dir: Path) -> None:
-    run = DevRun(write(app_dir, BODY % SIDECAR))
+    run = DevRun(write(app_dir, BODY % (SIDECAR, MIGRATE)))
     try:
         session = run.wait_ready(timeout=60)
-        wait_until(lambda: "sidecar up edge" in run.output, timeout=10, message=run.output)
+        wait_until(lambda: "sidecar up edge 11" in run.output, timeout=10, message=run.output)
+        wait_until(lambda: "(not essential)" in run.output, timeout=10, message=run.output)
 
         lines = run.output.splitlines()
-        assert any(line.startswith("api/proxy") and "sidecar up edge" in line for line in lines)
+        # its own variables and its secret's local value (11 characters: local-value)
+        assert any(line.startswith("api/proxy") and "sidecar up edge 11" in line for line in lines)
+        assert any(line.startswith("api/migrate") and "migrated" in line for line in lines)
+        assert any(
+            line.startswith("api/migrate") and "exited with status 0 (not essential)" in line
+            for line in lines
+        )
         assert run.output.count("sidecar api/agent: not run locally (no local.command)") == 1
         wired = get_json(f"{session['services']['api']['url']}/env")
         assert wired["GREETING"] == "from-file"  # the env file reaches the process
@@ -65,7 +83,7 @@ def test_a_sidecar_runs_beside_its_service_and_stops_with_the_session(app_dir: P
 
 def test_an_essential_sidecar_that_exits_stops_the_session(app_dir: Path) -> None:
     exits = "import sys; print('giving up', flush=True); sys.exit(3)"
-    run = DevRun(write(app_dir, BODY % exits))
+    run = DevRun(write(app_dir, BODY % (exits, MIGRATE)))
     try:
         assert run.wait_exit(timeout=60) == 1, run.output
         assert "api/proxy" in run.output

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from shipway.manifest import load_manifest
 from tests.manifest.located import assert_one_located_error
 
 if TYPE_CHECKING:
@@ -189,3 +190,14 @@ def test_bad_container_settings_give_one_located_error(
     for name, content in ENV_FILES.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
     assert_one_located_error(tmp_path, text, line, words)
+
+
+def test_a_sidecars_numbers_and_booleans_become_text_as_a_services_do(tmp_path: Path) -> None:
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(
+        HEAD
+        + f"    sidecars: {{proxy: {{image: {BOX}, environment: {{PORT: 9000, ON: true}}}}}}\n",
+        encoding="utf-8",
+    )
+    sidecar = load_manifest(manifest).application.services["web"].sidecars["proxy"]
+    assert sidecar.environment == {"PORT": "9000", "ON": "true"}

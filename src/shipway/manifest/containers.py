@@ -91,6 +91,14 @@ class Sidecar(ManifestModel):
         None, description="how shipway dev runs it; without it, it is not run locally"
     )
 
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _stringify_values(cls, values: object) -> object:
+        # YAML reads `DEBUG: 1` as an int, `VERBOSE: true` as a bool; variables are strings.
+        if isinstance(values, dict):
+            return {key: _as_text(value) for key, value in values.items()}
+        return values
+
     @model_validator(mode="after")
     def _timeout_below_interval(self) -> Self:
         check = self.health_check
@@ -100,6 +108,12 @@ class Sidecar(ManifestModel):
                 f"({check.interval} s)"
             )
         return self
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if isinstance(value, int | float) else value
 
 
 class LogRouting(ManifestModel):

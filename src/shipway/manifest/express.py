@@ -49,6 +49,7 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "entrypoint: Express Mode sets only the container's command; put the whole command "
             f"in 'command' {ELSEWHERE}"
         )
+    _one_container(spec)
     _health_check(spec)
     _scaling(spec)
     _container(spec)
@@ -58,6 +59,22 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "access logs, and one subnet list serves it and the tasks, so an internet-facing "
             "service runs its tasks in public subnets; write 'accept_express_limits: true' to "
             f"accept both (the WAF still guards it) {ELSEWHERE}"
+        )
+
+
+def _one_container(spec: ServiceSpec) -> None:
+    """Express Mode runs exactly one container, on x86_64, configured inline."""
+    for field, what in (
+        ("sidecars", "runs one container, so it cannot have sidecars"),
+        ("depends_on", "runs one container, with nothing to depend on"),
+        ("logging", "sends the container's logs to CloudWatch itself (no FireLens router)"),
+        ("env_file", "takes environment variables inline only (no environment files)"),
+    ):
+        if getattr(spec, field):
+            raise ValueError(f"{field}: Express Mode {what}; remove {field} {ELSEWHERE}")
+    if spec.platform != "x86_64":
+        raise ValueError(
+            f"platform: Express Mode runs x86_64 tasks only; remove platform {ELSEWHERE}"
         )
 
 

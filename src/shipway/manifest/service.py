@@ -7,18 +7,23 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     Discriminator,
     Field,
-    StringConstraints,
     Tag,
     field_validator,
     model_validator,
 )
 
-from shipway.manifest.base import ManifestModel, override_model
+from shipway.manifest.base import ManifestModel, Name, override_model
+from shipway.manifest.containers import (
+    Condition,
+    EnvName,
+    LogRouting,
+    Platform,
+    Sidecar,
+    container_problems,
+)
 from shipway.manifest.express import apply_compute_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 from shipway.manifest.slo import Slo
-
-EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class Build(ManifestModel):
@@ -283,6 +288,30 @@ class ServiceSpec(ManifestModel):
         description="replaces the image's ENTRYPOINT (and, as in Docker, drops its CMD unless "
         "'command' is given)",
     )
+    env_file: str | None = Field(
+        None,
+        description="a file of NAME=value lines (*.env) beside the manifest: an S3 env file in "
+        "the cloud, the same file under shipway dev; 'environment' wins over it, injected "
+        "variables over both (docs/wiring.md)",
+    )
+    platform: Platform = Field(
+        "x86_64", description="CPU architecture of the task and of the image built for it"
+    )
+    sidecars: dict[Name, Sidecar] = Field(
+        default_factory=dict,
+        description="extra containers in the task (Fargate): name -> {image, port, essential, "
+        "depends_on, environment, secrets, health_check, local}",
+    )
+    depends_on: dict[str, Condition] = Field(
+        default_factory=dict,
+        description="sidecar -> START | HEALTHY | COMPLETE | SUCCESS: what the service's own "
+        "container waits for",
+    )
+    logging: LogRouting | None = Field(
+        None,
+        description="{destination: firelens}: every container but the router logs through a "
+        "FireLens (Fluent Bit) log router; default: awslogs, one stream prefix per container",
+    )
     uses: list[Use] = Field(
         default_factory=list,
         description="tables, caches, buckets, secrets and services this one needs: a name, or "
@@ -351,6 +380,7 @@ class ServiceSpec(ManifestModel):
                 "(a backend has no request metrics shipway reads); declare it on the web "
                 "service that calls this one"
             )
+        _container_rules(self)
         apply_compute_rules(self)
         return self
 
@@ -382,6 +412,22 @@ def _worker_rules(spec: ServiceSpec) -> None:
     scaling = spec.autoscaling
     if scaling is not None and scaling.queue_delay is None:
         object.__setattr__(scaling, "queue_delay", QueueDelay())
+
+
+def _container_rules(spec: ServiceSpec) -> None:
+    """Sidecars and log routing run in a Fargate task (Express Mode runs one container)."""
+    if (spec.sidecars or spec.logging or spec.depends_on) and spec.compute == "ec2":
+        field = "sidecars" if spec.sidecars else "logging" if spec.logging else "depends_on"
+        raise ValueError(f"{field}: sidecars and log routing run on Fargate; use compute: fargate")
+    if spec.platform == "arm64" and spec.compute in ("ec2", "fargate_spot"):
+        why = {
+            "ec2": "shipway's EC2 capacity is x86_64 instances",
+            "fargate_spot": "Fargate Spot does not run ARM64 tasks",
+        }[spec.compute]
+        raise ValueError(f"platform: arm64 runs on Fargate only ({why}); use compute: fargate")
+    main_checked = spec.type != "worker" or spec.health_check.command is not None
+    if problem := container_problems(spec.sidecars, spec.depends_on, main_checked):
+        raise ValueError(problem)
 
 
 def _variable_value(value: object) -> object:

@@ -261,8 +261,11 @@ def test_sigkill_of_shipway_dev_still_stops_everything_it_started(start: Any) ->
           api:
             image: {build: {context: .}}
             local: {command: [python, service.py]}
+            uses: [items]
         caches:
           session: {}
+        tables:
+          items: {partition_key: id}
     """)
     session = dev.wait_ready()
     started = dev.recorded_pids

@@ -1,11 +1,11 @@
-"""`shipway pipeline codepipeline`: profile's pipeline stack, synthesized once through the real
-command and gated (cdk-nag, cfn-lint, checkov) with zero findings; then what it holds."""
+"""`shipway pipeline codepipeline`: profile's pipeline stack, synthesized once per session through
+the real command (--package shipway==9.9) and gated (cdk-nag, cfn-lint, checkov) with zero
+findings; then what it holds."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from typer.testing import CliRunner
@@ -13,33 +13,19 @@ from typer.testing import CliRunner
 from shipway.cli import app
 from shipway.pipeline.buildspec import IMAGES_FILE
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "profile" / "shipway.yml"
 CONNECTION = (
     "arn:aws:codeconnections:us-east-2:123456789012:connection/4f1c2f3e-8d9a-4b6c-9e2f-0a1b2c3d4e5f"
 )
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
-    out = tmp_path_factory.mktemp("pipeline-stack")
-    result = CliRunner().invoke(
-        app,
-        [
-            "pipeline",
-            "codepipeline",
-            "-f",
-            str(EXAMPLE),
-            "--package",
-            "shipway==9.9",
-            "-o",
-            str(out),
-        ],
-    )
-    assert result.exit_code == 0, result.stdout + result.stderr
-    template = json.loads((out / "profile-pipeline.template.json").read_text(encoding="utf-8"))
-    return result.stdout, template
+def synthesized(profile_pipeline: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The session's one synthesis of profile's pipeline stack (tests/conftest.py)."""
+    return profile_pipeline
 
 
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, Any]:

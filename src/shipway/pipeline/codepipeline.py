@@ -27,7 +27,6 @@ from aws_cdk import aws_codepipeline as codepipeline
 from aws_cdk import aws_codepipeline_actions as actions
 from aws_cdk import aws_codestarnotifications as notifications
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
@@ -36,7 +35,7 @@ from cdk_nag import AwsSolutionsChecks
 
 from shipway.compliance import acknowledge, skip_checkov
 from shipway.compliance.acknowledge import ignore_cfn_lint
-from shipway.observability.log_bucket import LogBucket
+from shipway.pipeline.artifact_store import artifact_bucket, pipeline_key
 from shipway.pipeline.buildspec import (
     IMAGES_ARTIFACT,
     IMAGES_FILE,
@@ -92,11 +91,11 @@ class DeliveryPipelineStack(cdk.Stack):
         )
         self.options = options
         self.projects: list[codebuild.PipelineProject] = []
-        self.key = self._key()
+        self.key = pipeline_key(self)
         self.log_group = logs.LogGroup(
             self, "BuildLogs", encryption_key=self.key, retention=LOG_RETENTION
         )
-        bucket = self._artifact_bucket()
+        bucket = artifact_bucket(self, self.key)
         source = codepipeline.Artifact("Source")
         images = codepipeline.Artifact(IMAGES_ARTIFACT)
         self.pipeline = codepipeline.Pipeline(
@@ -110,38 +109,8 @@ class DeliveryPipelineStack(cdk.Stack):
             artifact_bucket=bucket,
             restart_execution_on_update=False,
         )
-        owner, repo = pipeline.repository.split("/", 1)
-        self.pipeline.add_stage(
-            stage_name="Source",
-            actions=[
-                actions.CodeStarConnectionsSourceAction(
-                    action_name="GitHub",
-                    connection_arn=pipeline.connection_arn,
-                    owner=owner,
-                    repo=repo,
-                    branch=pipeline.branch,
-                    output=source,
-                    trigger_on_push=True,
-                )
-            ],
-        )
-        names = [plan.name for plan in plans]
-        build = self._project(
-            "Build",
-            build_commands(names, first.name),
-            DeployPermissions(first),
-            description=f"shipway check {', '.join(names)}; build and push each image once",
-            artifacts=[IMAGES_FILE],
-            privileged=True,
-        )
-        self.pipeline.add_stage(
-            stage_name="Build",
-            actions=[
-                actions.CodeBuildAction(
-                    action_name="CheckBuildPush", project=build, input=source, outputs=[images]
-                )
-            ],
-        )
+        self._source_stage(pipeline, source)
+        self._build_stage(plans, source, images)
         self.topic = self._topic(plans)
         for plan in plans:
             self._deploy_stage(plan, source, images)
@@ -162,6 +131,48 @@ class DeliveryPipelineStack(cdk.Stack):
         )
         cdk.CfnOutput(self, "PipelineName", value=self.pipeline.pipeline_name)
         cdk.CfnOutput(self, "NotificationTopicArn", value=self.topic.topic_arn)
+
+    def _source_stage(self, pipeline: Pipeline, source: codepipeline.Artifact) -> None:
+        owner, repo = pipeline.repository.split("/", 1)
+        self.pipeline.add_stage(
+            stage_name="Source",
+            actions=[
+                actions.CodeStarConnectionsSourceAction(
+                    action_name="GitHub",
+                    connection_arn=pipeline.connection_arn,
+                    owner=owner,
+                    repo=repo,
+                    branch=pipeline.branch,
+                    output=source,
+                    trigger_on_push=True,
+                )
+            ],
+        )
+
+    def _build_stage(
+        self,
+        plans: list[EnvironmentPlan],
+        source: codepipeline.Artifact,
+        images: codepipeline.Artifact,
+    ) -> None:
+        """Check every environment, then build and push once, for the first one's registry."""
+        names = [plan.name for plan in plans]
+        build = self._project(
+            "Build",
+            build_commands(names, plans[0].name),
+            DeployPermissions(plans[0]),
+            description=f"shipway check {', '.join(names)}; build and push each image once",
+            artifacts=[IMAGES_FILE],
+            privileged=True,
+        )
+        self.pipeline.add_stage(
+            stage_name="Build",
+            actions=[
+                actions.CodeBuildAction(
+                    action_name="CheckBuildPush", project=build, input=source, outputs=[images]
+                )
+            ],
+        )
 
     def _deploy_stage(
         self, plan: EnvironmentPlan, source: codepipeline.Artifact, images: codepipeline.Artifact
@@ -222,64 +233,6 @@ class DeliveryPipelineStack(cdk.Stack):
                 "the log streams of CodeBuild's default log group of this project, which the "
                 "CDK grants beside the project's own encrypted log group",
             )
-
-    def _key(self) -> kms.Key:
-        key = kms.Key(
-            self,
-            "Key",
-            enable_key_rotation=True,
-            description=f"{self.stack_name}: artifacts, build logs, notifications",
-            pending_window=cdk.Duration.days(30),
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudWatchLogs",
-                principals=[iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": (
-                            f"arn:{self.partition}:logs:{self.region}:{self.account}:*"
-                        )
-                    }
-                },
-            )
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="NotificationsToTheEncryptedTopic",
-                principals=[iam.ServicePrincipal("codestar-notifications.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": self.account}},
-            )
-        )
-        return key
-
-    def _artifact_bucket(self) -> s3.Bucket:
-        access_logs = LogBucket(self, "AccessLogs", retain=False, retention_days=90)
-        return s3.Bucket(
-            self,
-            "Artifacts",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            versioned=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs.bucket,
-            server_access_logs_prefix="artifacts/",
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=cdk.Duration.days(90),
-                    noncurrent_version_expiration=cdk.Duration.days(7),
-                )
-            ],
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-            auto_delete_objects=False,
-        )
 
     def _topic(self, plans: list[EnvironmentPlan]) -> sns.Topic:
         topic = sns.Topic(

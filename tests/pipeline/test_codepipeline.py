@@ -192,3 +192,21 @@ def test_a_manifest_without_a_pipeline_is_one_clear_error(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "no pipeline: add `pipeline: {provider: codepipeline" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_environment_in_another_account_is_one_located_error(tmp_path: Path) -> None:
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(
+        "name: shop\n"
+        "environments:\n"
+        '  test: {account: "123456789012", region: us-east-1}\n'
+        '  prod: {account: "210987654321", region: us-east-1}\n'
+        f"pipeline: {{provider: codepipeline, connection_arn: {CONNECTION}, repository: a/b}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["pipeline", "codepipeline", "-f", str(manifest)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    (line,) = [entry for entry in result.stderr.splitlines() if entry.startswith(str(manifest))]
+    assert line.startswith(f"{manifest}:4:")
+    assert "environments.prod.account" in line and "its own account (123456789012" in line

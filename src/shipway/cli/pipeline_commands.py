@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
     import aws_cdk as cdk
 
+    from shipway.manifest import EnvironmentPlan, Manifest
+
 pipeline = typer.Typer(
     name="pipeline",
     no_args_is_help=True,
@@ -312,6 +314,7 @@ def codepipeline(
     plans = [resolve(manifest, stage.name) for stage in stages(manifest)]
     if not plans:
         raise UserError(f"{manifest.path}: the pipeline deploys no environment besides dev")
+    _one_account(manifest, plans)
     top = (root or _git_root(manifest.directory) or manifest.directory).resolve()
     try:
         relative = manifest.path.resolve().relative_to(top)
@@ -327,3 +330,24 @@ def codepipeline(
     )
     if deploy:
         _deploy(stack, out, steps)
+
+
+def _one_account(manifest: Manifest, plans: list[EnvironmentPlan]) -> None:
+    """The deploy projects run with the pipeline account's credentials, and `shipway deploy`
+    verifies an environment (its stacks, its services) with the credentials it runs with."""
+    from shipway.manifest import ManifestError
+
+    account = plans[0].settings.account
+    elsewhere = [plan.name for plan in plans if plan.settings.account != account]
+    if elsewhere:
+        raise ManifestError(
+            [
+                manifest.issue(
+                    ("environments", name, "account"),
+                    f"environments.{name}.account: a CodePipeline deploys into its own account "
+                    f"({account}, the first environment's) only: give {name} that account, "
+                    "or deploy it with `shipway pipeline github` (a role per account)",
+                )
+                for name in elsewhere
+            ]
+        )

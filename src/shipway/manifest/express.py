@@ -40,7 +40,7 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "routing: an Express service gets its own load balancer and URL, so path and host "
             f"routing do not apply; remove routing {ELSEWHERE}"
         )
-    if spec.deployment != "rolling":
+    if spec.deployment.strategy != "rolling":
         raise ValueError(
             "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
         )

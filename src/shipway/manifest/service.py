@@ -12,6 +12,7 @@ from pydantic import (
     model_validator,
 )
 
+<<<<<<< HEAD
 from shipway.manifest.base import ManifestModel, Name, override_model
 from shipway.manifest.containers import (
     Condition,
@@ -21,6 +22,10 @@ from shipway.manifest.containers import (
     Sidecar,
     container_problems,
 )
+=======
+from shipway.manifest.base import ManifestModel, override_model
+from shipway.manifest.durations import DEFAULT_BAKE_TIME, bake_minutes, bake_time_problem
+>>>>>>> codepipeline
 from shipway.manifest.express import apply_compute_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 from shipway.manifest.slo import Slo
@@ -159,6 +164,42 @@ class Routing(ManifestModel):
         return "/*" if self.path == "/" else f"{self.path.rstrip('/')}/*"
 
 
+class Deployment(ManifestModel):
+    """How ECS replaces a service's tasks with a new version."""
+
+    strategy: Literal["rolling", "blue_green", "canary"] = Field(
+        "rolling",
+        description="rolling (circuit breaker and alarm rollback), blue_green or canary "
+        "(ECS-native, web services: a second target group, traffic shifted by the listener rule)",
+    )
+    bake_time: str | None = Field(
+        None,
+        description="blue_green and canary: how long the new version takes all traffic before "
+        "the old one is stopped (rollback stays one step away), e.g. 5m or 1h; default 10m",
+    )
+
+    @field_validator("bake_time")
+    @classmethod
+    def _bake_time(cls, value: str | None) -> str | None:
+        if value is not None and (problem := bake_time_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _bake_only_when_shifting(self) -> Self:
+        if self.bake_time is not None and self.strategy == "rolling":
+            raise ValueError(
+                "bake_time: only blue_green and canary deployments bake; a rolling one has no "
+                "old version left to return to"
+            )
+        return self
+
+    @property
+    def bake_minutes(self) -> int:
+        """The bake time in minutes (ECS counts in minutes)."""
+        return bake_minutes(self.bake_time or DEFAULT_BAKE_TIME)
+
+
 class LocalRun(ManifestModel):
     """How `shipway dev` runs the service as a process."""
 
@@ -261,10 +302,10 @@ class ServiceSpec(ManifestModel):
         "Scaling group), or express (ECS Express Mode: its own load balancer)",
     )
     ec2: Ec2Capacity | None = Field(None, description="the EC2 capacity, for compute: ec2")
-    deployment: Literal["rolling", "blue_green", "canary"] = Field(
-        "rolling",
-        description="rolling (circuit breaker and alarm rollback), blue_green or canary "
-        "(ECS-native, web services)",
+    deployment: Deployment = Field(
+        default_factory=Deployment,
+        description="how a new version replaces the old: rolling, blue_green or canary, or "
+        "{strategy, bake_time}",
     )
     routing: Routing | None = Field(
         None, description="which requests the load balancer sends here (web services)"
@@ -338,6 +379,14 @@ class ServiceSpec(ManifestModel):
         "private subnets (one subnet list serves both; public, for an internet-facing one)",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _deployment_short_form(cls, data: object) -> object:
+        # `deployment: blue_green` is `deployment: {strategy: blue_green}`.
+        if isinstance(data, dict) and isinstance(data.get("deployment"), str):
+            return {**data, "deployment": {"strategy": data["deployment"]}}
+        return data
+
     @field_validator("cpu")
     @classmethod
     def _fargate_cpu(cls, cpu: int) -> int:
@@ -405,7 +454,7 @@ def _worker_rules(spec: ServiceSpec) -> None:
         )
     if spec.compute == "express":
         raise ValueError("compute: a worker has no load balancer: use fargate, fargate_spot or ec2")
-    if spec.deployment != "rolling":
+    if spec.deployment.strategy != "rolling":
         raise ValueError(
             "deployment: a worker has no load balancer to shift traffic on: use rolling"
         )

@@ -12,7 +12,6 @@ from pydantic import (
     model_validator,
 )
 
-<<<<<<< HEAD
 from shipway.manifest.base import ManifestModel, Name, override_model
 from shipway.manifest.containers import (
     Condition,
@@ -22,10 +21,7 @@ from shipway.manifest.containers import (
     Sidecar,
     container_problems,
 )
-=======
-from shipway.manifest.base import ManifestModel, override_model
 from shipway.manifest.durations import DEFAULT_BAKE_TIME, bake_minutes, bake_time_problem
->>>>>>> codepipeline
 from shipway.manifest.express import apply_compute_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 from shipway.manifest.slo import Slo

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING
 
 import boto3
 from service_runtime import SharedReads, service_app
 from service_runtime.aws import client_config
-from starlette.concurrency import run_in_threadpool
+from service_runtime.dynamodb_reads import DynamoReads
 
 from shop_cart.cart_service import CartService
 from shop_cart.checkout import Checkout
@@ -19,7 +20,7 @@ from shop_cart.settings import SERVICE, CartSettings, get_settings
 from shop_cart.store import CartStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sns import SNSClient
@@ -33,15 +34,28 @@ def create_app(
     *,
     dynamodb: DynamoDBClient | None = None,
     sns: SNSClient | None = None,
+    reads: DynamoReads | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Starlette:
-    """Build the cart service; one DynamoDB client serves every request of this process."""
+    """Build the cart service; one DynamoDB client (boto3) and one reader (on the event loop)
+    serve every request of this process."""
     settings = settings or get_settings()
     client = dynamodb or boto3.client("dynamodb", config=client_config())
+    reads = reads or DynamoReads.from_environment()
+
+    @contextlib.asynccontextmanager
+    async def closing_reads(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await reads.close()
+
     app = service_app(
-        service=SERVICE, settings=settings, routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS
+        service=SERVICE,
+        settings=settings,
+        routes=ROUTES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=closing_reads,
     )
-    store = CartStore(settings.table_carts, client)
+    store = CartStore(settings.table_carts, client, reads)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
     publisher = sns or boto3.client("sns", config=client_config())
     app.state.checkout = Checkout(
@@ -50,7 +64,7 @@ def create_app(
 
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
     async def load(cart_id: str) -> Cart | None:
-        return await run_in_threadpool(store.load, cart_id)
+        return await store.read(cart_id)
 
     app.state.cart_reads = SharedReads(load)
     app.state.openapi = openapi_document()

@@ -14,7 +14,9 @@ project's lock (aiobotocore pins botocore to its own release) can be measured si
     uv run --no-project --python 3.11 --with boto3 --with aiobotocore \
         --with 'aiodynamo[aiohttp,httpx]' --with uvloop python benchmarks/dynamodb_clients.py
 
-A client that is not installed is reported as such. Needs go (apt-get install golang-go).
+A client that is not installed is reported as such: the project's environment has all but
+aiobotocore (`uv run python benchmarks/dynamodb_clients.py`), the command above all but
+service_runtime's DynamoReads. Needs go (apt-get install golang-go).
 """
 
 from __future__ import annotations
@@ -178,7 +180,27 @@ class Aiodynamo(Client):
             await self.session.close()
 
 
-# What the examples use today, then the knobs botocore offers, then the async clients.
+class RuntimeReads(Client):
+    """service_runtime's DynamoReads (the examples'): aiodynamo, aiohttp, the CRC32 check."""
+
+    name = "service_runtime DynamoReads"
+    needs = ("service_runtime", "aiodynamo", "aiohttp")
+
+    async def open(self, url: str) -> Callable[[], Awaitable[Any]]:
+        from aiodynamo.credentials import Key, StaticCredentials
+        from service_runtime.dynamodb_reads import DynamoReads
+
+        key = Key(CREDENTIALS["aws_access_key_id"], CREDENTIALS["aws_secret_access_key"])
+        self.reads = DynamoReads(
+            region=REGION, endpoint_url=url, credentials=StaticCredentials(key)
+        )
+        return lambda: self.reads.get_item(TABLE, KEY)
+
+    async def close(self) -> None:
+        await self.reads.close()
+
+
+# What the examples used before, then the knobs botocore offers, then the async clients.
 EXAMPLES_CONFIG = {
     "connect_timeout": 2.0,
     "read_timeout": 5.0,
@@ -193,6 +215,7 @@ CLIENTS: list[Client] = [
     Aiobotocore(**TUNED),
     Aiodynamo("aiohttp"),
     Aiodynamo("httpx"),
+    RuntimeReads(),
 ]
 
 

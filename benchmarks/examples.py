@@ -166,8 +166,9 @@ def start(
     *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
-) -> None:
-    """Start a server whose output goes to log; stopped when the stack closes."""
+) -> subprocess.Popen[bytes]:
+    """Start a server whose output goes to log, in a session of its own (its id is the
+    process's); stopped when the stack closes."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             argv,
@@ -179,6 +180,7 @@ def start(
         )
     stack.callback(stop, process)
     wait_for_port(port, timeout=READY_TIMEOUT, alive=lambda: process.poll() is None)
+    return process
 
 
 def serve(

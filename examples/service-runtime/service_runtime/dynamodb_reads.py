@@ -9,6 +9,7 @@ them. Imported only by services that read DynamoDB (aiodynamo and aiohttp are th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import zlib
@@ -25,7 +26,7 @@ from aiodynamo.models import RetryConfig
 from yarl import URL
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import AsyncIterator, Iterable, Mapping
 
 
 class StorageUnavailableError(Exception):
@@ -110,6 +111,14 @@ class DynamoReads:
             raise StorageUnavailableError(f"GetItem on {table} failed: {error!r}") from error
         item: dict[str, Any] | None = answer.get("Item")
         return item
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: object) -> AsyncIterator[None]:
+        """An app's lifespan that closes the connections when the app stops."""
+        try:
+            yield
+        finally:
+            await self.close()
 
     async def close(self) -> None:
         """Close the connections (a later read opens new ones)."""

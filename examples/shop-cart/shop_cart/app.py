@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from typing import TYPE_CHECKING
 
@@ -20,13 +19,11 @@ from shop_cart.settings import SERVICE, CartSettings, get_settings
 from shop_cart.store import CartStore
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import Callable
 
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sns import SNSClient
     from starlette.applications import Starlette
-
-    from shop_cart.cart import Cart
 
 
 def create_app(
@@ -43,17 +40,12 @@ def create_app(
     client = dynamodb or boto3.client("dynamodb", config=client_config())
     reads = reads or DynamoReads.from_environment()
 
-    @contextlib.asynccontextmanager
-    async def closing_reads(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await reads.close()
-
     app = service_app(
         service=SERVICE,
         settings=settings,
         routes=ROUTES,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=closing_reads,
+        lifespan=reads.lifespan,
     )
     store = CartStore(settings.table_carts, client, reads)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
@@ -63,9 +55,6 @@ def create_app(
     )
 
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
-    async def load(cart_id: str) -> Cart | None:
-        return await store.read(cart_id)
-
-    app.state.cart_reads = SharedReads(load)
+    app.state.cart_reads = SharedReads(store.read)
     app.state.openapi = openapi_document()
     return app

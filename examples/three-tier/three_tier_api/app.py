@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 import boto3
@@ -17,12 +16,8 @@ from three_tier_api.settings import SERVICE, ApiSettings, get_settings
 from three_tier_api.store import ItemStore
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from mypy_boto3_dynamodb import DynamoDBClient
     from starlette.applications import Starlette
-
-    from three_tier_api.attributes import JsonValue
 
 
 def create_app(
@@ -37,24 +32,16 @@ def create_app(
     client = dynamodb or boto3.client("dynamodb", config=client_config())
     reads = reads or DynamoReads.from_environment()
 
-    @contextlib.asynccontextmanager
-    async def closing_reads(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await reads.close()
-
     app = service_app(
         service=SERVICE,
         settings=settings,
         routes=ROUTES,
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=closing_reads,
+        lifespan=reads.lifespan,
     )
     app.state.store = store = ItemStore(settings.table_items, client, reads)
 
     # GETs of one item share strongly consistent reads (never stale; see shared_reads)
-    async def read_item(key: str) -> dict[str, JsonValue] | None:
-        return await store.get(key)
-
-    app.state.item_reads = SharedReads(read_item)
+    app.state.item_reads = SharedReads(store.get)
     app.state.openapi = openapi_document()
     return app

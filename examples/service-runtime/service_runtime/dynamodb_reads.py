@@ -22,7 +22,7 @@ from aiodynamo.client import Client
 from aiodynamo.credentials import Credentials
 from aiodynamo.errors import AIODynamoError
 from aiodynamo.http.types import Request, RequestFailed, Response
-from aiodynamo.models import RetryConfig
+from aiodynamo.models import RetryConfig, RetryTimeout
 from yarl import URL
 
 if TYPE_CHECKING:
@@ -39,6 +39,17 @@ class RegionNotSetError(RuntimeError):
 
 class ChecksumMismatchError(Exception):
     """An answer's body does not match its X-Amz-Crc32 header (damaged on the way)."""
+
+
+# What aiodynamo raises once its retries are spent: the last attempt's error (a timed-out or
+# failed request, a refused checksum, DynamoDB's own), or RetryTimeout when there was none.
+_FAILURES = (
+    AIODynamoError,
+    RetryTimeout,
+    aiohttp.ClientError,
+    ChecksumMismatchError,
+    TimeoutError,
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ class DynamoReads:
         payload = {"TableName": table, "Key": dict(key), "ConsistentRead": True}
         try:
             answer = await self._dynamodb().send_request(action="GetItem", payload=payload)
-        except (AIODynamoError, aiohttp.ClientError, ChecksumMismatchError, TimeoutError) as error:
+        except _FAILURES as error:
             raise StorageUnavailableError(f"GetItem on {table} failed: {error!r}") from error
         item: dict[str, Any] | None = answer.get("Item")
         return item

@@ -76,6 +76,16 @@ done = function(summary, latency, requests)
 end
 """
 
+# wrk's Lua: every request asks for the next of several paths (many keys instead of one).
+ROTATE_PATHS = """\
+paths = {{{paths}}}
+turn = 0
+request = function()
+  turn = turn % #paths + 1
+  return wrk.format(nil, paths[turn])
+end
+"""
+
 
 class BenchmarkError(RuntimeError):
     """An example could not be started or answered unexpectedly."""
@@ -156,8 +166,9 @@ def start(
     *,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
-) -> None:
-    """Start a server whose output goes to log; stopped when the stack closes."""
+) -> subprocess.Popen[bytes]:
+    """Start a server whose output goes to log, in a session of its own (its id is the
+    process's); stopped when the stack closes."""
     with log.open("ab") as output:
         process = subprocess.Popen(
             argv,
@@ -169,6 +180,7 @@ def start(
         )
     stack.callback(stop, process)
     wait_for_port(port, timeout=READY_TIMEOUT, alive=lambda: process.poll() is None)
+    return process
 
 
 def serve(
@@ -345,10 +357,14 @@ def wrk(
     *,
     method: str = "GET",
     body: str = "",
+    paths: tuple[str, ...] = (),
 ) -> Load:
-    """Load url with wrk (one thread, on the helper CPUs) for seconds."""
+    """Load url with wrk (one thread, on the helper CPUs) for seconds; with paths, each request
+    asks for the next of them in turn instead of url's own path."""
     helpers = ",".join(str(cpu) for cpu in sorted(os.sched_getaffinity(0)))
     setup = f"wrk.method = {json.dumps(method)}\nwrk.body = {json.dumps(body)}\n"
+    if paths:
+        setup += ROTATE_PATHS.format(paths=", ".join(json.dumps(path) for path in paths))
     script = options.workdir / f"wrk-{hashlib.sha256(setup.encode()).hexdigest()[:12]}.lua"
     if not script.exists():  # one script per kind of request, written once
         script.write_text(setup + WRK_REPORT)
@@ -387,11 +403,17 @@ def wrk(
 
 
 def measured(
-    url: str, headers: dict[str, str], options: Options, *, method: str = "GET", body: str = ""
+    url: str,
+    headers: dict[str, str],
+    options: Options,
+    *,
+    method: str = "GET",
+    body: str = "",
+    paths: tuple[str, ...] = (),
 ) -> Load:
     """wrk after a warm-up run."""
-    wrk(url, headers, WARMUP_SECONDS, options, method=method, body=body)
-    return wrk(url, headers, options.seconds, options, method=method, body=body)
+    wrk(url, headers, WARMUP_SECONDS, options, method=method, body=body, paths=paths)
+    return wrk(url, headers, options.seconds, options, method=method, body=body, paths=paths)
 
 
 def backend(hot_path: HotPath, options: Options) -> Load:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import boto3
 from service_runtime import SharedReads, service_app
 from service_runtime.aws import client_config
-from starlette.concurrency import run_in_threadpool
+from service_runtime.dynamodb_reads import DynamoReads
 
 from shop_cart.cart_service import CartService
 from shop_cart.checkout import Checkout
@@ -25,23 +25,29 @@ if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient
     from starlette.applications import Starlette
 
-    from shop_cart.cart import Cart
-
 
 def create_app(
     settings: CartSettings | None = None,
     *,
     dynamodb: DynamoDBClient | None = None,
     sns: SNSClient | None = None,
+    reads: DynamoReads | None = None,
     clock: Callable[[], float] = time.time,
 ) -> Starlette:
-    """Build the cart service; one DynamoDB client serves every request of this process."""
+    """Build the cart service; one DynamoDB client (boto3) and one reader (on the event loop)
+    serve every request of this process."""
     settings = settings or get_settings()
     client = dynamodb or boto3.client("dynamodb", config=client_config())
+    reads = reads or DynamoReads.from_environment()
+
     app = service_app(
-        service=SERVICE, settings=settings, routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS
+        service=SERVICE,
+        settings=settings,
+        routes=ROUTES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=reads.lifespan,
     )
-    store = CartStore(settings.table_carts, client)
+    store = CartStore(settings.table_carts, client, reads)
     app.state.carts = CartService(store, ttl_seconds=settings.cart_ttl_seconds, clock=clock)
     publisher = sns or boto3.client("sns", config=client_config())
     app.state.checkout = Checkout(
@@ -49,9 +55,6 @@ def create_app(
     )
 
     # GETs of one cart share strongly consistent reads (never stale; see shared_reads)
-    async def load(cart_id: str) -> Cart | None:
-        return await run_in_threadpool(store.load, cart_id)
-
-    app.state.cart_reads = SharedReads(load)
+    app.state.cart_reads = SharedReads(store.read)
     app.state.openapi = openapi_document()
     return app

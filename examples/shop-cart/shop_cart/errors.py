@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 from service_runtime import BodyTooLargeError, error_response, http_error
+from service_runtime.dynamodb_reads import StorageUnavailableError
 from starlette.exceptions import HTTPException
 
 from shop_cart.bodies import InvalidRequestError
@@ -71,4 +72,5 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error,
     ClientError: storage_error,
     BotoCoreError: storage_error,
+    StorageUnavailableError: storage_error,
 }

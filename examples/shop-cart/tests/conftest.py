@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import httpx
 import pytest
+from service_runtime.dynamodb_reads import DynamoReads
 from shop_cart import CartSettings, create_app
 
 from shipway.emulators import MotoServer, free_port
@@ -71,9 +72,19 @@ def ttl_seconds() -> int:
 
 
 @pytest.fixture
-def cart_app(carts_table: str, clock: Clock) -> Any:
+async def dynamo_reads(aws_env: MotoServer) -> AsyncIterator[DynamoReads]:
+    """The app's event-loop reads of the moto server, closed after the test."""
+    reads = DynamoReads.from_environment()
+    yield reads
+    await reads.close()
+
+
+@pytest.fixture
+def cart_app(carts_table: str, clock: Clock, dynamo_reads: DynamoReads) -> Any:
     return create_app(
-        CartSettings(table_carts=carts_table, cart_ttl_seconds=TTL_SECONDS), clock=clock
+        CartSettings(table_carts=carts_table, cart_ttl_seconds=TTL_SECONDS),
+        clock=clock,
+        reads=dynamo_reads,
     )
 
 

@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import httpx
 import pytest
 from service_runtime import SharedReads
+from service_runtime.dynamodb_reads import DynamoReads
 from shop_cart import CartSettings, create_app
 from shop_cart.cart import Cart, LineItem
 from shop_cart.store import CartStore
 from starlette.concurrency import run_in_threadpool
 
-from shipway.testing import recorded_calls
-
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Callable, Mapping
 
     from shipway.emulators import MotoServer
 
@@ -27,6 +25,18 @@ pytestmark = pytest.mark.anyio
 async def one_loop_pass() -> None:
     """Let tasks created before this run up to their first real await (FIFO scheduling)."""
     await asyncio.sleep(0)
+
+
+class CountedReads(DynamoReads):
+    """The app's reads, remembering the key of each GetItem they make."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.keys: list[Mapping[str, Any]] = []
+
+    async def get_item(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        self.keys.append(key)
+        return await super().get_item(table, key)
 
 
 def cart(cart_id: str, version: int) -> Cart:
@@ -48,10 +58,9 @@ async def test_over_dynamodb_a_write_between_two_gets_is_seen_by_the_second(
     writer = CartStore(carts_table, dynamodb)
     writer.create(cart("c1", 1))
     proxy = gated_moto("GetItem", hold_answer=True)
-    reader = CartStore(carts_table, boto3.client("dynamodb", endpoint_url=proxy.endpoint_url))
-    reads: SharedReads[str, Cart | None] = SharedReads(
-        lambda cart_id: run_in_threadpool(reader.load, cart_id)
-    )
+    through_proxy = DynamoReads(region="us-east-1", endpoint_url=proxy.endpoint_url)
+    reader = CartStore(carts_table, dynamodb, through_proxy)
+    reads: SharedReads[str, Cart | None] = SharedReads(reader.read)
 
     early = asyncio.create_task(reads.get("c1"))
     await run_in_threadpool(proxy.arrived.wait, 10)
@@ -61,6 +70,7 @@ async def test_over_dynamodb_a_write_between_two_gets_is_seen_by_the_second(
     proxy.release.set()
 
     early_cart, late_cart = await early, await late
+    await through_proxy.close()
     assert early_cart is not None and late_cart is not None
     assert (early_cart.version, late_cart.version) == (1, 2)
 
@@ -70,13 +80,13 @@ async def api_with_counted_reads(
     carts_table: str,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, list[Any]]]:
     """The app in-process, and the GetItem calls its DynamoDB client makes."""
-    client = boto3.client("dynamodb")
-    get_items = recorded_calls(client, "GetItem")
-    app = create_app(CartSettings(table_carts=carts_table), dynamodb=client)
+    reads = CountedReads.from_environment()
+    app = create_app(CartSettings(table_carts=carts_table), reads=reads)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://cart.internal"
     ) as http:
-        yield http, get_items
+        yield http, reads.keys
+    await reads.close()
 
 
 async def test_concurrent_gets_of_one_cart_share_dynamodb_reads(

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import httpx
 import pytest
+from service_runtime.dynamodb_reads import DynamoReads
 from three_tier_api import ApiSettings
 from three_tier_api import create_app as create_api
 from three_tier_web import WebSettings
@@ -54,8 +55,16 @@ def put_items(dynamodb: Any, items_table: str) -> Callable[[list[dict[str, Any]]
 
 
 @pytest.fixture
-def api_app(items_table: str) -> Any:
-    return create_api(ApiSettings(table_items=items_table))
+async def dynamo_reads(aws_env: MotoServer) -> AsyncIterator[DynamoReads]:
+    """The api's event-loop reads of the moto server, closed after the test."""
+    reads = DynamoReads.from_environment()
+    yield reads
+    await reads.close()
+
+
+@pytest.fixture
+def api_app(items_table: str, dynamo_reads: DynamoReads) -> Any:
+    return create_api(ApiSettings(table_items=items_table), reads=dynamo_reads)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import boto3
 import httpx
 import pytest
 from botocore.config import Config
+from service_runtime.dynamodb_reads import DynamoReads
 from three_tier_api import ApiSettings, create_app
 
 from shipway.emulators import free_port
@@ -184,14 +185,16 @@ async def test_unreachable_dynamodb_is_503_not_500(items_table: str) -> None:
         endpoint_url=f"http://127.0.0.1:{free_port()}",
         config=Config(retries={"max_attempts": 1}, connect_timeout=1),
     )
-    app = create_app(ApiSettings(table_items=items_table), dynamodb=offline)
+    reads = DynamoReads(region="us-east-1", endpoint_url=offline.meta.endpoint_url, timeout=1)
+    app = create_app(ApiSettings(table_items=items_table), dynamodb=offline, reads=reads)
 
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://api"
     ) as client:
-        response = await client.get("/items/k")
+        response, page = await client.get("/items/k"), await client.get("/items")
+    await reads.close()
 
-    assert response.status_code == 503
+    assert (response.status_code, page.status_code) == (503, 503)
     assert response.json()["error"] == "storage_unavailable"
 
 

@@ -5,20 +5,30 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import httpx
 import pytest
+from service_runtime.dynamodb_reads import DynamoReads
 from starlette.concurrency import run_in_threadpool
 from three_tier_api import ApiSettings, create_app
 
-from shipway.testing import recorded_calls
-
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable
+    from collections.abc import AsyncIterator, Callable, Mapping
 
     from starlette.applications import Starlette
 
 pytestmark = pytest.mark.anyio
+
+
+class CountedReads(DynamoReads):
+    """The api's reads, remembering the key of each GetItem they make."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.keys: list[Mapping[str, Any]] = []
+
+    async def get_item(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        self.keys.append(key)
+        return await super().get_item(table, key)
 
 
 async def until_waiting(app: Starlette, key: str, count: int) -> None:
@@ -30,14 +40,14 @@ async def until_waiting(app: Starlette, key: str, count: int) -> None:
 
 @pytest.fixture
 async def counted_api(items_table: str) -> AsyncIterator[tuple[httpx.AsyncClient, list[Any]]]:
-    """The api in-process, and the GetItem calls its DynamoDB client makes."""
-    client = boto3.client("dynamodb")
-    get_items = recorded_calls(client, "GetItem")
-    app = create_app(ApiSettings(table_items=items_table), dynamodb=client)
+    """The api in-process, and the GetItem calls its reads make."""
+    reads = CountedReads.from_environment()
+    app = create_app(ApiSettings(table_items=items_table), reads=reads)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://api.internal"
     ) as http:
-        yield http, get_items
+        yield http, reads.keys
+    await reads.close()
 
 
 async def test_concurrent_gets_of_one_item_share_dynamodb_reads(
@@ -58,10 +68,8 @@ async def test_a_get_after_a_put_sees_it_though_an_older_read_is_in_flight(
     """The first GET's GetItem is answered by moto, but its answer is held while the item is
     replaced; the GET sent after the PUT returned must not be given that older answer."""
     proxy = gated_moto("GetItem", hold_answer=True)
-    app = create_app(
-        ApiSettings(table_items=items_table),
-        dynamodb=boto3.client("dynamodb", endpoint_url=proxy.endpoint_url),
-    )
+    reads = DynamoReads(region="us-east-1", endpoint_url=proxy.endpoint_url)
+    app = create_app(ApiSettings(table_items=items_table), reads=reads)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://api.internal"
     ) as api:
@@ -76,3 +84,4 @@ async def test_a_get_after_a_put_sees_it_though_an_older_read_is_in_flight(
 
         assert (await early).json()["value"] == "old"
         assert (await late).json()["value"] == "new"
+    await reads.close()

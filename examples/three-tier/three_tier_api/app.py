@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import boto3
 from service_runtime import SharedReads, service_app
 from service_runtime.aws import client_config
-from starlette.concurrency import run_in_threadpool
+from service_runtime.dynamodb_reads import DynamoReads
 
 from three_tier_api.errors import EXCEPTION_HANDLERS
 from three_tier_api.openapi import openapi_document
@@ -19,24 +19,29 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from starlette.applications import Starlette
 
-    from three_tier_api.attributes import JsonValue
-
 
 def create_app(
-    settings: ApiSettings | None = None, *, dynamodb: DynamoDBClient | None = None
+    settings: ApiSettings | None = None,
+    *,
+    dynamodb: DynamoDBClient | None = None,
+    reads: DynamoReads | None = None,
 ) -> Starlette:
-    """Build the api; one DynamoDB client serves every request of this process."""
+    """Build the api; one DynamoDB client (boto3) and one reader (on the event loop) serve
+    every request of this process."""
     settings = settings or get_settings()
     client = dynamodb or boto3.client("dynamodb", config=client_config())
+    reads = reads or DynamoReads.from_environment()
+
     app = service_app(
-        service=SERVICE, settings=settings, routes=ROUTES, exception_handlers=EXCEPTION_HANDLERS
+        service=SERVICE,
+        settings=settings,
+        routes=ROUTES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=reads.lifespan,
     )
-    app.state.store = store = ItemStore(settings.table_items, client)
+    app.state.store = store = ItemStore(settings.table_items, client, reads)
 
     # GETs of one item share strongly consistent reads (never stale; see shared_reads)
-    async def read_item(key: str) -> dict[str, JsonValue] | None:
-        return await run_in_threadpool(store.get, key)
-
-    app.state.item_reads = SharedReads(read_item)
+    app.state.item_reads = SharedReads(store.get)
     app.state.openapi = openapi_document()
     return app

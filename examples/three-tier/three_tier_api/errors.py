@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 from service_runtime import BodyTooLargeError, error_response, http_error
+from service_runtime.dynamodb_reads import StorageUnavailableError
 from starlette.exceptions import HTTPException
 
 if TYPE_CHECKING:
@@ -44,4 +45,5 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error,
     ClientError: storage_error,
     BotoCoreError: storage_error,
+    StorageUnavailableError: storage_error,
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from service_runtime.dynamodb_reads import DynamoReads
+
 from three_tier_api.attributes import AttributeValue, JsonValue, from_attributes
 
 if TYPE_CHECKING:
@@ -20,11 +22,18 @@ class Page:
 
 
 class ItemStore:
-    """Items keyed by the string attribute ``key``, in one DynamoDB table."""
+    """Items keyed by the string attribute ``key``, in one DynamoDB table.
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    Single items are read on the event loop (``reads``, the hot path); pages and writes go
+    through boto3 in a thread.
+    """
+
+    def __init__(
+        self, table_name: str, client: DynamoDBClient, reads: DynamoReads | None = None
+    ) -> None:
         self.table_name = table_name
         self._client = client
+        self._reads = reads or DynamoReads.from_environment()  # opens nothing until it reads
 
     def page(self, limit: int, start_key: dict[str, Any] | None = None) -> Page:
         """Up to ``limit`` items, starting after ``start_key``."""
@@ -37,12 +46,9 @@ class ItemStore:
             response.get("LastEvaluatedKey"),
         )
 
-    def get(self, key: str) -> dict[str, JsonValue] | None:
-        """The item with this key, or None."""
-        response = self._client.get_item(
-            TableName=self.table_name, Key={"key": {"S": key}}, ConsistentRead=True
-        )
-        item = response.get("Item")
+    async def get(self, key: str) -> dict[str, JsonValue] | None:
+        """The item with this key (a strongly consistent read), or None."""
+        item = await self._reads.get_item(self.table_name, {"key": {"S": key}})
         return from_attributes(item) if item else None
 
     def put(self, item: dict[str, AttributeValue]) -> bool:

@@ -1,0 +1,3 @@
+module shipway/benchmarks/dynamodb_standin
+
+go 1.19

@@ -123,6 +123,7 @@ class _EnvironmentResolver:
             return None
         application, environment = self.application, self.environment
         settings = application.environments.get(environment, LOCAL_SETTINGS)
+        requires_approval = _default(settings.requires_approval, environment)
         services = {
             name: ServicePlan(
                 name=name,
@@ -130,6 +131,7 @@ class _EnvironmentResolver:
                 physical_name=self._physical(name),
                 spec=spec,
                 uses=use_edges(application, spec.uses),
+                execute_command=_exec_enabled(spec, requires_approval),
             )
             for name, spec in specs["services"].items()
             if isinstance(spec, ServiceSpec)
@@ -140,7 +142,7 @@ class _EnvironmentResolver:
             settings=settings,
             retain=_default(settings.retain_data, environment),
             protect=_default(settings.deletion_protection, environment),
-            requires_approval=_default(settings.requires_approval, environment),
+            requires_approval=requires_approval,
             tags=MappingProxyType(dict(application.tags)),
             services=MappingProxyType(services),
             tables=self._entries("tables", specs["tables"]),
@@ -294,6 +296,14 @@ class _EnvironmentResolver:
 
 def _default(value: bool | None, environment: str) -> bool:
     return is_production(environment) if value is None else value
+
+
+def _exec_enabled(spec: ServiceSpec, requires_approval: bool) -> bool:
+    # Where a deploy needs no approval, people debug: ECS Exec is on unless the manifest says.
+    # Express Mode has no ECS Exec (asking for it there is a validation error).
+    if spec.compute == "express":
+        return False
+    return not requires_approval if spec.exec is None else spec.exec
 
 
 def _naming_issues(application: Application, locator: Locator) -> list[ManifestIssue]:

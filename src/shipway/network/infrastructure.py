@@ -1,4 +1,5 @@
-"""VPC with public, private and isolated subnets over the environment's AZs."""
+"""VPC with public, private and isolated subnets over the environment's AZs, or an existing VPC
+the manifest names (`network:`), imported as it is."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.network.existing import existing_vpc
 
 if TYPE_CHECKING:
     from shipway.manifest import Environment
@@ -38,6 +40,12 @@ class Network(Construct):
         log_retention: logs.RetentionDays,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.has_isolated = environment.network is None
+        if environment.network is not None:
+            # Its owner provides egress (NAT or endpoints) and keeps its flow logs.
+            self.has_nat = True
+            self.vpc = existing_vpc(self, "Vpc", environment.network)
+            return
         flow_log_group = logs.LogGroup(
             self,
             "FlowLogs",
@@ -46,7 +54,7 @@ class Network(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.has_nat = environment.nat_gateways > 0
-        self.vpc = ec2.Vpc(
+        self.vpc: ec2.IVpc = ec2.Vpc(
             self,
             "Vpc",
             ip_addresses=ec2.IpAddresses.cidr(environment.vpc_cidr),
@@ -104,8 +112,11 @@ class Network(Construct):
 
     @property
     def data_subnets(self) -> ec2.SubnetSelection:
-        """Where caches live: isolated subnets, no route to the internet."""
-        return ec2.SubnetSelection(subnet_group_name="isolated")
+        """Where caches live: isolated subnets, no route to the internet (an existing network
+        has no isolated tier: its private subnets)."""
+        return ec2.SubnetSelection(
+            subnet_group_name="isolated" if self.has_isolated else "private"
+        )
 
     @property
     def public_subnets(self) -> ec2.SubnetSelection:

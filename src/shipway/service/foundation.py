@@ -24,6 +24,7 @@ from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
 
 if TYPE_CHECKING:
+    from shipway.ecs_exec.infrastructure import ExecSessions
     from shipway.manifest import ServicePlan
 
 
@@ -44,6 +45,8 @@ class ServicePlacement:
     retain: bool
     application: str
     environment: str
+    exec_sessions: ExecSessions | None = None
+    """The cluster's ECS Exec settings, when a service of the environment has exec on."""
 
     def runtime_variables(self, service: str, port: int) -> dict[str, str]:
         """The identity and port every service receives (docs/wiring.md)."""

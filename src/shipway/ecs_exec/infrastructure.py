@@ -71,8 +71,10 @@ class ExecSessions(Construct):
         resource = service.node.default_child
         assert isinstance(resource, ecs.CfnService)
         resource.enable_execute_command = True
+        # Beside the task role, not under the service: the service's own dependencies (on the
+        # role) would repeat the policy's Ref to it (cfn-lint W3005).
         policy = iam.Policy(
-            service,
+            task,
             "ExecPolicy",
             roles=[task.definition.task_role],
             statements=self._statements(),

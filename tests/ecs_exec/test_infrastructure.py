@@ -98,7 +98,8 @@ def test_the_service_waits_for_its_exec_policy() -> None:
     service = resources("test", "AWS::ECS::Service")[
         logical_id("test", "AWS::ECS::Service", "ServiceWebService")
     ]
-    assert logical_id("test", "AWS::IAM::Policy", "ServiceWebTaskExecPolicy") in service["DependsOn"]
+    policy = logical_id("test", "AWS::IAM::Policy", "ServiceWebTaskExecPolicy")
+    assert policy in service["DependsOn"]
 
 
 def test_a_read_only_root_gets_writable_paths_for_the_agent_and_nothing_else() -> None:

@@ -48,7 +48,9 @@ def exec_command(
     name = one_environment(manifest, env)
     if name == LOCAL_ENVIRONMENT:
         if task is not None or container != "app":
-            raise UserError("--task and --container choose a cloud task: leave them out with --env dev")
+            raise UserError(
+                "--task and --container choose a cloud task: leave them out with --env dev"
+            )
         from shipway.ecs_exec.local import exec_locally
 
         raise typer.Exit(exec_locally(manifest, service, command, console))

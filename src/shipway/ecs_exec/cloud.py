@@ -4,6 +4,7 @@ Manager plugin exactly as the AWS CLI hands it (`aws ecs execute-command --inter
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -89,7 +90,7 @@ def open_session(plan: EnvironmentPlan, clients: Clients, request: ExecRequest) 
         json.dumps(response["session"]),
         plan.settings.region,
         "StartSession",
-        clients.session.profile_name or "",
+        _profile(),
         json.dumps({"Target": target}),
         ecs.meta.endpoint_url,
     ]
@@ -156,14 +157,20 @@ def _running_tasks(ecs: Any, cluster: str, physical: str) -> Iterator[dict[str, 
 
 
 def _container(task: dict[str, Any], name: str) -> dict[str, Any]:
-    containers = {container["name"]: container for container in task.get("containers", [])}
+    containers: dict[str, dict[str, Any]] = {
+        container["name"]: container for container in task.get("containers", [])
+    }
     if name not in containers:
         listing = ", ".join(sorted(containers)) or "none"
         raise UserError(
-            f"task {_tail(task['taskArn'])} has no container '{name}' (its containers: "
-            f"{listing})"
+            f"task {_tail(task['taskArn'])} has no container '{name}' (its containers: {listing})"
         )
     return containers[name]
+
+
+def _profile() -> str:
+    """The named profile boto3 uses, as the AWS CLI passes it ('' when none is named)."""
+    return os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE") or ""
 
 
 def _tail(arn: str) -> str:

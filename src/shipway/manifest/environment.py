@@ -164,7 +164,8 @@ class Environment(ManifestModel):
                 f"{sorted(written)[0]}: an existing network brings its own zones, addresses and "
                 "egress; remove it, or remove network to have shipway create the VPC"
             )
-        foreign = sorted({zone for zone in self.network.zones() if not zone.startswith(self.region)})
+        zones = self.network.zones()
+        foreign = sorted({zone for zone in zones if not zone.startswith(self.region)})
         if foreign:
             raise ValueError(
                 f"network: {', '.join(foreign)} is not an availability zone of {self.region}"

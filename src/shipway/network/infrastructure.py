@@ -41,6 +41,7 @@ class Network(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.has_isolated = environment.network is None
+        self.vpc: ec2.IVpc
         if environment.network is not None:
             # Its owner provides egress (NAT or endpoints) and keeps its flow logs.
             self.has_nat = True
@@ -54,7 +55,7 @@ class Network(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.has_nat = environment.nat_gateways > 0
-        self.vpc: ec2.IVpc = ec2.Vpc(
+        self.vpc = ec2.Vpc(
             self,
             "Vpc",
             ip_addresses=ec2.IpAddresses.cidr(environment.vpc_cidr),
@@ -114,9 +115,7 @@ class Network(Construct):
     def data_subnets(self) -> ec2.SubnetSelection:
         """Where caches live: isolated subnets, no route to the internet (an existing network
         has no isolated tier: its private subnets)."""
-        return ec2.SubnetSelection(
-            subnet_group_name="isolated" if self.has_isolated else "private"
-        )
+        return ec2.SubnetSelection(subnet_group_name="isolated" if self.has_isolated else "private")
 
     @property
     def public_subnets(self) -> ec2.SubnetSelection:

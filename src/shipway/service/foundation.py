@@ -16,6 +16,7 @@ from constructs import Construct
 from shipway.cluster.infrastructure import Cluster
 from shipway.contract import PORT_VARIABLE, identity_variables
 from shipway.deploy.images import ImageReference
+from shipway.ecs_exec.infrastructure import ExecSessions
 from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.observability.topic import AlarmTopic
@@ -24,7 +25,6 @@ from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import ServiceTask
 
 if TYPE_CHECKING:
-    from shipway.ecs_exec.infrastructure import ExecSessions
     from shipway.manifest import ServicePlan
 
 

@@ -60,8 +60,12 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         clients = Clients(PLAN.settings.region)
         environment.deploy(clients, PLAN)
         _tasks_keep_running(server.endpoint_url)
-        yield {"clients": clients, "record": record, "task": _run_web_task(clients),
-               "endpoint": server.endpoint_url}
+        yield {
+            "clients": clients,
+            "record": record,
+            "task": _run_web_task(clients),
+            "endpoint": server.endpoint_url,
+        }
 
 
 def _tasks_keep_running(endpoint: str) -> None:
@@ -158,8 +162,17 @@ def test_a_named_task_is_used(deployed: dict[str, Any]) -> None:
         ),
         (["web", "--env", "test", "--command", " "], ["--command is empty"]),
     ],
-    ids=["unknown", "exec-off", "express", "no-task", "unknown-task", "unknown-container",
-         "off-in-prod", "not-deployed", "empty-command"],
+    ids=[
+        "unknown",
+        "exec-off",
+        "express",
+        "no-task",
+        "unknown-task",
+        "unknown-container",
+        "off-in-prod",
+        "not-deployed",
+        "empty-command",
+    ],
 )
 def test_what_cannot_be_done_is_one_line_and_exit_2(
     deployed: dict[str, Any], args: list[str], words: list[str]

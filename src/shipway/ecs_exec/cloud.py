@@ -11,10 +11,10 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shipway.contract import CONTAINER_NAME
 from shipway.deploy import stacks
 from shipway.errors import UserError
 from shipway.operations.status import stack_cluster
-from shipway.service.task import CONTAINER_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -24,10 +24,9 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from shipway.compliance import acknowledge, ignore_cfn_lint, skip_checkov
-from shipway.contract import identity_variables
+from shipway.contract import CONTAINER_NAME, identity_variables
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.service.secrets import add_manifest_secrets
-from shipway.service.task import CONTAINER_NAME
 
 if TYPE_CHECKING:
     from shipway.cluster.infrastructure import Cluster

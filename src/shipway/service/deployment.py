@@ -11,8 +11,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
 from shipway.compliance import acknowledge
 from shipway.compliance.acknowledge import ignore_cfn_lint
+from shipway.contract import CONTAINER_NAME
 from shipway.service.routing import web_target_group
-from shipway.service.task import CONTAINER_NAME
 
 if TYPE_CHECKING:
     from constructs import Construct

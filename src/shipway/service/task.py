@@ -11,12 +11,12 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.contract import CONTAINER_NAME
 from shipway.service.health import container_health_check
 
 if TYPE_CHECKING:
     from shipway.manifest import ServiceSpec
 
-CONTAINER_NAME = "app"
 # A jsii static property that mypy reads as a method.
 HTTP_PROTOCOL: ecs.AppProtocol = ecs.AppProtocol.http  # type: ignore[assignment]
 

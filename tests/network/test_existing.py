@@ -3,6 +3,8 @@ VPC is created, and every placed resource names exactly the manifest's subnets."
 
 from __future__ import annotations
 
+from shipway.manifest import resolve
+from tests.data.acceptance import manifest_of
 from tests.data.exec_network.synthesized import properties, resources
 
 VPC = "vpc-0a1b2c3d4e5f60718"
@@ -59,3 +61,10 @@ def test_security_groups_and_the_namespace_are_in_the_existing_vpc() -> None:
     assert {group["Properties"]["VpcId"] for group in groups} == {VPC}
     namespace = properties("test", "AWS::ServiceDiscovery::PrivateDnsNamespace", "Cluster")
     assert namespace["Vpc"] == VPC
+
+
+def test_synth_warns_what_the_vpc_owner_keeps() -> None:
+    (warning,) = [w for w in resolve(manifest_of("exec_network"), "test").warnings if VPC in w]
+    assert "owner keeps its flow logs" in warning
+    assert "NAT or VPC endpoints" in warning
+    assert not [w for w in resolve(manifest_of("exec_network"), "prod").warnings if "VPC" in w]

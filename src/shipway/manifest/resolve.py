@@ -288,6 +288,13 @@ class _EnvironmentResolver:
                 f"{self.environment}: no domain configured, so the load balancer serves plain "
                 f"HTTP to {', '.join(web)}; set environments.{self.environment}.domain for HTTPS"
             )
+        if settings.network is not None:
+            warnings.append(
+                f"{self.environment}: runs in the existing VPC {settings.network.vpc_id}; its "
+                "owner keeps its flow logs and the private subnets' route to AWS APIs (NAT or "
+                "VPC endpoints for ECR, CloudWatch Logs, Secrets Manager, SSM, SSM Messages, S3, "
+                "DynamoDB)"
+            )
         warnings += expired_access_warnings(
             self.application.name, self.environment, settings, today()
         )

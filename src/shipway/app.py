@@ -124,7 +124,14 @@ class EnvironmentStack(cdk.Stack):
         self._tag()
         key = EnvironmentKey(self, "Encryption", retain=plan.retain).key
         retention = logs.RetentionDays.ONE_YEAR if plan.retain else logs.RetentionDays.ONE_MONTH
-        network = Network(self, "Network", environment=settings, key=key, log_retention=retention)
+        network = Network(
+            self,
+            "Network",
+            environment=settings,
+            key=key,
+            log_retention=retention,
+            exec_sessions=bool(plan.exec_services),
+        )
         self.shared = Shared(
             app=plan.app,
             environment=plan.name,

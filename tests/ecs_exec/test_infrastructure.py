@@ -117,3 +117,14 @@ def test_a_read_only_root_gets_writable_paths_for_the_agent_and_nothing_else() -
 def test_no_exec_settings_where_no_service_has_exec(core_prod: Template) -> None:
     clusters = core_prod.find_resources("AWS::ECS::Cluster")
     assert all("Configuration" not in body["Properties"] for body in clusters.values())
+
+
+def test_without_nat_the_session_channels_get_an_endpoint(compute_test: Template) -> None:
+    # compute's test environment has no NAT and exec on: tasks reach ssmmessages privately
+    names = json.dumps(
+        [
+            endpoint["Properties"]["ServiceName"]
+            for endpoint in compute_test.find_resources("AWS::EC2::VPCEndpoint").values()
+        ]
+    )
+    assert ".ssmmessages" in names

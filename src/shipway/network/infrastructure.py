@@ -25,6 +25,8 @@ INTERFACE_ENDPOINTS = {
     "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     "Ssm": ec2.InterfaceVpcEndpointAwsService.SSM,
 }
+# ECS Exec's session channels, when a service of the environment has exec on.
+EXEC_ENDPOINTS = {"SsmMessages": ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES}
 
 
 class Network(Construct):
@@ -38,6 +40,7 @@ class Network(Construct):
         environment: Environment,
         key: kms.IKey,
         log_retention: logs.RetentionDays,
+        exec_sessions: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         self.has_isolated = environment.network is None
@@ -77,7 +80,9 @@ class Network(Construct):
             restrict_default_security_group=False,
         )
         if not self.has_nat:
-            self._add_interface_endpoints()
+            self._add_interface_endpoints(
+                {**INTERFACE_ENDPOINTS, **(EXEC_ENDPOINTS if exec_sessions else {})}
+            )
 
     def _subnets(self) -> list[ec2.SubnetConfiguration]:
         private = (
@@ -91,8 +96,10 @@ class Network(Construct):
             ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         ]
 
-    def _add_interface_endpoints(self) -> None:
-        for name, service in INTERFACE_ENDPOINTS.items():
+    def _add_interface_endpoints(
+        self, endpoints: dict[str, ec2.InterfaceVpcEndpointAwsService]
+    ) -> None:
+        for name, service in endpoints.items():
             endpoint = self.vpc.add_interface_endpoint(
                 name,
                 service=service,

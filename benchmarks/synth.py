@@ -2,7 +2,10 @@
 
 Each round runs, each in a fresh Python process (a user's synth always starts cold):
 - shipway: 5 services x 2 environments in one CDK app, cdk-nag included;
-- the floor: a minimal CDK Python app (one S3 bucket) on the same Node and compile cache.
+- the floor: a minimal CDK Python app (one S3 bucket) on the same Node and compile cache, with
+  the CDK's built-in CloudFormation validation off as shipway has it (cfn-lint runs in `shipway
+  check` instead): the like-for-like floor the ratio is taken against;
+- the same minimal app as `cdk init` makes it (built-in validation on), for reference.
 Each process times itself from before its first CDK import to the end of synth (the interpreter's
 own start is the same for both and not counted). Goals: shipway <= 5 s, shipway / floor <= 1.5.
 
@@ -59,7 +62,8 @@ import shipway  # points jsii at the pinned Node with its compile cache, as ship
 import aws_cdk as cdk
 from aws_cdk import aws_s3 as s3
 imported = time.perf_counter()
-app = cdk.App(outdir=sys.argv[1] + "/floor.out")
+validation = sys.argv[2] == "on"
+app = cdk.App(outdir=sys.argv[1] + "/floor.out", builtin_cloud_formation_validation=validation)
 s3.Bucket(cdk.Stack(app, "Floor"), "Bucket")
 app.synth()
 finished = time.perf_counter()
@@ -67,9 +71,9 @@ print(json.dumps({"total": finished - started, "import": imported - started}))
 """
 
 
-def _run(script: str, directory: Path) -> dict[str, float]:
+def _run(script: str, directory: Path, *arguments: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", script, str(directory)],
+        [sys.executable, "-c", script, str(directory), *arguments],
         capture_output=True,
         text=True,
         check=False,
@@ -97,13 +101,15 @@ def main() -> None:
         (directory / "Dockerfile").write_text("FROM python:3.11-slim\n", encoding="utf-8")
         # One unmeasured run of each fills Node's compile cache, as any earlier synth would have.
         _run(SHIPWAY, directory)
-        _run(FLOOR, directory)
-        shipway, floor = [], []
+        _run(FLOOR, directory, "off")
+        shipway, floor, default_floor = [], [], []
         for _ in range(rounds):
             shipway.append(_run(SHIPWAY, directory))
-            floor.append(_run(FLOOR, directory))
+            floor.append(_run(FLOOR, directory, "off"))
+            default_floor.append(_run(FLOOR, directory, "on"))
     totals = [run["total"] for run in shipway]
     floors = [run["total"] for run in floor]
+    defaults = [run["total"] for run in default_floor]
     ratios = [mine / base for mine, base in zip(totals, floors, strict=True)]
     median, ratio = statistics.median(totals), statistics.median(ratios)
     print(
@@ -112,7 +118,8 @@ def main() -> None:
         f"resources, {int(shipway[0]['nag'])} cdk-nag findings; goal <= {GOAL_SECONDS:.0f} s: "
         f"{'met' if median <= GOAL_SECONDS else 'NOT met'}"
     )
-    print(f"minimal CDK app (one bucket), the floor: {_spread(floors)}")
+    print(f"minimal CDK app (one bucket), validation off, the floor: {_spread(floors)}")
+    print(f"minimal CDK app (one bucket) as `cdk init` makes it: {_spread(defaults)}")
     print(
         f"ratio shipway / floor: {min(ratios):.2f}–{max(ratios):.2f} (median {ratio:.2f}); "
         f"goal <= {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'NOT met'}"

@@ -4,9 +4,10 @@ it. Times and coverage the fixtures and tests measure are printed at the end of 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -124,3 +125,22 @@ def core_prod() -> Template:
 def compute_test() -> Template:
     """The compute manifest (one service per compute kind), test environment."""
     return template("compute", "test")
+
+
+@pytest.fixture(scope="session")
+def profile_pipeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]]:
+    """profile's pipeline stack, synthesized and gated once through the real command: the
+    command's output and the template (tests/pipeline asserts on it, the rehearsal runs its
+    buildspecs)."""
+    from typer.testing import CliRunner
+
+    from shipway.cli import app
+
+    out = tmp_path_factory.mktemp("profile-pipeline")
+    manifest = EXAMPLES / "profile" / "shipway.yml"
+    command = ["pipeline", "codepipeline", "-f", str(manifest), "-o", str(out)]
+    with Stopwatch("shipway pipeline codepipeline (profile: synthesize and gate)"):
+        result = CliRunner().invoke(app, [*command, "--package", "shipway==9.9"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    text = (out / "profile-pipeline.template.json").read_text(encoding="utf-8")
+    return result.stdout, json.loads(text)

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_logs as logs
-from cdk_nag import AwsSolutionsChecks
 from jsii.errors import JSIIError
 
 from shipway.access.infrastructure import ReviewerAccess
 from shipway.cluster.infrastructure import Cluster
 from shipway.compliance.acknowledge import ignore_cfn_lint_in_template
+from shipway.compliance.checked_app import checked_app
 from shipway.context import Shared
 from shipway.deploy.images import ImageReference, image_references
 from shipway.ecs_exec.infrastructure import ExecSessions
@@ -67,8 +67,7 @@ def build_app(
         # loud so the CDK stops warning about it).
         "@aws-cdk/core:defaultCrossStackReferences": "strong",
     }
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False, context=context)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app = checked_app(outdir, context)
     for plan in plans:
         chosen = (images or {}).get(plan.name) or image_references(manifest, plan)
         with located(manifest, ("environments", plan.name)):
@@ -359,6 +358,9 @@ class EnvironmentStack(cdk.Stack):
                 "tables": self.tables.values(),
                 "caches": self.caches.values(),
                 "buckets": self.buckets.values(),
+                "queues": self.queues.values(),
+                "topics": self.topics.values(),
+                "jobs": self.jobs.values(),
             },
             topic=self.shared.topic,
         )

@@ -22,8 +22,6 @@ REPORT_PREFIX = "reports/"
 
 PORT_VARIABLE = "PORT"
 HOST_VARIABLE = "HOST"
-CONTAINER_NAME = "app"
-"""The service's container in its task definition (ECS Exec and deployments name it)."""
 REDIS_URL_VARIABLE = "REDIS_URL"
 AWS_ENDPOINT_URL_VARIABLE = "AWS_ENDPOINT_URL"
 LOADER_TABLE_VARIABLE = "TABLE_NAME"

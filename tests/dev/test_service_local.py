@@ -17,6 +17,7 @@ from shipway.service.local import (
     service_command,
     service_directory,
     service_environment,
+    workload_environment,
 )
 
 if TYPE_CHECKING:
@@ -124,3 +125,28 @@ def test_programs_are_found_on_this_machine() -> None:
     assert local_executable("/usr/local/bin/python") == sys.executable
     assert local_executable("/app/.venv/bin/ruff") == str(Path(sys.executable).parent / "ruff")
     assert local_executable("no-such-program-here") == "no-such-program-here"
+
+
+def test_a_jobs_env_file_sits_below_its_environment_and_the_injected_variables(
+    write_manifest: WriteManifest, app_dir: Path
+) -> None:
+    (app_dir / "job.env").write_text(
+        "# plain settings\nBATCH=10\nGREETING=file\nTABLE_USERS=elsewhere\n", encoding="utf-8"
+    )
+    manifest = write_manifest(
+        """
+        tables: {users: {partition_key: username}}
+        jobs:
+          sweep:
+            image: {uri: example/job:1}
+            schedule: rate(1 day)
+            env_file: job.env
+            environment: {GREETING: explicit}
+            uses: [{table: users, access: read}]
+        """
+    )
+    job = resolve(manifest, "dev").jobs["sweep"]
+    variables = workload_environment(job, RESOURCES)
+    assert variables["BATCH"] == "10"  # from the file
+    assert variables["GREETING"] == "explicit"  # environment wins over the file
+    assert variables["TABLE_USERS"] == "devtest-dev-users"  # injected wins over both

@@ -207,9 +207,11 @@ def test_a_service_that_exits_later_stops_everything_with_exit_1(start: Any) -> 
 def test_an_emulator_that_dies_stops_everything_with_exit_1(start: Any, emulator: str) -> None:
     dev = start("""
         services:
-          api: {image: {build: {context: .}}, uses: [session]}
+          api: {image: {build: {context: .}}, uses: [session, items]}
         caches:
           session: {}
+        tables:
+          items: {partition_key: id}
     """)
     session = dev.wait_ready()
     name = {"redis": "redis-server", "moto": "moto server"}[emulator]
@@ -219,6 +221,23 @@ def test_an_emulator_that_dies_stops_everything_with_exit_1(start: Any, emulator
     assert dev.wait_exit() == 1, dev.output
     assert f"error: {name}, which shipway dev started, exited with status -9" in dev.output
     assert not dev.dev_json.exists()
+    assert dev.leftovers() == []
+
+
+def test_an_application_using_no_aws_service_starts_no_moto_server(start: Any) -> None:
+    dev = start("""
+        services:
+          api: {image: {build: {context: .}}, uses: [session]}
+        caches:
+          session: {}
+    """)
+    session = dev.wait_ready()
+
+    assert session["aws_endpoint_url"] is None
+    assert session["pids"]["moto"] is None
+    assert session["pids"]["redis"] is not None
+    assert "moto server" not in dev.output
+    assert dev.stop(signal.SIGINT) == 0, dev.output
     assert dev.leftovers() == []
 
 
@@ -242,8 +261,11 @@ def test_sigkill_of_shipway_dev_still_stops_everything_it_started(start: Any) ->
           api:
             image: {build: {context: .}}
             local: {command: [python, service.py]}
+            uses: [items]
         caches:
           session: {}
+        tables:
+          items: {partition_key: id}
     """)
     session = dev.wait_ready()
     started = dev.recorded_pids

@@ -27,6 +27,7 @@ services:
     image: {uri: public.ecr.aws/nginx/nginx:1.27}
 """
 
+CONNECTION = "arn:aws:codeconnections:us-east-1:123456789012:connection/" + "0" * 36
 # (case id, manifest text, expected line, words the message must contain)
 CASES = [
     ("yaml-syntax", HEAD + "services: {web: [\n", 7, ["YAML syntax error"]),
@@ -316,6 +317,45 @@ CASES = [
         HEAD + "buckets:\n  raw: {}\nseed:\n  - {bucket: raw, file: a.json}\n",
         9,
         ["seed.0.bucket", "has no loader"],
+    ),
+    (
+        "bake-time-unit",
+        HEAD + SERVICE + "    deployment: {strategy: blue_green, bake_time: 5 minutes}\n",
+        9,
+        ["services.web.deployment.bake_time", "'5 minutes' is not a duration", "5m"],
+    ),
+    (
+        "bake-time-too-long",
+        HEAD + SERVICE + "    deployment: {strategy: canary, bake_time: 25h}\n",
+        9,
+        ["services.web.deployment.bake_time", "at most 1440m"],
+    ),
+    (
+        "bake-time-rolling",
+        HEAD + SERVICE + "    deployment: {bake_time: 5m}\n",
+        9,
+        ["services.web.deployment", "only blue_green and canary deployments bake"],
+    ),
+    (
+        "deployment-strategy",
+        HEAD + SERVICE + "    deployment: green_blue\n",
+        9,
+        ["services.web.deployment", "'green_blue' is not allowed", "'blue_green', 'canary'"],
+    ),
+    (
+        "pipeline-connection",
+        HEAD + "pipeline: {provider: codepipeline, connection_arn: github, repository: a/b}\n",
+        6,
+        ["pipeline.connection_arn", "arn:aws"],
+    ),
+    (
+        "pipeline-provider",
+        HEAD
+        + "pipeline: {provider: jenkins, repository: a/b, connection_arn: "
+        + CONNECTION
+        + "}\n",
+        6,
+        ["pipeline.provider", "'codepipeline'"],
     ),
 ]
 

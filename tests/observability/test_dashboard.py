@@ -98,3 +98,29 @@ def test_data_capabilities_and_alarm_status(prod: tuple[dict[str, Any], dict[str
         if r["Type"].startswith("AWS::CloudWatch::") and r["Properties"].get("AlarmActions")
     ]
     assert listed == len(notifying)
+
+
+def test_queues_topics_and_jobs_have_their_rows() -> None:
+    """The messaging manifest: three queues, a topic, two jobs, each with its widgets."""
+    from tests.data.messaging.synthesized import resources
+
+    body = _body(resources("prod", "AWS::CloudWatch::Dashboard"))
+    titles = _titles(body)
+    for queue in ("fulfilment", "audit", "ledger"):
+        assert f"queue {queue}: messages waiting and in flight" in titles
+        assert f"queue {queue}: oldest message age (s)" in titles
+        assert f"queue {queue}: dead-letter queue depth" in titles
+    assert "topic order-events: messages published" in titles
+    assert "topic order-events: deliveries failed" in titles
+    for job in ("nightly-report", "heartbeat"):
+        assert f"job {job}: runs" in titles
+        assert f"job {job}: run time (ms)" in titles
+    text = json.dumps(body)
+    for metric in (
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateAgeOfOldestMessage",
+        "NumberOfNotificationsFailed",
+        "ExecutionsTimedOut",
+        "ExecutionTime",
+    ):
+        assert metric in text

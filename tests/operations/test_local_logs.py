@@ -61,6 +61,13 @@ def test_logs_of_the_local_service(dev: DevRun) -> None:
     assert result.exit_code == 0, result.stderr
     assert "listening on" in result.stdout and "GET /env" in result.stdout
 
+    result = CliRunner().invoke(
+        app, ["logs", "web", "-f", manifest, "--env", "dev", "--filter", "no-such-line"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "no log lines from 'web' in dev matching 'no-such-line' since" in result.stderr
+
     command = [sys.executable, "-m", "shipway.cli", "logs", "web", "-f", manifest, "--env", "dev"]
     command += ["--follow", "--for", "6s", "--filter", "GET -/health"]
     follower = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603

@@ -5,7 +5,8 @@ GITHUB_STEP_SUMMARY) and RUNNER_TEMP. A `uses:` step cannot run here: the test s
 one with a function that returns the variables the action would export.
 
 Expressions are evaluated for the few forms the generated workflows use (`steps.X.outputs.Y`,
-`needs.J.outputs.Y`, `github.run_id`); any other is an error, so nothing is silently skipped.
+`needs.J.outputs.Y`, `matrix.X` of the one combination a test runs, `github.run_id`); any other
+is an error, so nothing is silently skipped.
 """
 
 from __future__ import annotations
@@ -56,12 +57,24 @@ class WorkflowRunner:
     steps_run: list[StepRun] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.matrix: dict[str, str] = {}
         self.summary = self.temp / "step-summary.md"
         self.summary.touch()
 
-    def run_job(self, name: str, *, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-        """Run job `name`'s steps in order; its outputs. overrides: env values a test changes."""
+    def run_job(
+        self,
+        name: str,
+        *,
+        overrides: Mapping[str, str] | None = None,
+        matrix: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
+        """Run job `name`'s steps in order; its outputs. overrides: env values a test changes;
+        matrix: the one combination of the job's `strategy.matrix` to run (each value listed)."""
         job = self.workflow["jobs"][name]
+        listed = job.get("strategy", {}).get("matrix", {})
+        for key, value in (matrix or {}).items():
+            assert value in listed.get(key, []), f"{key}={value} is not in job {name}'s matrix"
+        self.matrix = dict(matrix or {})
         wanted = job.get("needs", [])
         for needed in [wanted] if isinstance(wanted, str) else wanted:
             assert needed in self.needs, f"job {name} needs {needed}, which has not run"
@@ -137,6 +150,8 @@ class WorkflowRunner:
                 return steps[parts[1]][parts[3]]
             if parts[0] == "needs" and parts[2] == "outputs":
                 return self.needs[parts[1]][parts[3]]
+            if parts[0] == "matrix":
+                return self.matrix[parts[1]]
             if found["expression"] == "github.run_id":
                 return "1"
             raise AssertionError(f"expression the rehearsal cannot evaluate: {found[0]}")

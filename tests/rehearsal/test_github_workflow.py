@@ -1,6 +1,6 @@
 """shop-cart's committed deploy workflow, its `run:` steps executed in order on this machine.
 
-The checks workflow's validate and diff jobs run the same way, after the deploy.
+The checks workflow's validate, diff and check (for test) jobs run the same way, after the deploy.
 
 What runs for real: every `run:` step as written (`uv tool install` of shipway, `npm ci` of the
 CDK CLI from the generated lock, `shipway push --json`, the jq that turns it into `--image`
@@ -296,3 +296,21 @@ def test_the_checks_workflow_validates_and_diffs_test_into_the_summary(
     summary = runner.summary.read_text(encoding="utf-8")
     assert summary.startswith("### shipway diff --env test\n```\n"), summary
     assert "shop-cart-test" in summary and summary.rstrip().endswith("```")
+
+
+def test_the_checks_workflow_s_check_job_gates_an_environment(
+    repository: Path, rehearsal: Rehearsal
+) -> None:
+    workflow = yaml.safe_load(CHECKS.read_text(encoding="utf-8"))
+    runner = rehearsal.runner(workflow, repository)
+    runner.needs["validate"] = {}  # the job it needs ran above; it hands on nothing
+    # WHEN the check job runs for test (one combination of its matrix) THEN its install step
+    # puts the pinned cfn-lint and checkov on PATH and `shipway check` passes every gate
+    with Stopwatch("workflow job check (test: install with the gates, shipway check)"):
+        runner.run_job("check", overrides=PACKAGE, matrix={"environment": "test"})
+    install, check = runner.steps_run[-2:]
+    assert install.name == "Install shipway and the CDK CLI"
+    assert "cfn-lint" in install.output and "checkov" in install.output
+    assert check.name == "shipway check"
+    assert "cdk-nag: 0 unacknowledged | cfn-lint: 0 errors, 0 warnings" in check.output
+    assert "✓ no findings" in check.output, check.output

@@ -103,6 +103,23 @@ def test_blue_green_service_has_an_alternate_target_group(core_test: Template) -
     )
 
 
+def test_blue_green_bakes_for_the_manifest_s_time_in_each_environment(
+    core_test: Template, core_prod: Template
+) -> None:
+    # GIVEN admin bakes 5m, and prod overrides only bake_time (1h), WHEN synthesized THEN
+    # both are blue/green, each with its own bake time in minutes
+    for template, minutes in ((core_test, 5), (core_prod, 60)):
+        template.has_resource_properties(
+            "AWS::ECS::Service",
+            {
+                "ServiceName": Match.string_like_regexp("^storefront-(test|prod)-admin$"),
+                "DeploymentConfiguration": Match.object_like(
+                    {"Strategy": "BLUE_GREEN", "BakeTimeInMinutes": minutes}
+                ),
+            },
+        )
+
+
 def test_backend_is_private_and_registered_in_service_connect(core_test: Template) -> None:
     core_test.has_resource_properties(
         "AWS::ECS::Service",

@@ -35,8 +35,10 @@ def dev(
     in dependency order, health-gated. Prints the URLs, streams prefixed logs and writes
     .shipway/dev.json beside the manifest. Ctrl-C or SIGTERM stops everything (exit 0); a
     service that crashes or never becomes healthy: its last lines, exit 1. Workers (type:
-    worker) are healthy while their process runs. With --jobs, each job also runs on its
-    schedule; 'shipway job run NAME' runs one once.
+    worker) are healthy while their process runs. A sidecar with a local.command runs just
+    before its service, logged as SERVICE/SIDECAR; one without is listed as not run locally.
+    An env_file is loaded below the service's environment and the variables shipway injects.
+    With --jobs, each job also runs on its schedule; 'shipway job run NAME' runs one once.
     """
     from shipway.dev import run_dev
 

@@ -10,9 +10,9 @@ import typer
 from shipway.cli.app import app, console
 from shipway.cli.common import EnvOption, ManifestPath, one_environment, read_manifest, user_errors
 from shipway.cli.ops_commands import aws_errors
-from shipway.contract import CONTAINER_NAME
 from shipway.errors import UserError
 from shipway.manifest import LOCAL_ENVIRONMENT, resolve
+from shipway.manifest.containers import MAIN_CONTAINER
 
 
 @app.command("exec")
@@ -27,7 +27,7 @@ def exec_command(
     ] = "/bin/sh",
     container: Annotated[
         str, typer.Option("--container", help="The task's container (cloud only).")
-    ] = CONTAINER_NAME,
+    ] = MAIN_CONTAINER,
     task: Annotated[
         str | None,
         typer.Option(
@@ -48,7 +48,7 @@ def exec_command(
     manifest = read_manifest(file)
     name = one_environment(manifest, env)
     if name == LOCAL_ENVIRONMENT:
-        if task is not None or container != CONTAINER_NAME:
+        if task is not None or container != MAIN_CONTAINER:
             raise UserError(
                 "--task and --container choose a cloud task: leave them out with --env dev"
             )

@@ -243,23 +243,49 @@ def logs(
     if follow_for and not follow:
         raise UserError("--for goes with --follow")
 
+    shown = [False]
+
     def show(event: LogEvent) -> None:
+        shown[0] = True
         console.print(service_logs.pretty(event), soft_wrap=True)
 
     with contextlib.suppress(KeyboardInterrupt):
-        if name == LOCAL_ENVIRONMENT:
-            _local_logs(find_manifest(file), service, start, pattern, show, follow, until)
-            return
-        from shipway.operations.aws import Clients
+        _print_logs(plan, file, service, start, pattern, show, follow, until)
+    if not shown[0]:  # silence would look like a hung or broken command
+        matching = f" matching {pattern!r}" if pattern else ""
+        errors.print(
+            f"no log lines from '{service}' in {name}{matching} since {start:%Y-%m-%d %H:%M:%S} "
+            "UTC (--since widens the window)",
+            markup=False,
+        )
 
-        clients = Clients(plan.settings.region)
-        source = service_logs.log_source(plan, clients, service)
-        client = clients.client("logs")
-        if follow:
-            service_logs.follow_cloud(client, source, start, pattern, show, until=until)
-        else:
-            for event in service_logs.cloud_events(client, source, start, pattern):
-                show(event)
+
+def _print_logs(
+    plan: EnvironmentPlan,
+    file: Path | None,
+    service: str,
+    start: datetime,
+    pattern: str | None,
+    show: Callable[[LogEvent], None],
+    follow: bool,
+    until: float | None,
+) -> None:
+    """Show the service's lines from the environment's source, local or cloud."""
+    from shipway.operations import logs as service_logs
+
+    if plan.name == LOCAL_ENVIRONMENT:
+        _local_logs(find_manifest(file), service, start, pattern, show, follow, until)
+        return
+    from shipway.operations.aws import Clients
+
+    clients = Clients(plan.settings.region)
+    source = service_logs.log_source(plan, clients, service)
+    client = clients.client("logs")
+    if follow:
+        service_logs.follow_cloud(client, source, start, pattern, show, until=until)
+    else:
+        for event in service_logs.cloud_events(client, source, start, pattern):
+            show(event)
 
 
 def _local_logs(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -23,10 +23,18 @@ from shipway.cli.common import (
 )
 from shipway.errors import GateFailedError, UserError
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import aws_cdk as cdk
+
+    from shipway.manifest import EnvironmentPlan, Manifest
+
 pipeline = typer.Typer(
     name="pipeline",
     no_args_is_help=True,
-    help="Delivery pipelines: generate GitHub Actions workflows, bootstrap their AWS role.",
+    help="Delivery pipelines: GitHub Actions workflows and their AWS role, or the manifest's "
+    "CodePipeline.",
 )
 app.add_typer(pipeline)
 
@@ -176,7 +184,6 @@ def _bootstrap(
     deploy: bool,
     out: Path,
 ) -> None:
-    from shipway.compliance.gates import Gates, nag_findings
     from shipway.manifest import resolve
     from shipway.pipeline.github import stages
     from shipway.pipeline.github_role import build_github_app, github_stack_name
@@ -194,18 +201,32 @@ def _bootstrap(
     if not REPOSITORY.match(repository):
         raise UserError(f"--repository {repository!r}: write OWNER/REPO, e.g. acme/shop")
     first = stages(manifest)[0].name
-    template = out / f"{github_stack_name(plan)}.template.json"
+    stack = github_stack_name(plan)
+    _synthesize_and_gate(
+        stack,
+        lambda: build_github_app(
+            plan,
+            outdir=out,
+            repository=repository,
+            diff=plan.name == first,
+            existing_provider=existing_provider,
+        ),
+        out,
+        steps,
+    )
+    if deploy:
+        _deploy(stack, out, steps)
+
+
+def _synthesize_and_gate(stack: str, build: Callable[[], cdk.App], out: Path, steps: Steps) -> None:
+    """Synthesize stack into out and run cdk-nag, cfn-lint and checkov on it: zero findings."""
+    from shipway.compliance.gates import Gates, nag_findings
+
+    template = out / f"{stack}.template.json"
     with Gates() as gates:  # cfn-lint and checkov start up while the CDK synthesizes
-        with steps.step(f"synthesize {github_stack_name(plan)} and run cdk-nag"):
-            app = build_github_app(
-                plan,
-                outdir=out,
-                repository=repository,
-                diff=plan.name == first,
-                existing_provider=existing_provider,
-            )
+        with steps.step(f"synthesize {stack} and run cdk-nag"):
             try:
-                app.synth()
+                build().synth()
             except RuntimeError as error:
                 if "ValidationFailed" not in str(error):
                     raise UserError(f"synthesis failed: {str(error).splitlines()[0]}") from None
@@ -222,8 +243,6 @@ def _bootstrap(
     if findings:
         raise GateFailedError(f"check failed: {len(findings)} finding(s)")
     console.print(f"{escape(str(template))}: 0 findings (cdk-nag, cfn-lint, checkov)")
-    if deploy:
-        _deploy(github_stack_name(plan), out, steps)
 
 
 def _deploy(stack: str, out: Path, steps: Steps) -> None:
@@ -244,3 +263,91 @@ def _deploy(stack: str, out: Path, steps: Steps) -> None:
         tail = "; ".join(line for line in lines[-5:] if line.strip())
         raise UserError(f"cdk deploy {stack} failed: {tail}")
     console.print(f"[green]✓[/] {escape(stack)} deployed")
+
+
+@pipeline.command()
+@user_errors
+def codepipeline(
+    file: ManifestPath = None,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="The repository's root, where the builds run (default: the git work tree "
+            "holding the manifest, else the manifest's folder).",
+            show_default=False,
+        ),
+    ] = None,
+    package: Annotated[
+        str | None,
+        typer.Option(
+            help="What the builds install with `uv tool install` (default: this shipway's "
+            "version; e.g. git+https://github.com/OWNER/shipway@<sha>).",
+            show_default=False,
+        ),
+    ] = None,
+    deploy: Annotated[
+        bool, typer.Option("--deploy", help="Deploy the pipeline stack (cdk deploy).")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where the assembly goes.")] = Path(
+        "cdk.out/pipeline"
+    ),
+) -> None:
+    """Synthesize (and with --deploy, deploy) the manifest's `pipeline: {provider:
+    codepipeline}` stack, gated with zero findings: on each push to its branch, CodeBuild checks
+    every environment, builds and pushes each image once, then deploys those digests to each
+    environment in turn, a manual approval before those that require it (prod)."""
+    import shipway
+    from shipway.manifest import resolve
+    from shipway.pipeline.buildspec import BuildspecOptions
+    from shipway.pipeline.codepipeline import build_pipeline_app, pipeline_stack_name
+    from shipway.pipeline.github import stages
+
+    steps = Steps(errors)
+    with steps.step("validate the manifest"):
+        manifest = read_manifest(file)
+    wanted = manifest.application.pipeline
+    if wanted is None:
+        raise UserError(
+            f"{manifest.path}: no pipeline: add `pipeline: {{provider: codepipeline, "
+            "connection_arn: ..., repository: OWNER/NAME}` (see docs/pipeline.md)"
+        )
+    plans = [resolve(manifest, stage.name) for stage in stages(manifest)]
+    if not plans:
+        raise UserError(f"{manifest.path}: the pipeline deploys no environment besides dev")
+    _one_account(manifest, plans)
+    top = (root or _git_root(manifest.directory) or manifest.directory).resolve()
+    try:
+        relative = manifest.path.resolve().relative_to(top)
+    except ValueError:
+        raise UserError(f"the manifest {manifest.path} is not under --root {top}") from None
+    options = BuildspecOptions(relative.as_posix(), package or f"shipway=={shipway.__version__}")
+    stack = pipeline_stack_name(manifest.name)
+    _synthesize_and_gate(
+        stack,
+        lambda: build_pipeline_app(plans, pipeline=wanted, options=options, outdir=out),
+        out,
+        steps,
+    )
+    if deploy:
+        _deploy(stack, out, steps)
+
+
+def _one_account(manifest: Manifest, plans: list[EnvironmentPlan]) -> None:
+    """The deploy projects run with the pipeline account's credentials, and `shipway deploy`
+    verifies an environment (its stacks, its services) with the credentials it runs with."""
+    from shipway.manifest import ManifestError
+
+    account = plans[0].settings.account
+    elsewhere = [plan.name for plan in plans if plan.settings.account != account]
+    if elsewhere:
+        raise ManifestError(
+            [
+                manifest.issue(
+                    ("environments", name, "account"),
+                    f"environments.{name}.account: a CodePipeline deploys into its own account "
+                    f"({account}, the first environment's) only: give {name} that account, "
+                    "or deploy it with `shipway pipeline github` (a role per account)",
+                )
+                for name in elsewhere
+            ]
+        )

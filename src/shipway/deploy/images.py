@@ -26,6 +26,8 @@ ECR_URI = re.compile(
     r"^(?P<account>\d{12})\.dkr\.ecr\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/"
     r"(?P<repository>[a-z0-9][a-z0-9._/-]*)(?::(?P<tag>[\w][\w.-]{0,127})|@(?P<digest>sha256:[0-9a-f]{64}))$"
 )
+PLATFORMS = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+"""The manifest's `platform` as a container engine's --platform."""
 IMAGE_URI = re.compile(r"^[a-zA-Z0-9][\w.:/-]*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})?$")
 
 
@@ -77,6 +79,7 @@ def image_sources(manifest: Manifest, plan: EnvironmentPlan) -> dict[str, ImageS
             dockerfile=context / build.dockerfile,
             target=build.target,
             args=dict(build.args),
+            platform=PLATFORMS[service.spec.platform],
         )
     return sources
 

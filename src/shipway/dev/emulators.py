@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from shipway.emulators import MotoServer, RedisServer
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
     from pathlib import Path
 
     from shipway.emulators.process import LocalServer
@@ -38,10 +39,12 @@ def local_redis(log_folder: Path) -> RedisServer:
 WARM_UP_REQUESTS = {
     "dynamodb": ("POST", "DynamoDB_20120810.ListTables"),
     "sqs": ("POST", "AmazonSQS.ListQueues"),
+    "sns": ("POST", ""),  # a query-protocol API: its action is in the form body
     "secretsmanager": ("POST", "secretsmanager.ListSecrets"),
     "ssm": ("POST", "AmazonSSM.DescribeParameters"),
     "s3": ("GET", ""),
 }
+WARM_UP_BODIES = {"sns": b"Action=ListTopics&Version=2010-03-31"}
 
 
 def warm_up(endpoint_url: str, services: Iterable[str]) -> None:
@@ -67,9 +70,12 @@ def _first_request(endpoint_url: str, service: str) -> None:
     }
     if target:
         headers["X-Amz-Target"] = target
+    body = WARM_UP_BODIES.get(service, b"{}" if method == "POST" else None)
+    if service in WARM_UP_BODIES:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     connection = http.client.HTTPConnection(host, int(port), timeout=30)
     try:
-        connection.request(method, "/", body=b"{}" if method == "POST" else None, headers=headers)
+        connection.request(method, "/", body=body, headers=headers)
         connection.getresponse().read()
     except (OSError, http.client.HTTPException):
         pass  # only a head start; provisioning reports real failures
@@ -81,21 +87,23 @@ def _first_request(endpoint_url: str, service: str) -> None:
 class Emulators:
     """The running emulators."""
 
-    moto: MotoServer
+    moto: MotoServer | None
+    """None when the application uses no AWS service: nothing to emulate, a second saved."""
     redis: RedisServer | None
 
     @property
-    def aws_endpoint_url(self) -> str:
-        return self.moto.endpoint_url
+    def aws_endpoint_url(self) -> str | None:
+        return self.moto.endpoint_url if self.moto is not None else None
 
     def aws_environment(self) -> dict[str, str]:
-        """What points boto3 at the moto server."""
-        return self.moto.client_environment()
+        """What points boto3 at the moto server (only the fake credentials if none runs)."""
+        return self.moto.client_environment() if self.moto is not None else dict(FAKE_CREDENTIALS)
 
     def stop(self) -> None:
         if self.redis is not None:
             self.redis.stop()
-        self.moto.stop()
+        if self.moto is not None:
+            self.moto.stop()
 
     def watch(self, on_exit: Callable[[EmulatorExitedError], None]) -> None:
         """Call on_exit, from a daemon thread, if an emulator process exits (stop() included)."""
@@ -137,24 +145,34 @@ def start_emulators(
     log_folder: Path,
     *,
     with_redis: bool,
-    warm: Iterable[str] = (),
+    aws_services: Sequence[str] = ("dynamodb", "s3", "sqs", "sns", "secretsmanager", "ssm"),
     on_spawn: Callable[[int], None] | None = None,
 ) -> Emulators:
-    """Start moto and (if any cache) Redis in parallel; stop both if either fails.
+    """Start moto (if any AWS service is used) and Redis (if any cache) in parallel; stop both
+    if either fails.
 
-    ``warm`` names moto services (`dynamodb`, `s3`, ...) to load as soon as moto listens;
-    ``on_spawn`` is told the pid of each process started.
+    ``aws_services`` names the moto services (`dynamodb`, `s3`, ...) the application uses, each
+    loaded as soon as moto listens; ``on_spawn`` is told the pid of each process started.
     """
-    emulators = Emulators(moto_process(log_folder), local_redis(log_folder) if with_redis else None)
+    emulators = Emulators(
+        moto_process(log_folder) if aws_services else None,
+        local_redis(log_folder) if with_redis else None,
+    )
     for server in (emulators.moto, emulators.redis):
         if server is not None:
             server.on_spawn = on_spawn
 
-    def start_moto() -> None:
-        emulators.moto.start()
-        warm_up(emulators.aws_endpoint_url, warm)
+    def start_moto(moto: MotoServer) -> None:
+        moto.start()
+        warm_up(moto.endpoint_url, aws_services)
 
-    starters = [start_moto] + ([emulators.redis.start] if emulators.redis else [])
+    starters: list[Callable[[], object]] = []
+    if emulators.moto is not None:
+        starters.append(functools.partial(start_moto, emulators.moto))
+    if emulators.redis is not None:
+        starters.append(emulators.redis.start)
+    if not starters:
+        return emulators
     with ThreadPoolExecutor(max_workers=len(starters)) as pool:
         futures = [pool.submit(starter) for starter in starters]
     errors = [error for future in futures if (error := future.exception()) is not None]

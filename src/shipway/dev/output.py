@@ -20,12 +20,13 @@ SHOWN_LINES = 20
 
 def print_emulators(console: Console, emulators: Emulators) -> None:
     """The endpoints services are wired to, and which Redis runs."""
-    console.print(
-        f"[bold]moto server[/]  {emulators.aws_endpoint_url}  "
-        "DynamoDB, S3, SQS, Secrets Manager, SSM",
-        highlight=False,
-        soft_wrap=True,
-    )
+    if emulators.aws_endpoint_url is not None:
+        console.print(
+            f"[bold]moto server[/]  {emulators.aws_endpoint_url}  "
+            "DynamoDB, S3, SQS, SNS, Secrets Manager, SSM",
+            highlight=False,
+            soft_wrap=True,
+        )
     if emulators.redis is not None:
         console.print(
             f"[bold]redis[/]        redis://127.0.0.1:{emulators.redis.port}  "

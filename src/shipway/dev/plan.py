@@ -9,6 +9,7 @@ from pathlib import Path
 from shipway.dev.errors import PortTakenError, SeedError
 from shipway.dev.order import start_waves
 from shipway.dev.processes import HealthGate
+from shipway.dev.sidecars import LocalSidecar, local_sidecars, sidecar_references
 from shipway.dev.state import DevPaths
 from shipway.emulators import free_port
 from shipway.manifest import (
@@ -36,6 +37,8 @@ class LocalService:
     port: int
     gate: HealthGate | None
     """None for a worker: it serves no port, so its health is its process running."""
+    sidecars: tuple[LocalSidecar, ...] = ()
+    """Its sidecars that have a `local.command`, started just before it."""
 
     @property
     def name(self) -> str:
@@ -61,6 +64,8 @@ class DevPlan:
     waves: list[list[str]]
     secrets: LocalSecrets
     seeds: list[tuple[str, Path]]
+    sidecars_not_run: tuple[str, ...] = ()
+    """`service/sidecar` of each sidecar without a `local.command`."""
 
     @property
     def app(self) -> str:
@@ -94,23 +99,37 @@ def plan_dev(manifest: Manifest) -> DevPlan:
         }
     )
     ports = assign_ports(specs)
-    services = {
-        name: LocalService(
+    services, not_run = {}, []
+    for name, service in environment.services.items():
+        sidecars, skipped = local_sidecars(name, service.spec, manifest.directory)
+        not_run += skipped
+        services[name] = LocalService(
             service=service,
             argv=service_command(name, service.spec, manifest.directory),
             cwd=service_directory(service.spec, manifest.directory),
             port=ports[name],
             gate=None if service.spec.type == "worker" else health_gate(service.spec),
+            sidecars=tuple(sidecars),
         )
-        for name, service in environment.services.items()
-    }
     references = [
         (name, variable, reference)
         for name, spec in specs.items()
         for variable, reference in spec.secrets.items()
     ]
+    references += [
+        entry for name, spec in specs.items() for entry in sidecar_references(name, spec)
+    ]
     secrets = local_secrets(environment, references, paths.secrets_env)
-    return DevPlan(manifest, environment, paths, services, waves, secrets, seed_files(manifest))
+    return DevPlan(
+        manifest,
+        environment,
+        paths,
+        services,
+        waves,
+        secrets,
+        seed_files(manifest),
+        tuple(not_run),
+    )
 
 
 def health_gate(spec: ServiceSpec) -> HealthGate:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from shipway.dev.loaders import LoaderPoller
     from shipway.dev.provision import Provisioned
+    from shipway.dev.sidecars import LocalSidecar
     from shipway.job.local_schedule import JobScheduler
 
 STOP_GRACE_SECONDS = 10.0
@@ -75,6 +76,7 @@ class DevSession:
         self.emulators: Emulators | None = None
         self.pollers: list[LoaderPoller] = []
         self.services: list[ServiceProcess] = []
+        self.sidecars: list[ServiceProcess] = []
         self.reaper = Reaper()  # stops what we started should this process be killed outright
         self._failure_lock = threading.Lock()
 
@@ -110,7 +112,7 @@ class DevSession:
                 start_emulators,
                 plan.paths.logs,
                 with_redis=bool(plan.environment.caches),
-                warm=plan.aws_services,
+                aws_services=plan.aws_services,
                 on_spawn=self.reaper.watch,
             )
             # boto3 and the loader runtime take a second to import: meanwhile moto starts.
@@ -123,8 +125,9 @@ class DevSession:
         print_emulators(self.console, self.emulators)
         self.emulators.watch(self.emulator_exited)
         self.check()
-        clients = provision.aws_clients(self.emulators.aws_endpoint_url)
-        provisioned = provision.provision(plan, clients)
+        endpoint_url = self.emulators.aws_endpoint_url
+        clients = provision.aws_clients(endpoint_url) if endpoint_url else None
+        provisioned = provision.provision(plan, clients) if clients else provision.Provisioned()
         print_provisioned(
             self.console,
             provisioned,
@@ -135,11 +138,12 @@ class DevSession:
             },
         )
         board = loads.LoadBoard(plan.paths, self.printer)
-        self.pollers = loads.start_pollers(
-            plan, provisioned, self.emulators.aws_endpoint_url, board
-        )
-        loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
+        if endpoint_url and clients:
+            self.pollers = loads.start_pollers(plan, provisioned, endpoint_url, board)
+            loads.load_seeds(plan, provisioned, clients.s3, board, self.stopping)
         resources = self.resources(provisioned)
+        for label in plan.sidecars_not_run:
+            self.console.print(f"sidecar {label}: not run locally (no local.command)", style="dim")
         for wave in plan.waves:
             self.start_wave(wave, resources)
         write_json(plan.paths.dev_json, self.description(provisioned))
@@ -185,6 +189,8 @@ class DevSession:
         started = []
         for name in wave:
             service_plan = self.plan.services[name]
+            for sidecar in service_plan.sidecars:
+                self.start_sidecar(sidecar)
             service = ServiceProcess(
                 name, service_plan.port, self.printer, log_file=self.plan.paths.service_log(name)
             )
@@ -201,6 +207,32 @@ class DevSession:
             if gate is not None:  # a worker is healthy while its process runs (watch())
                 service.wait_healthy(gate, self.stopping)
             self.check()
+
+    def start_sidecar(self, sidecar: LocalSidecar) -> None:
+        """A sidecar's process, logged under `service/sidecar`, stopped with the session."""
+        process = ServiceProcess(sidecar.label, 0, self.printer)
+        self.sidecars.append(process)
+        variables = sidecar.environment(self.plan.secrets.referenced)
+        process.start(sidecar.argv, process_environment(variables), sidecar.cwd)
+        self.reaper.watch(process.pid)
+        threading.Thread(
+            target=self.watch_sidecar,
+            args=(process, sidecar.essential),
+            daemon=True,
+            name=f"watch-{sidecar.label}",
+        ).start()
+
+    def watch_sidecar(self, process: ServiceProcess, essential: bool) -> None:
+        """An essential sidecar's exit stops the session, as it stops the task in the cloud."""
+        assert process.process is not None
+        code = process.process.wait()
+        if self.stopping.is_set():
+            return
+        process.tail.finished.wait(timeout=2)
+        if essential:
+            self.fail(process.failure(f"exited with status {code} (an essential sidecar)"))
+        else:
+            self.printer.line(process.name, f"exited with status {code} (not essential)")
 
     def watch(self, service: ServiceProcess) -> None:
         """Turn a service's exit, unless we are stopping, into the session's failure."""
@@ -235,9 +267,10 @@ class DevSession:
         self.plan.paths.dev_json.unlink(missing_ok=True)
         if self.scheduler is not None:
             self.scheduler.stop()
-        if self.services:
+        if self.services or self.sidecars:
             self.console.print("stopping services ...", style="dim")
-            stop_all(list(reversed(self.services)), STOP_GRACE_SECONDS)
+            # each service before its sidecars, as ECS stops a task's containers
+            stop_all([*reversed(self.services), *self.sidecars], STOP_GRACE_SECONDS)
         for poller in self.pollers:
             poller.stop(timeout=0)
         for poller in self.pollers:
@@ -279,5 +312,8 @@ class DevSession:
             },
             "topics": provisioned.topics,
             "secrets": provisioned.secret_ids,
-            "pids": {"moto": self.emulators.moto.pid, "redis": redis.pid if redis else None},
+            "pids": {
+                "moto": self.emulators.moto.pid if self.emulators.moto else None,
+                "redis": redis.pid if redis else None,
+            },
         }

@@ -11,9 +11,9 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from shipway.contract import CONTAINER_NAME
 from shipway.deploy import stacks
 from shipway.errors import UserError
+from shipway.manifest.containers import MAIN_CONTAINER
 from shipway.operations.status import stack_cluster
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class ExecRequest:
 
     service: str
     command: str = "/bin/sh"
-    container: str = CONTAINER_NAME
+    container: str = MAIN_CONTAINER
     task: str | None = None
 
 

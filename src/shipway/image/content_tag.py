@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from shipway.image.source import ImageSource
 
 TAG_PREFIX = "src-"
+DEFAULT_PLATFORM = "linux/amd64"
 # Bump when what goes into the hash changes, so old tags are not mistaken for new ones.
 # v2: only what the target's stages read, unless the whole context is needed.
 FORMAT = b"shipway content tag v2\0"
@@ -45,6 +46,10 @@ def tag_for(source: ImageSource, inputs: ContentInputs) -> str:
     _add(digest, "target", source.target or "")
     for name, value in sorted(source.args.items()):
         _add(digest, "arg", name, value)
+    # Another architecture is another image. linux/amd64, the default, adds nothing, so the
+    # tags of images built before platforms existed (all amd64) still name them.
+    if source.platform not in (None, DEFAULT_PLATFORM):
+        _add(digest, "platform", str(source.platform))
     for entry in inputs.entries:
         _add(digest, entry.kind, entry.path, *_entry_fields(entry))
     return TAG_PREFIX + digest.hexdigest()[:32]

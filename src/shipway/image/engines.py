@@ -58,6 +58,8 @@ class ContainerEngine:
         argv += ["--tag", reference]
         if source.target:
             argv += ["--target", source.target]
+        if source.platform:
+            argv += ["--platform", source.platform]
         for name, value in sorted(source.args.items()):
             argv += ["--build-arg", f"{name}={value}"]
         if self.network:

@@ -13,6 +13,7 @@ from shipway.image.content_inputs import content_inputs
 from shipway.image.content_tag import tag_for
 from shipway.image.engines import detect_engine
 from shipway.image.errors import BuildFailedError, PushFailedError, RegistryLoginError
+from shipway.image.platforms import check_can_build
 from shipway.image.source import BuiltImage, PushedImage
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def build_image(
     on_line: LineSink = ignore_line,
 ) -> BuiltImage:
     """Build source with engine, tagged reference (`<repository URI>:<tag>`)."""
+    check_can_build(source.service, source.platform)
     status, last = run_streaming(
         engine.build_argv(source, reference), on_line=on_line, env=engine.env
     )

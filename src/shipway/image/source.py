@@ -16,9 +16,11 @@ class ImageSource:
     dockerfile: Path
     target: str | None = None
     args: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
+    """`linux/amd64` or `linux/arm64` (the service's `platform`); None: the engine's own."""
 
     def __hash__(self) -> int:
-        return hash((self.service, self.context, self.dockerfile, self.target))
+        return hash((self.service, self.context, self.dockerfile, self.target, self.platform))
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,14 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from shipway.compliance import acknowledge, ignore_cfn_lint, skip_checkov
-from shipway.contract import CONTAINER_NAME, identity_variables
+from shipway.contract import identity_variables
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.service.secrets import add_manifest_secrets
+from shipway.service.task import CONTAINER_NAME, environment_files, runtime_platform
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from shipway.cluster.infrastructure import Cluster
     from shipway.context import Shared
     from shipway.manifest.plan import JobPlan
@@ -59,7 +62,7 @@ class ScheduledJob(Construct):
             vpc=cluster.network.vpc,
             description=f"job {job.name}: no inbound, calls out only",
         )
-        self.definition, self.container = self._task(image)
+        self.definition, self.container = self._task(image, job.env_file)
         add_manifest_secrets(self, self, self.spec.secrets)
         for variable, value in identity_variables(shared.app, shared.environment, job.name).items():
             self.add_environment(variable, value)
@@ -84,7 +87,7 @@ class ScheduledJob(Construct):
         )
 
     def _task(
-        self, image: ecs.ContainerImage
+        self, image: ecs.ContainerImage, env_file: Path | None
     ) -> tuple[ecs.TaskDefinition, ecs.ContainerDefinition]:
         spec = self.spec
         definition = ecs.FargateTaskDefinition(
@@ -93,10 +96,7 @@ class ScheduledJob(Construct):
             cpu=spec.cpu,
             memory_limit_mib=spec.memory,
             family=self.physical_name,
-            runtime_platform=ecs.RuntimePlatform(
-                cpu_architecture=ecs.CpuArchitecture.X86_64,
-                operating_system_family=ecs.OperatingSystemFamily.LINUX,
-            ),
+            runtime_platform=runtime_platform(spec.platform),
         )
         log_group = logs.LogGroup(
             self,
@@ -116,6 +116,7 @@ class ScheduledJob(Construct):
             readonly_root_filesystem=True,
             user=spec.user,
             environment=dict(spec.environment),
+            environment_files=environment_files(self, env_file, definition.obtain_execution_role()),
         )
         definition.add_volume(name="tmp")
         container.add_mount_points(

@@ -71,10 +71,11 @@ def session_resources(session: dict[str, Any], plan: DevPlan) -> LocalResources:
     redis_url = session.get("redis_url")
     port = int(redis_url.rsplit(":", 1)[1].split("/")[0]) if redis_url else None
     caches = list(plan.environment.caches)
+    endpoint = session.get("aws_endpoint_url")  # none when the application uses no AWS service
     return LocalResources(
         app=plan.app,
         environment="dev",
-        aws={**FAKE_CREDENTIALS, "AWS_ENDPOINT_URL": session["aws_endpoint_url"]},
+        aws={**FAKE_CREDENTIALS, **({"AWS_ENDPOINT_URL": endpoint} if endpoint else {})},
         tables=session.get("tables", {}),
         buckets=session.get("buckets", {}),
         cache_urls=cache_urls(caches, "127.0.0.1", port) if port else {},

@@ -11,6 +11,7 @@ from shipway.manifest.data import Bucket, Cache, Secret, SeedFile, Table
 from shipway.manifest.environment import Environment
 from shipway.manifest.job import Job
 from shipway.manifest.messaging import Queue, Topic
+from shipway.manifest.pipeline import Pipeline
 from shipway.manifest.service import Service
 
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w .:/=+@-]+$")]
@@ -59,4 +60,9 @@ class Application(ManifestModel):
     )
     seed: list[SeedFile] = Field(
         default_factory=list, description="files shipway dev loads through a bucket's loader"
+    )
+    pipeline: Pipeline | None = Field(
+        None,
+        description="a delivery pipeline in AWS: {provider: codepipeline, connection_arn, "
+        "repository, branch}",
     )

@@ -50,6 +50,22 @@ def cross_reference_problems(app: Application) -> Iterator[Problem]:
         if job.image.service is not None and job.image.service not in app.services:
             where: Location = ("jobs", name, "image", "service")
             yield (where, _unknown("service", job.image.service, app.services), False)
+        elif job.image.service is not None:
+            yield from _job_platform(app, name, job)
+
+
+def _job_platform(app: Application, name: str, job: Job) -> Iterator[Problem]:
+    """A job runs its service's image, which is built for the service's platform only."""
+    service = app.services[str(job.image.service)]
+    if job.platform != service.platform:
+        written = "platform" in job.model_fields_set
+        yield (
+            ("jobs", name, "platform") if written else ("jobs", name),
+            f"{job.platform} does not match service '{job.image.service}', whose image it runs "
+            f"and which is built for {service.platform}; set the job's platform to "
+            f"{service.platform}",
+            not written,
+        )
 
 
 def _unknown(kind: str, name: str, defined: Mapping[str, object]) -> str:

@@ -40,7 +40,7 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "routing: an Express service gets its own load balancer and URL, so path and host "
             f"routing do not apply; remove routing {ELSEWHERE}"
         )
-    if spec.deployment != "rolling":
+    if spec.deployment.strategy != "rolling":
         raise ValueError(
             "deployment: Express Mode manages its own deployments; use 'rolling' (the default)"
         )
@@ -54,6 +54,7 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "exec: Express Mode has no ECS Exec (an Express service takes no "
             f"enableExecuteCommand); remove exec, set it to false for this environment, {ELSEWHERE}"
         )
+    _one_container(spec)
     _health_check(spec)
     _scaling(spec)
     _container(spec)
@@ -63,6 +64,22 @@ def apply_express_rules(spec: ServiceSpec) -> None:
             "access logs, and one subnet list serves it and the tasks, so an internet-facing "
             "service runs its tasks in public subnets; write 'accept_express_limits: true' to "
             f"accept both (the WAF still guards it) {ELSEWHERE}"
+        )
+
+
+def _one_container(spec: ServiceSpec) -> None:
+    """Express Mode runs exactly one container, on x86_64, configured inline."""
+    for field, what in (
+        ("sidecars", "runs one container, so it cannot have sidecars"),
+        ("depends_on", "runs one container, with nothing to depend on"),
+        ("logging", "sends the container's logs to CloudWatch itself (no FireLens router)"),
+        ("env_file", "takes environment variables inline only (no environment files)"),
+    ):
+        if getattr(spec, field):
+            raise ValueError(f"{field}: Express Mode {what}; remove {field} {ELSEWHERE}")
+    if spec.platform != "x86_64":
+        raise ValueError(
+            f"platform: Express Mode runs x86_64 tasks only; remove platform {ELSEWHERE}"
         )
 
 

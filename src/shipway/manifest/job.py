@@ -8,8 +8,9 @@ from typing import Self
 from pydantic import Field, field_validator, model_validator
 
 from shipway.manifest.base import ManifestModel, Name, override_model
+from shipway.manifest.containers import EnvName, Platform
 from shipway.manifest.fargate import cpu_problem, memory_problem
-from shipway.manifest.service import EnvName, Use
+from shipway.manifest.service import Use
 
 RATE = re.compile(r"^rate\((?P<value>[1-9]\d*) (?P<unit>minutes?|hours?|days?)\)$")
 # EventBridge Scheduler's cron: six fields, minutes to years.
@@ -65,6 +66,15 @@ class JobSpec(ManifestModel):
     secrets: dict[EnvName, str] = Field(
         default_factory=dict,
         description="ENV_NAME: Secrets Manager secret name/ARN, or 'ssm:/parameter/name'",
+    )
+    env_file: str | None = Field(
+        None,
+        description="a file of NAME=value lines (*.env) beside the manifest, as a service's",
+    )
+    platform: Platform = Field(
+        "x86_64",
+        description="CPU architecture of the task; the same as the service's when the job "
+        "runs a service's image",
     )
     uses: list[Use] = Field(
         default_factory=list,

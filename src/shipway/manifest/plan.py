@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel
@@ -48,9 +49,10 @@ class Resolved(Generic[SpecT]):
 
 
 class UsesEdges:
-    """What a service and a job share: their `uses`, as typed edges."""
+    """What a service and a job share: their `uses`, as typed edges, and their env file."""
 
     uses: tuple[Use, ...]
+    env_file: Path | None
 
     def uses_of(self, kind: UseKind) -> tuple[Use, ...]:
         """The edges to one kind of thing, in manifest order."""
@@ -70,6 +72,8 @@ class ServicePlan(Resolved[ServiceSpec], UsesEdges):
     uses: tuple[Use, ...] = ()
     execute_command: bool = False
     """ECS Exec is on: its `exec`, else on where deploying needs no approval (never Express)."""
+    env_file: Path | None = None
+    """`env_file` beside the manifest, checked (docs/wiring.md)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class JobPlan(Resolved[JobSpec], UsesEdges):
     """A scheduled job, with its `uses` as edges (as a service's)."""
 
     uses: tuple[Use, ...] = ()
+    env_file: Path | None = None
 
 
 TablePlan = Resolved[TableSpec]

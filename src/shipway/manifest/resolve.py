@@ -17,6 +17,7 @@ from shipway.access.grants import expired_access_warnings, today
 from shipway.contract import physical_name
 from shipway.manifest.checks import route_collisions
 from shipway.manifest.data import BucketSpec, CacheSpec, SecretSpec, TableSpec
+from shipway.manifest.env_file import EnvFileError, read_env_file
 from shipway.manifest.environment import Environment, is_production
 from shipway.manifest.errors import ManifestError, ManifestIssue
 from shipway.manifest.express import express_warnings
@@ -36,6 +37,8 @@ from shipway.manifest.service import ServiceSpec
 from shipway.manifest.uses import use_edges
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from shipway.manifest.application import Application
     from shipway.manifest.locate import Locator
 
@@ -132,6 +135,7 @@ class _EnvironmentResolver:
                 spec=spec,
                 uses=use_edges(application, spec.uses),
                 execute_command=_exec_enabled(spec, requires_approval),
+                env_file=self._env_path(spec.env_file),
             )
             for name, spec in specs["services"].items()
             if isinstance(spec, ServiceSpec)
@@ -160,6 +164,7 @@ class _EnvironmentResolver:
                         physical_name=self._physical(name),
                         spec=spec,
                         uses=use_edges(application, spec.uses),
+                        env_file=self._env_path(spec.env_file),
                     )
                     for name, spec in specs["jobs"].items()
                     if isinstance(spec, JobSpec)
@@ -189,6 +194,8 @@ class _EnvironmentResolver:
                 )
             if isinstance(resolved.get(name), ServiceSpec):
                 self._image_files(name, resolved[name], override)  # type: ignore[arg-type]
+            if isinstance(resolved.get(name), ServiceSpec | JobSpec):
+                self._env_file(section.key, name, resolved[name], override)
         return resolved
 
     def _image_files(self, name: str, spec: ServiceSpec, override: Any) -> None:
@@ -216,6 +223,21 @@ class _EnvironmentResolver:
                     f"there is no {build.dockerfile!r} in the build context ({context})",
                 )
             )
+
+    def _env_path(self, written: str | None) -> Path | None:
+        return None if written is None else (self.locator.path.parent / written).resolve()
+
+    def _env_file(self, section: str, name: str, spec: Any, override: Any) -> None:
+        """The env file exists and reads as ECS reads it, with no secret in it."""
+        if spec.env_file is None:
+            return
+        where: tuple[str | int, ...] = (section, name)
+        if "env_file" in override:
+            where += ("environments", self.environment)
+        try:
+            read_env_file(self.locator.path.parent / spec.env_file, spec.env_file)
+        except EnvFileError as error:
+            self.issues.append(self.locator.issue((*where, "env_file"), str(error)))
 
     def _fixed_fields(self, section: Section, name: str, override: Any) -> None:
         for field in section.fixed:

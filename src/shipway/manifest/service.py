@@ -7,18 +7,24 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     Discriminator,
     Field,
-    StringConstraints,
     Tag,
     field_validator,
     model_validator,
 )
 
-from shipway.manifest.base import ManifestModel, override_model
+from shipway.manifest.base import ManifestModel, Name, override_model
+from shipway.manifest.containers import (
+    Condition,
+    EnvName,
+    LogRouting,
+    Platform,
+    Sidecar,
+    container_problems,
+)
+from shipway.manifest.durations import DEFAULT_BAKE_TIME, bake_minutes, bake_time_problem
 from shipway.manifest.express import apply_compute_rules
 from shipway.manifest.fargate import cpu_problem, memory_problem
 from shipway.manifest.slo import Slo
-
-EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class Build(ManifestModel):
@@ -154,6 +160,42 @@ class Routing(ManifestModel):
         return "/*" if self.path == "/" else f"{self.path.rstrip('/')}/*"
 
 
+class Deployment(ManifestModel):
+    """How ECS replaces a service's tasks with a new version."""
+
+    strategy: Literal["rolling", "blue_green", "canary"] = Field(
+        "rolling",
+        description="rolling (circuit breaker and alarm rollback), blue_green or canary "
+        "(ECS-native, web services: a second target group, traffic shifted by the listener rule)",
+    )
+    bake_time: str | None = Field(
+        None,
+        description="blue_green and canary: how long the new version takes all traffic before "
+        "the old one is stopped (rollback stays one step away), e.g. 5m or 1h; default 10m",
+    )
+
+    @field_validator("bake_time")
+    @classmethod
+    def _bake_time(cls, value: str | None) -> str | None:
+        if value is not None and (problem := bake_time_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _bake_only_when_shifting(self) -> Self:
+        if self.bake_time is not None and self.strategy == "rolling":
+            raise ValueError(
+                "bake_time: only blue_green and canary deployments bake; a rolling one has no "
+                "old version left to return to"
+            )
+        return self
+
+    @property
+    def bake_minutes(self) -> int:
+        """The bake time in minutes (ECS counts in minutes)."""
+        return bake_minutes(self.bake_time or DEFAULT_BAKE_TIME)
+
+
 class LocalRun(ManifestModel):
     """How `shipway dev` runs the service as a process."""
 
@@ -256,10 +298,10 @@ class ServiceSpec(ManifestModel):
         "Scaling group), or express (ECS Express Mode: its own load balancer)",
     )
     ec2: Ec2Capacity | None = Field(None, description="the EC2 capacity, for compute: ec2")
-    deployment: Literal["rolling", "blue_green", "canary"] = Field(
-        "rolling",
-        description="rolling (circuit breaker and alarm rollback), blue_green or canary "
-        "(ECS-native, web services)",
+    deployment: Deployment = Field(
+        default_factory=Deployment,
+        description="how a new version replaces the old: rolling, blue_green or canary, or "
+        "{strategy, bake_time}",
     )
     routing: Routing | None = Field(
         None, description="which requests the load balancer sends here (web services)"
@@ -282,6 +324,30 @@ class ServiceSpec(ManifestModel):
         min_length=1,
         description="replaces the image's ENTRYPOINT (and, as in Docker, drops its CMD unless "
         "'command' is given)",
+    )
+    env_file: str | None = Field(
+        None,
+        description="a file of NAME=value lines (*.env) beside the manifest: an S3 env file in "
+        "the cloud, the same file under shipway dev; 'environment' wins over it, injected "
+        "variables over both (docs/wiring.md)",
+    )
+    platform: Platform = Field(
+        "x86_64", description="CPU architecture of the task and of the image built for it"
+    )
+    sidecars: dict[Name, Sidecar] = Field(
+        default_factory=dict,
+        description="extra containers in the task (Fargate): name -> {image, port, essential, "
+        "depends_on, environment, secrets, health_check, local}",
+    )
+    depends_on: dict[str, Condition] = Field(
+        default_factory=dict,
+        description="sidecar -> START | HEALTHY | COMPLETE | SUCCESS: what the service's own "
+        "container waits for",
+    )
+    logging: LogRouting | None = Field(
+        None,
+        description="{destination: firelens}: every container but the router logs through a "
+        "FireLens (Fluent Bit) log router; default: awslogs, one stream prefix per container",
     )
     uses: list[Use] = Field(
         default_factory=list,
@@ -314,6 +380,14 @@ class ServiceSpec(ManifestModel):
         "cannot give a service: access logs of the load balancer it owns, and tasks in "
         "private subnets (one subnet list serves both; public, for an internet-facing one)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deployment_short_form(cls, data: object) -> object:
+        # `deployment: blue_green` is `deployment: {strategy: blue_green}`.
+        if isinstance(data, dict) and isinstance(data.get("deployment"), str):
+            return {**data, "deployment": {"strategy": data["deployment"]}}
+        return data
 
     @field_validator("cpu")
     @classmethod
@@ -357,6 +431,7 @@ class ServiceSpec(ManifestModel):
                 "(a backend has no request metrics shipway reads); declare it on the web "
                 "service that calls this one"
             )
+        _container_rules(self)
         apply_compute_rules(self)
         return self
 
@@ -381,13 +456,29 @@ def _worker_rules(spec: ServiceSpec) -> None:
         )
     if spec.compute == "express":
         raise ValueError("compute: a worker has no load balancer: use fargate, fargate_spot or ec2")
-    if spec.deployment != "rolling":
+    if spec.deployment.strategy != "rolling":
         raise ValueError(
             "deployment: a worker has no load balancer to shift traffic on: use rolling"
         )
     scaling = spec.autoscaling
     if scaling is not None and scaling.queue_delay is None:
         object.__setattr__(scaling, "queue_delay", QueueDelay())
+
+
+def _container_rules(spec: ServiceSpec) -> None:
+    """Sidecars and log routing run in a Fargate task (Express Mode runs one container)."""
+    if (spec.sidecars or spec.logging or spec.depends_on) and spec.compute == "ec2":
+        field = "sidecars" if spec.sidecars else "logging" if spec.logging else "depends_on"
+        raise ValueError(f"{field}: sidecars and log routing run on Fargate; use compute: fargate")
+    if spec.platform == "arm64" and spec.compute in ("ec2", "fargate_spot"):
+        why = {
+            "ec2": "shipway's EC2 capacity is x86_64 instances",
+            "fargate_spot": "Fargate Spot does not run ARM64 tasks",
+        }[spec.compute]
+        raise ValueError(f"platform: arm64 runs on Fargate only ({why}); use compute: fargate")
+    main_checked = spec.type != "worker" or spec.health_check.command is not None
+    if problem := container_problems(spec.sidecars, spec.depends_on, main_checked):
+        raise ValueError(problem)
 
 
 def _variable_value(value: object) -> object:

@@ -1,5 +1,5 @@
 """One CloudWatch dashboard per environment: per service the golden signals and its SLO,
-the data capabilities, and the state of every alarm."""
+the data capabilities, the queues, topics and jobs, and the state of every alarm."""
 
 from __future__ import annotations
 
@@ -71,6 +71,12 @@ class EnvironmentDashboard(Construct):
         for bucket in data.get("buckets", ()):
             if bucket.loader is not None:
                 self.dashboard.add_widgets(*_loader_row(bucket.name, bucket.loader))
+        for queue in data.get("queues", ()):
+            self.dashboard.add_widgets(*_queue_row(queue))
+        for topic in data.get("topics", ()):
+            self.dashboard.add_widgets(*_topic_row(topic))
+        for job in data.get("jobs", ()):
+            self.dashboard.add_widgets(*_job_row(job))
 
 
 def _alarm_status(topic: AlarmTopic) -> list[cloudwatch.IWidget]:
@@ -268,6 +274,80 @@ def _loader_row(name: str, loader: Any) -> list[cloudwatch.IWidget]:
                     period=MINUTE, statistic="Maximum"
                 )
             ],
+            width=HALF,
+        ),
+    ]
+
+
+def _queue_row(queue: Any) -> list[cloudwatch.IWidget]:
+    """Is work piling up, how stale is it, and does any of it fail for good."""
+    return [
+        cloudwatch.GraphWidget(
+            title=f"queue {queue.name}: messages waiting and in flight",
+            left=[
+                queue.queue.metric_approximate_number_of_messages_visible(
+                    period=MINUTE, statistic="Maximum", label="waiting"
+                ),
+                queue.queue.metric_approximate_number_of_messages_not_visible(
+                    period=MINUTE, statistic="Maximum", label="in flight"
+                ),
+            ],
+            width=THIRD,
+        ),
+        cloudwatch.GraphWidget(
+            title=f"queue {queue.name}: oldest message age (s)",
+            left=[
+                queue.queue.metric_approximate_age_of_oldest_message(
+                    period=MINUTE, statistic="Maximum"
+                )
+            ],
+            width=THIRD,
+        ),
+        cloudwatch.GraphWidget(
+            title=f"queue {queue.name}: dead-letter queue depth",
+            left=[
+                queue.dead_letters.metric_approximate_number_of_messages_visible(
+                    period=MINUTE, statistic="Maximum"
+                )
+            ],
+            width=THIRD,
+        ),
+    ]
+
+
+def _topic_row(topic: Any) -> list[cloudwatch.IWidget]:
+    """What is published, and what SNS could not deliver."""
+    sns_topic = topic.topic
+    return [
+        cloudwatch.GraphWidget(
+            title=f"topic {topic.name}: messages published",
+            left=[sns_topic.metric_number_of_messages_published(period=FIVE, statistic="Sum")],
+            width=HALF,
+        ),
+        cloudwatch.GraphWidget(
+            title=f"topic {topic.name}: deliveries failed",
+            left=[sns_topic.metric_number_of_notifications_failed(period=FIVE, statistic="Sum")],
+            width=HALF,
+        ),
+    ]
+
+
+def _job_row(job: Any) -> list[cloudwatch.IWidget]:
+    """Each run of a scheduled job: how it ended, and how long it took."""
+    machine = job.state_machine
+    return [
+        cloudwatch.GraphWidget(
+            title=f"job {job.name}: runs",
+            left=[
+                machine.metric_succeeded(period=FIVE, statistic="Sum", label="succeeded"),
+                machine.metric_failed(period=FIVE, statistic="Sum", label="failed"),
+                machine.metric_timed_out(period=FIVE, statistic="Sum", label="timed out"),
+            ],
+            width=HALF,
+        ),
+        cloudwatch.GraphWidget(
+            title=f"job {job.name}: run time (ms)",
+            left=[machine.metric_time(period=FIVE, statistic="Maximum")],
             width=HALF,
         ),
     ]

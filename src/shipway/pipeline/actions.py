@@ -51,3 +51,5 @@ NODE_INTEGRITY = (
     "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA"
     "=="
 )
+# The uv a CodeBuild project installs shipway with: the Makefile's (a test keeps them in step).
+UV_VERSION = "0.13.8"

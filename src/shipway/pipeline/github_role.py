@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
-from cdk_nag import AwsSolutionsChecks
 
-from shipway.compliance import acknowledge
-from shipway.image.infrastructure import built_from_source, registry_stack_name
+from shipway.compliance.checked_app import checked_app
+from shipway.pipeline.deploy_permissions import DeployPermissions
 from shipway.pipeline.github import deploy_role_name, diff_role_name
 
 if TYPE_CHECKING:
@@ -34,24 +33,6 @@ if TYPE_CHECKING:
 
 GITHUB_ISSUER = "token.actions.githubusercontent.com"
 AUDIENCE = "sts.amazonaws.com"
-CDK_QUALIFIER = "hnb659fds"
-CDK_ROLES = ("deploy", "file-publishing", "image-publishing", "lookup")
-ECR_PUSH = [
-    "ecr:BatchCheckLayerAvailability",
-    "ecr:BatchGetImage",
-    "ecr:CompleteLayerUpload",
-    "ecr:DescribeImages",
-    "ecr:DescribeRepositories",
-    "ecr:InitiateLayerUpload",
-    "ecr:PutImage",
-    "ecr:UploadLayerPart",
-]
-STACK_READ = [
-    "cloudformation:DescribeStackEvents",
-    "cloudformation:DescribeStackResources",
-    "cloudformation:DescribeStacks",
-    "cloudformation:GetTemplate",
-]
 
 
 def github_stack_name(plan: EnvironmentPlan) -> str:
@@ -79,8 +60,7 @@ class GithubDeployStack(cdk.Stack):
             f"({repository})",
         )
         self.plan = plan
-        # Each wildcard resource a role's policy names, and why it is the narrowest possible.
-        self.wildcards: dict[str, str] = {}
+        self.permissions = DeployPermissions(plan)
         provider_arn = f"arn:aws:iam::{settings.account}:oidc-provider/{GITHUB_ISSUER}"
         if not existing_provider:
             provider = iam.CfnOIDCProvider(
@@ -95,7 +75,7 @@ class GithubDeployStack(cdk.Stack):
             deploy_role_name(plan.app, plan.name),
             provider_arn,
             f"repo:{repository}:environment:{plan.name}",
-            self._deploy_statements(),
+            self.permissions.deploy_statements(),
             f"GitHub Actions jobs of {repository} in its '{plan.name}' environment deploy "
             f"{plan.app}",
         )
@@ -106,7 +86,7 @@ class GithubDeployStack(cdk.Stack):
                 diff_role_name(plan.app, plan.name),
                 provider_arn,
                 f"repo:{repository}:pull_request",
-                self._diff_statements(),
+                self.permissions.diff_statements(),
                 f"pull requests of {repository} diff {plan.app}'s {plan.name} (read-only)",
             )
         cdk.CfnOutput(self, "DeployRoleArn", value=self.deploy_role.role_arn)
@@ -136,96 +116,8 @@ class GithubDeployStack(cdk.Stack):
             max_session_duration=cdk.Duration.hours(1),
             inline_policies={"shipway": iam.PolicyDocument(statements=statements)},
         )
-        named = {resource for statement in statements for resource in statement.resources}
-        for resource, reason in self.wildcards.items():
-            if resource in named:
-                acknowledge(role, f"IAM5[Resource::{resource}]", reason)
+        self.permissions.acknowledge_wildcards(role, statements)
         return role
-
-    def _wild(self, resource: str, reason: str) -> str:
-        self.wildcards[resource] = reason
-        return resource
-
-    def _arn(self, service: str, resource: str) -> str:
-        settings = self.plan.settings
-        return f"arn:aws:{service}:{settings.region}:{settings.account}:{resource}"
-
-    def _cdk_roles(self, kinds: tuple[str, ...]) -> list[str]:
-        settings = self.plan.settings
-        return [
-            f"arn:aws:iam::{settings.account}:role/cdk-{CDK_QUALIFIER}-{kind}-role-"
-            f"{settings.account}-{settings.region}"
-            for kind in kinds
-        ]
-
-    def _stacks(self) -> list[str]:
-        names = [self.plan.stack_name, registry_stack_name(self.plan), "CDKToolkit"]
-        return [
-            self._wild(
-                self._arn("cloudformation", f"stack/{name}/*"),
-                f"stack {name} by name; the ARN's last part is the id of each creation",
-            )
-            for name in names
-        ]
-
-    def _deploy_statements(self) -> list[iam.PolicyStatement]:
-        plan = self.plan
-        statements = [
-            iam.PolicyStatement(
-                sid="DeployThroughTheCdkBootstrapRoles",
-                actions=["sts:AssumeRole", "sts:TagSession"],
-                resources=self._cdk_roles(CDK_ROLES),
-            ),
-            iam.PolicyStatement(
-                sid="ReadTheApplicationsStacks", actions=STACK_READ, resources=self._stacks()
-            ),
-            iam.PolicyStatement(
-                sid="VerifyTheServices",
-                actions=["ecs:DescribeServices"],
-                resources=[
-                    self._wild(
-                        self._arn("ecs", f"service/*/{plan.stack_name}-*"),
-                        "the environment's services (named <app>-<env>-<service>) in its "
-                        "cluster, whose name CloudFormation generates",
-                    )
-                ],
-            ),
-        ]
-        repositories = [
-            self._wild(
-                self._arn("ecr", f"repository/{plan.services[name].physical_name}*"),
-                f"service {name}'s repository; a kept one's name ends in its stack's id",
-            )
-            for name in built_from_source(plan)
-        ]
-        if repositories:
-            statements += [
-                iam.PolicyStatement(
-                    sid="LogInToEcr",
-                    actions=["ecr:GetAuthorizationToken"],
-                    resources=[self._wild("*", "ecr:GetAuthorizationToken acts on no resource")],
-                ),
-                iam.PolicyStatement(
-                    sid="PushToTheApplicationsRepositories",
-                    actions=ECR_PUSH,
-                    resources=repositories,
-                ),
-            ]
-        return statements
-
-    def _diff_statements(self) -> list[iam.PolicyStatement]:
-        return [
-            iam.PolicyStatement(
-                sid="ReadThroughTheCdkLookupRole",
-                actions=["sts:AssumeRole", "sts:TagSession"],
-                resources=self._cdk_roles(("lookup",)),
-            ),
-            iam.PolicyStatement(
-                sid="ReadTheApplicationsStacks",
-                actions=["cloudformation:DescribeStacks", "cloudformation:GetTemplate"],
-                resources=self._stacks(),
-            ),
-        ]
 
 
 def build_github_app(
@@ -237,8 +129,7 @@ def build_github_app(
     existing_provider: bool = False,
 ) -> cdk.App:
     """A CDK app holding the environment's GitHub deploy stack, checked by cdk-nag."""
-    app = cdk.App(outdir=str(outdir), analytics_reporting=False)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app = checked_app(outdir)
     GithubDeployStack(
         app, plan=plan, repository=repository, diff=diff, existing_provider=existing_provider
     )

@@ -11,8 +11,8 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 
 from shipway.compliance import acknowledge
 from shipway.compliance.acknowledge import ignore_cfn_lint
-from shipway.contract import CONTAINER_NAME
 from shipway.service.routing import web_target_group
+from shipway.service.task import CONTAINER_NAME
 
 if TYPE_CHECKING:
     from constructs import Construct
@@ -35,15 +35,16 @@ def deployment_options(scope: Construct, *, spec: ServiceSpec, alarm_prefix: str
             alarm_names=[f"{alarm_prefix}-{name}" for name in names],
             behavior=ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
         )
-    if spec.deployment == "blue_green":
+    strategy = spec.deployment.strategy
+    if strategy == "blue_green":
         options["deployment_strategy"] = ecs.DeploymentStrategy.BLUE_GREEN
-        options["bake_time"] = cdk.Duration.minutes(10)
-    elif spec.deployment == "canary":
+    elif strategy == "canary":
         options["deployment_strategy"] = ecs.DeploymentStrategy.CANARY
         options["canary_configuration"] = ecs.TrafficShiftConfig(
             step_percent=10, step_bake_time=cdk.Duration.minutes(10)
         )
-        options["bake_time"] = cdk.Duration.minutes(10)
+    if strategy != "rolling":
+        options["bake_time"] = cdk.Duration.minutes(spec.deployment.bake_minutes)
     return options
 
 

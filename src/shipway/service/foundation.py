@@ -83,6 +83,7 @@ class ServiceFoundation(Construct):
             image=self.image.image,
             key=placement.key,
             log_retention=placement.log_retention,
+            env_file=service.env_file,
         )
         self.security_group = ec2.SecurityGroup(
             self, "SecurityGroup", vpc=placement.cluster.network.vpc, description=description

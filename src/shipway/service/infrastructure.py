@@ -160,7 +160,7 @@ class ContainerService(ServiceFoundation):
 
     def _attach(self, rule: elbv2.ApplicationListenerRule) -> None:
         assert self.target_group is not None
-        if self.spec.deployment in ("blue_green", "canary"):
+        if self.spec.deployment.strategy in ("blue_green", "canary"):
             from shipway.service.deployment import blue_green_target
 
             target = blue_green_target(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from shipway import contract
 from shipway.dev.dockerfile import image_command
 from shipway.dev.errors import DevConfigurationError
+from shipway.manifest.env_file import read_env_file
 
 if TYPE_CHECKING:
     from shipway.manifest import ServicePlan, ServiceSpec
@@ -47,10 +48,12 @@ class LocalResources:
 def workload_environment(
     workload: ServicePlan | JobPlan, resources: LocalResources
 ) -> dict[str, str]:
-    """The variables the cloud injects into a service's or a job's container, with local
-    values (docs/wiring.md): identity, each `uses` edge, REDIS_URL, its own environment and
-    the secrets it names."""
+    """The variables the cloud gives a service's or a job's container, with local values
+    (docs/wiring.md), in the cloud's precedence: its env file, then its own environment, then
+    what shipway injects (identity, each `uses` edge, REDIS_URL), then the secrets it names."""
     variables = {
+        **env_file_variables(workload),
+        **workload.spec.environment,
         **resources.aws,
         "AWS_REGION": resources.aws.get("AWS_DEFAULT_REGION", "us-east-1"),
         **contract.identity_variables(resources.app, resources.environment, workload.name),
@@ -59,7 +62,6 @@ def workload_environment(
         variables.update(use_variables(use.kind, use.name, resources))
     if workload.redis_url_cache is not None:
         variables[contract.REDIS_URL_VARIABLE] = resources.cache_urls[workload.redis_url_cache]
-    variables.update(workload.spec.environment)
     variables.update(
         {
             variable: resources.referenced_secrets[reference]
@@ -67,6 +69,14 @@ def workload_environment(
         }
     )
     return variables
+
+
+def env_file_variables(workload: ServicePlan | JobPlan) -> dict[str, str]:
+    """The variables of the workload's `env_file` (checked when the manifest was loaded)."""
+    written = workload.spec.env_file
+    if workload.env_file is None or written is None:
+        return {}
+    return read_env_file(workload.env_file, written)
 
 
 def service_environment(

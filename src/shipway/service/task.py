@@ -1,4 +1,5 @@
-"""The task definition: one container, non-root, read-only root filesystem, logs kept."""
+"""The task definition: the service's container (non-root, read-only root filesystem, logs
+kept), its sidecars and log router, on the manifest's platform."""
 
 from __future__ import annotations
 
@@ -6,17 +7,31 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from shipway.compliance import acknowledge
-from shipway.contract import CONTAINER_NAME
+from shipway.manifest.containers import MAIN_CONTAINER
 from shipway.service.health import container_health_check
+from shipway.service.sidecars import (
+    TMP_VOLUME,
+    TaskLogging,
+    add_sidecars,
+    link_dependencies,
+    writable_tmp,
+)
 
 if TYPE_CHECKING:
-    from shipway.manifest import ServiceSpec
+    from pathlib import Path
 
+    from shipway.manifest import ServiceSpec
+    from shipway.manifest.containers import Platform
+
+CONTAINER_NAME = MAIN_CONTAINER
+ARCHITECTURES = {"x86_64": ecs.CpuArchitecture.X86_64, "arm64": ecs.CpuArchitecture.ARM64}
 # A jsii static property that mypy reads as a method.
 HTTP_PROTOCOL: ecs.AppProtocol = ecs.AppProtocol.http  # type: ignore[assignment]
 
@@ -34,6 +49,7 @@ class ServiceTask(Construct):
         image: ecs.ContainerImage,
         key: kms.IKey,
         log_retention: logs.RetentionDays,
+        env_file: Path | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(
@@ -44,6 +60,7 @@ class ServiceTask(Construct):
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.definition = self._definition(spec)
+        logging = TaskLogging(name, spec, self.log_group)
         self.container = self.definition.add_container(
             CONTAINER_NAME,
             image=image,
@@ -51,19 +68,25 @@ class ServiceTask(Construct):
             command=spec.command,
             entry_point=spec.entrypoint,
             port_mappings=_port_mappings(spec),
-            logging=ecs.LogDrivers.aws_logs(
-                stream_prefix=name, log_group=self.log_group, mode=ecs.AwsLogDriverMode.NON_BLOCKING
-            ),
+            logging=logging.driver(CONTAINER_NAME),
             readonly_root_filesystem=spec.readonly_root_filesystem,
             health_check=_health_check(spec),
             user=spec.user,
             environment=dict(spec.environment),
+            environment_files=environment_files(
+                self, env_file, self.definition.obtain_execution_role()
+            ),
             stop_timeout=cdk.Duration.seconds(30),
             # EC2 tasks reserve their size on the instance; Fargate sizes the whole task.
             memory_limit_mib=spec.memory if spec.compute == "ec2" else None,
             cpu=spec.cpu if spec.compute == "ec2" else None,
         )
-        self._writable_tmp()
+        self.definition.add_volume(name=TMP_VOLUME)
+        writable_tmp(self.container)
+        logging.add_router(self.definition)
+        containers = {CONTAINER_NAME: self.container}
+        containers |= add_sidecars(self, self.definition, spec, logging)
+        link_dependencies(spec, containers)
         acknowledge(
             self.definition.obtain_execution_role(),
             "IAM5[Resource::*]",
@@ -86,18 +109,35 @@ class ServiceTask(Construct):
             "Definition",
             cpu=spec.cpu,
             memory_limit_mib=spec.memory,
-            runtime_platform=ecs.RuntimePlatform(
-                cpu_architecture=ecs.CpuArchitecture.X86_64,
-                operating_system_family=ecs.OperatingSystemFamily.LINUX,
-            ),
+            runtime_platform=runtime_platform(spec.platform),
         )
 
-    def _writable_tmp(self) -> None:
-        # A read-only root filesystem still needs somewhere to write temporary files.
-        self.definition.add_volume(name="tmp")
-        self.container.add_mount_points(
-            ecs.MountPoint(container_path="/tmp", source_volume="tmp", read_only=False)  # noqa: S108
+
+def runtime_platform(platform: Platform) -> ecs.RuntimePlatform:
+    """The task's runtimePlatform: Linux on the manifest's CPU architecture."""
+    return ecs.RuntimePlatform(
+        cpu_architecture=ARCHITECTURES[platform],
+        operating_system_family=ecs.OperatingSystemFamily.LINUX,
+    )
+
+
+def environment_files(
+    scope: Construct, env_file: Path | None, execution_role: iam.IRole
+) -> list[ecs.EnvironmentFile] | None:
+    """The manifest's env file as an S3 asset, which the execution role (ECS reads it before
+    the container starts) may read, that object only."""
+    if env_file is None:
+        return None
+    asset = s3_assets.Asset(scope, "EnvFile", path=str(env_file))
+    execution_role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=["s3:GetObject"], resources=[asset.bucket.arn_for_objects(asset.s3_object_key)]
         )
+    )
+    execution_role.add_to_principal_policy(
+        iam.PolicyStatement(actions=["s3:GetBucketLocation"], resources=[asset.bucket.bucket_arn])
+    )
+    return [ecs.EnvironmentFile.from_bucket(asset.bucket, asset.s3_object_key)]
 
 
 def _port_mappings(spec: ServiceSpec) -> list[ecs.PortMapping]:

@@ -15,6 +15,7 @@ from shipway.compliance.acknowledge import ignore_cfn_lint_in_template
 from shipway.compliance.checked_app import checked_app
 from shipway.context import Shared
 from shipway.deploy.images import ImageReference, image_references
+from shipway.ecs_exec.infrastructure import ExecSessions
 from shipway.encryption.infrastructure import EnvironmentKey
 from shipway.errors import UserError
 from shipway.image.infrastructure import RegistryStack, built_from_source
@@ -122,7 +123,14 @@ class EnvironmentStack(cdk.Stack):
         self._tag()
         key = EnvironmentKey(self, "Encryption", retain=plan.retain).key
         retention = logs.RetentionDays.ONE_YEAR if plan.retain else logs.RetentionDays.ONE_MONTH
-        network = Network(self, "Network", environment=settings, key=key, log_retention=retention)
+        network = Network(
+            self,
+            "Network",
+            environment=settings,
+            key=key,
+            log_retention=retention,
+            exec_sessions=bool(plan.exec_services),
+        )
         self.shared = Shared(
             app=plan.app,
             environment=plan.name,
@@ -135,8 +143,17 @@ class EnvironmentStack(cdk.Stack):
             protect=plan.protect,
             log_retention=retention,
         )
+        self.exec_sessions = (
+            ExecSessions(self, "Exec", key=key, log_retention=retention)
+            if plan.exec_services
+            else None
+        )
         self.cluster = Cluster(
-            self, "Cluster", network=network, namespace=f"{plan.app}.{plan.name}.internal"
+            self,
+            "Cluster",
+            network=network,
+            namespace=f"{plan.app}.{plan.name}.internal",
+            execute_command=self.exec_sessions.configuration if self.exec_sessions else None,
         )
         self.firewall = self._firewall()
         self.load_balancer = self._load_balancer()
@@ -254,6 +271,7 @@ class EnvironmentStack(cdk.Stack):
                 retain=self.plan.retain,
                 application=self.plan.app,
                 environment=self.plan.name,
+                exec_sessions=self.exec_sessions,
             )
             kind = ExpressService if service.spec.compute == "express" else ContainerService
             with self._building("services", name):

@@ -157,3 +157,17 @@ def test_shop_cart_draws_its_order_flow_worker_and_nightly_job() -> None:
     groups = {node.id: node.group for node in graph.nodes}
     assert groups["job_abandoned_carts"] == groups["backend_service_fulfilment"] == "private"
     assert groups["topic_sns_orders"] == groups["schedule_abandoned_carts"] == "regional"
+
+
+def test_an_existing_vpc_is_drawn_by_its_id_without_nat_and_with_its_cache_private() -> None:
+    manifest = load_manifest(EXAMPLES.parent / "tests" / "data" / "exec_network" / "shipway.yml")
+    drawn = architecture(resolve(manifest, "test"))
+    groups = {node.id: node.group for node in drawn.nodes}
+
+    assert drawn.vpc_label == "VPC vpc-0a1b2c3d4e5f60718 (existing) · 2 availability zones"
+    assert not {node.kind for node in drawn.nodes} & {"nat", "endpoints"}
+    assert groups["cache_sessions"] == "private"  # an existing network has no isolated tier
+    # prod creates its VPC: NAT drawn, the cache isolated
+    prod = architecture(resolve(manifest, "prod"))
+    assert "nat" in {node.kind for node in prod.nodes}
+    assert {node.id: node.group for node in prod.nodes}["cache_sessions"] == "isolated"

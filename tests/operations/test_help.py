@@ -13,6 +13,7 @@ def test_operating_commands_have_help() -> None:
         ("diagram", "--format"),
         ("status", "--json"),
         ("logs", "--follow"),
+        ("exec", "--command"),
         ("access", "--json"),
     ):
         assert command in listing

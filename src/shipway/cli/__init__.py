@@ -11,6 +11,7 @@ for _module in (
     "cloud_commands",
     "dev_commands",
     "ops_commands",
+    "exec_commands",
     "runbook_commands",
     "pipeline_commands",
 ):

@@ -18,10 +18,17 @@ if TYPE_CHECKING:
 
 
 class Cluster(Construct):
-    """One cluster per environment; Fargate always, EC2 capacity per service that asks."""
+    """One cluster per environment; Fargate always, EC2 capacity per service that asks; ECS
+    Exec's session settings when a service has it on."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, network: Network, namespace: str
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        network: Network,
+        namespace: str,
+        execute_command: ecs.ExecuteCommandConfiguration | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.network = network
@@ -31,6 +38,7 @@ class Cluster(Construct):
             vpc=network.vpc,
             container_insights_v2=ecs.ContainerInsights.ENHANCED,
             enable_fargate_capacity_providers=True,
+            execute_command_configuration=execute_command,
         )
         # Service Connect needs a namespace; backends register in it, every service can call.
         self.cluster.add_default_cloud_map_namespace(name=namespace, use_for_service_connect=True)

@@ -123,7 +123,11 @@ def architecture(plan: EnvironmentPlan) -> Architecture:
     zones = settings.zone_count
     return Architecture(
         title=f"{plan.app} · {plan.name} · {settings.region}",
-        vpc_label=f"VPC {settings.vpc_cidr} · {zones} availability zones",
+        vpc_label=(
+            f"VPC {settings.network.vpc_id} (existing) · {zones} availability zones"
+            if settings.network
+            else f"VPC {settings.vpc_cidr} · {zones} availability zones"
+        ),
         nodes=tuple(build.nodes.values()),
         edges=tuple(build.edges),
     )
@@ -247,9 +251,8 @@ def _use(build: _Builder, plan: EnvironmentPlan, source: str, use: Use) -> None:
         build.edge(source, target, _access(use.access))
     elif use.kind == "cache":
         engine = plan.caches[use.name].spec.engine
-        cache = build.node(
-            "cache", use.name, f"{use.name}\nElastiCache {engine.title()}", "isolated"
-        )
+        tier: Group = "private" if plan.settings.network else "isolated"  # no isolated tier there
+        cache = build.node("cache", use.name, f"{use.name}\nElastiCache {engine.title()}", tier)
         build.edge(source, cache, "TLS + AUTH")
     elif use.kind == "secret":
         build.edge(source, _secret(build, use.name), style="dashed")  # read at start
@@ -302,6 +305,8 @@ def _loaders(build: _Builder, plan: EnvironmentPlan) -> None:
 
 def _network(build: _Builder, plan: EnvironmentPlan) -> None:
     settings = plan.settings
+    if settings.network is not None:
+        return  # its egress (NAT or endpoints) is the VPC owner's, not in the template
     if settings.nat_gateways:
         # Every task egresses through it: edges from each would only add clutter.
         build.node("nat", "", f"NAT gateway × {settings.nat_gateways}\negress for tasks", "public")

@@ -9,6 +9,7 @@ from typing import Annotated, Self
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from shipway.manifest.base import ManifestModel
+from shipway.manifest.network import ExistingNetwork
 
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
@@ -71,6 +72,11 @@ class Environment(ManifestModel):
     vpc_cidr: str = Field("10.0.0.0/16", description="IPv4 CIDR of the VPC, /16 to /24")
     nat_gateways: int = Field(
         1, ge=0, description="0 .. number of AZs; 0 uses VPC interface endpoints instead"
+    )
+    network: ExistingNetwork | None = Field(
+        None,
+        description="run in an existing VPC instead of creating one (then availability_zones, "
+        "vpc_cidr and nat_gateways do not apply: the subnets say where)",
     )
     domain: Domain | None = Field(
         None, description="a Route 53 zone for HTTPS; without one the load balancer is HTTP only"
@@ -149,6 +155,24 @@ class Environment(ManifestModel):
         return self
 
     @model_validator(mode="after")
+    def _existing_network_alone(self) -> Self:
+        if self.network is None:
+            return self
+        written = {"availability_zones", "vpc_cidr", "nat_gateways"} & self.model_fields_set
+        if written:
+            raise ValueError(
+                f"{sorted(written)[0]}: an existing network brings its own zones, addresses and "
+                "egress; remove it, or remove network to have shipway create the VPC"
+            )
+        zones = self.network.zones()
+        foreign = sorted({zone for zone in zones if not zone.startswith(self.region)})
+        if foreign:
+            raise ValueError(
+                f"network: {', '.join(foreign)} is not an availability zone of {self.region}"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _distinct_access_names(self) -> Self:
         from shipway.access.grants import default_name
 
@@ -163,11 +187,15 @@ class Environment(ManifestModel):
 
     @property
     def zone_count(self) -> int:
+        if self.network is not None:
+            return len(self.network.zones())
         zones = self.availability_zones
         return zones if isinstance(zones, int) else len(zones)
 
     def zone_names(self) -> list[str]:
         """AZ names; a count maps to the region's first zones (a, b, c, ...)."""
+        if self.network is not None:
+            return self.network.zones()
         if isinstance(self.availability_zones, list):
             return list(self.availability_zones)
         return [f"{self.region}{chr(ord('a') + index)}" for index in range(self.zone_count)]

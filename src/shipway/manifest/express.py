@@ -2,8 +2,8 @@
 
 Express Mode (AWS::ECS::ExpressGatewayService) takes a primary container (image, port,
 environment, secrets, logs), a health check path, a size and one scaling metric. It brings its own
-load balancer, so there is no path or host routing, no deployment strategy to choose, and no
-container settings for a read-only root filesystem or a user.
+load balancer, so there is no path or host routing, no deployment strategy to choose, no
+container settings for a read-only root filesystem or a user, and no ECS Exec.
 """
 
 from __future__ import annotations
@@ -48,6 +48,11 @@ def apply_express_rules(spec: ServiceSpec) -> None:
         raise ValueError(
             "entrypoint: Express Mode sets only the container's command; put the whole command "
             f"in 'command' {ELSEWHERE}"
+        )
+    if spec.exec:
+        raise ValueError(
+            "exec: Express Mode has no ECS Exec (an Express service takes no "
+            f"enableExecuteCommand); remove exec, set it to false for this environment, {ELSEWHERE}"
         )
     _one_container(spec)
     _health_check(spec)

@@ -70,6 +70,8 @@ class ServicePlan(Resolved[ServiceSpec], UsesEdges):
     """A service, with its `uses` as edges."""
 
     uses: tuple[Use, ...] = ()
+    execute_command: bool = False
+    """ECS Exec is on: its `exec`, else on where deploying needs no approval (never Express)."""
     env_file: Path | None = None
     """`env_file` beside the manifest, checked (docs/wiring.md)."""
 
@@ -147,6 +149,11 @@ class EnvironmentPlan:
     def load_balanced(self) -> list[ServicePlan]:
         """The web services the environment's shared load balancer routes to."""
         return [service for service in self.services.values() if service.spec.is_load_balanced]
+
+    @property
+    def exec_services(self) -> list[ServicePlan]:
+        """The services ECS Exec reaches in this environment."""
+        return [service for service in self.services.values() if service.execute_command]
 
     def service_specs(self) -> dict[str, ServiceSpec]:
         """Each service's resolved spec by name."""

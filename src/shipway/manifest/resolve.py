@@ -126,6 +126,7 @@ class _EnvironmentResolver:
             return None
         application, environment = self.application, self.environment
         settings = application.environments.get(environment, LOCAL_SETTINGS)
+        requires_approval = _default(settings.requires_approval, environment)
         services = {
             name: ServicePlan(
                 name=name,
@@ -133,6 +134,7 @@ class _EnvironmentResolver:
                 physical_name=self._physical(name),
                 spec=spec,
                 uses=use_edges(application, spec.uses),
+                execute_command=_exec_enabled(spec, requires_approval),
                 env_file=self._env_path(spec.env_file),
             )
             for name, spec in specs["services"].items()
@@ -144,7 +146,7 @@ class _EnvironmentResolver:
             settings=settings,
             retain=_default(settings.retain_data, environment),
             protect=_default(settings.deletion_protection, environment),
-            requires_approval=_default(settings.requires_approval, environment),
+            requires_approval=requires_approval,
             tags=MappingProxyType(dict(application.tags)),
             services=MappingProxyType(services),
             tables=self._entries("tables", specs["tables"]),
@@ -308,6 +310,13 @@ class _EnvironmentResolver:
                 f"{self.environment}: no domain configured, so the load balancer serves plain "
                 f"HTTP to {', '.join(web)}; set environments.{self.environment}.domain for HTTPS"
             )
+        if settings.network is not None:
+            warnings.append(
+                f"{self.environment}: runs in the existing VPC {settings.network.vpc_id}; its "
+                "owner keeps its flow logs and the private subnets' route to AWS APIs (NAT or "
+                "VPC endpoints for ECR, CloudWatch Logs, Secrets Manager, SSM, SSM Messages, S3, "
+                "DynamoDB)"
+            )
         warnings += expired_access_warnings(
             self.application.name, self.environment, settings, today()
         )
@@ -316,6 +325,14 @@ class _EnvironmentResolver:
 
 def _default(value: bool | None, environment: str) -> bool:
     return is_production(environment) if value is None else value
+
+
+def _exec_enabled(spec: ServiceSpec, requires_approval: bool) -> bool:
+    # Where a deploy needs no approval, people debug: ECS Exec is on unless the manifest says.
+    # Express Mode has no ECS Exec (asking for it there is a validation error).
+    if spec.compute == "express":
+        return False
+    return not requires_approval if spec.exec is None else spec.exec
 
 
 def _naming_issues(application: Application, locator: Locator) -> list[ManifestIssue]:

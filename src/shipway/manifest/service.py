@@ -363,6 +363,12 @@ class ServiceSpec(ManifestModel):
         description="service level objectives (web services): availability and latency, with "
         "multiwindow burn-rate alarms that page or open a ticket",
     )
+    exec: bool | None = Field(
+        None,
+        description="ECS Exec: `shipway exec` opens a shell (or runs a command) in a running "
+        "task, through Session Manager, encrypted and logged; default: on in environments "
+        "without requires_approval, off in the others (prod); not for compute: express",
+    )
     local: LocalRun | None = Field(None, description="how shipway dev runs it as a process")
     readonly_root_filesystem: bool = Field(
         True, description="the container's root filesystem is read-only (/tmp is writable)"

@@ -21,6 +21,10 @@ environments:
     region: us-east-1
     availability_zones: 2        # at least 2
     nat_gateways: 1              # 0 .. number of AZs; prod usually one per AZ
+    # network:                   # or an existing VPC instead (then no zones, CIDR or NAT here)
+    #   vpc_id: vpc-0123456789abcdef0
+    #   public_subnets: [{{id: subnet-0123456789abcdef0, az: us-east-1a}}, ...]   # 2+ zones
+    #   private_subnets: [{{id: subnet-0fedcba9876543210, az: us-east-1a}}, ...]  # same zones
   prod:
     account: "123456789012"
     region: us-east-1
@@ -40,6 +44,7 @@ services:
     autoscaling: {{min: 1, max: 4, cpu: 60}}
     slo: {{availability: 99.9, latency: {{percent: 99, under_ms: 300}}}}   # burn-rate pages
     # uses: [api, users, session, jwt-key, {{bucket: uploads, access: read}}]
+    # exec: false                # ECS Exec (`shipway exec`); default: on where no approval
     environments:                # values that differ in one environment
       prod:
         autoscaling: {{min: 2, max: 10}}

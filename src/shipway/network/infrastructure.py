@@ -1,4 +1,5 @@
-"""VPC with public, private and isolated subnets over the environment's AZs."""
+"""VPC with public, private and isolated subnets over the environment's AZs, or an existing VPC
+the manifest names (`network:`), imported as it is."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.network.existing import existing_vpc
 
 if TYPE_CHECKING:
     from shipway.manifest import Environment
@@ -23,6 +25,8 @@ INTERFACE_ENDPOINTS = {
     "SecretsManager": ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     "Ssm": ec2.InterfaceVpcEndpointAwsService.SSM,
 }
+# ECS Exec's session channels, when a service of the environment has exec on.
+EXEC_ENDPOINTS = {"SsmMessages": ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES}
 
 
 class Network(Construct):
@@ -36,8 +40,16 @@ class Network(Construct):
         environment: Environment,
         key: kms.IKey,
         log_retention: logs.RetentionDays,
+        exec_sessions: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.has_isolated = environment.network is None
+        self.vpc: ec2.IVpc
+        if environment.network is not None:
+            # Its owner provides egress (NAT or endpoints) and keeps its flow logs.
+            self.has_nat = True
+            self.vpc = existing_vpc(self, "Vpc", environment.network)
+            return
         flow_log_group = logs.LogGroup(
             self,
             "FlowLogs",
@@ -68,7 +80,9 @@ class Network(Construct):
             restrict_default_security_group=False,
         )
         if not self.has_nat:
-            self._add_interface_endpoints()
+            self._add_interface_endpoints(
+                {**INTERFACE_ENDPOINTS, **(EXEC_ENDPOINTS if exec_sessions else {})}
+            )
 
     def _subnets(self) -> list[ec2.SubnetConfiguration]:
         private = (
@@ -82,8 +96,10 @@ class Network(Construct):
             ec2.SubnetConfiguration(name="isolated", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
         ]
 
-    def _add_interface_endpoints(self) -> None:
-        for name, service in INTERFACE_ENDPOINTS.items():
+    def _add_interface_endpoints(
+        self, endpoints: dict[str, ec2.InterfaceVpcEndpointAwsService]
+    ) -> None:
+        for name, service in endpoints.items():
             endpoint = self.vpc.add_interface_endpoint(
                 name,
                 service=service,
@@ -104,8 +120,9 @@ class Network(Construct):
 
     @property
     def data_subnets(self) -> ec2.SubnetSelection:
-        """Where caches live: isolated subnets, no route to the internet."""
-        return ec2.SubnetSelection(subnet_group_name="isolated")
+        """Where caches live: isolated subnets, no route to the internet (an existing network
+        has no isolated tier: its private subnets)."""
+        return ec2.SubnetSelection(subnet_group_name="isolated" if self.has_isolated else "private")
 
     @property
     def public_subnets(self) -> ec2.SubnetSelection:

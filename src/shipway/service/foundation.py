@@ -16,6 +16,7 @@ from constructs import Construct
 from shipway.cluster.infrastructure import Cluster
 from shipway.contract import PORT_VARIABLE, identity_variables
 from shipway.deploy.images import ImageReference
+from shipway.ecs_exec.infrastructure import ExecSessions
 from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.observability.topic import AlarmTopic
@@ -44,6 +45,8 @@ class ServicePlacement:
     retain: bool
     application: str
     environment: str
+    exec_sessions: ExecSessions | None = None
+    """The cluster's ECS Exec settings, when a service of the environment has exec on."""
 
     def runtime_variables(self, service: str, port: int) -> dict[str, str]:
         """The identity and port every service receives (docs/wiring.md)."""

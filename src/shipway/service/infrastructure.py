@@ -55,6 +55,11 @@ class ContainerService(ServiceFoundation):
         if spec.type == "web" and placement.load_balancer is not None:
             self.target_group = web_target_group(self, spec=spec, vpc=placement.cluster.network.vpc)
         self.service = self._service()
+        if service.execute_command:
+            assert placement.exec_sessions is not None  # the app makes them for such a plan
+            placement.exec_sessions.enable(
+                self.service, self.task, readonly_root=spec.readonly_root_filesystem
+            )
         self._route_and_scale()
         self.inject_own_configuration()
         self._alarms()

@@ -20,6 +20,7 @@ from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 
+from shipway.testing.ecs_exec_stand_in import stand_in_execute_command
 from shipway.testing.moto_fixes import apply_fixes
 from shipway.testing.stand_ins import STAND_INS, StandIn
 
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
     arguments = parser.parse_args(argv)
     apply_fixes()
     register_stand_ins()
+    stand_in_execute_command()
     record_resources(arguments.report)
     from moto.server import main as serve
 

@@ -36,6 +36,7 @@ from shipway.emulators import free_port
 from shipway.pipeline.buildspec import IMAGES_ARTIFACT, IMAGES_FILE
 from shipway.testing.container import TaskContainer
 from shipway.testing.notes import Stopwatch, note
+from shipway.testing.rehearsal_moto import RehearsalMotoServer
 from tests.rehearsal.codebuild_runner import BuildRunner
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 
     from shipway.testing.docker_daemon import DockerDaemon
     from shipway.testing.local_registry import LocalRegistry
-    from shipway.testing.rehearsal_moto import RehearsalMotoServer
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,19 +151,17 @@ def pipeline(
     base_images: list[str],
     docker_daemon: DockerDaemon,
     local_registry: LocalRegistry,
-    rehearsal_moto: RehearsalMotoServer,
 ) -> Iterator[Pipeline]:
     _, template = profile_pipeline
-    made = Pipeline(
-        template,
-        tmp_path_factory.mktemp("codepipeline"),
-        rehearsal_moto,
-        local_registry,
-        docker_daemon,
-    )
-    yield made
-    for container in made.containers:
-        container.stop()
+    # A moto of its own: the pipeline deploys profile's test and prod stacks, which the session's
+    # moto must not hold when tests/rehearsal/test_shipway_deploy.py creates profile's test stack.
+    with RehearsalMotoServer() as moto:
+        made = Pipeline(
+            template, tmp_path_factory.mktemp("codepipeline"), moto, local_registry, docker_daemon
+        )
+        yield made
+        for container in made.containers:
+            container.stop()
 
 
 # Three projects, each installing shipway; the build also checks two environments and builds:

@@ -258,24 +258,8 @@ def _cache_row(cache: Any) -> list[cloudwatch.IWidget]:
 
 def _loader_row(name: str, loader: Any) -> list[cloudwatch.IWidget]:
     return [
-        cloudwatch.GraphWidget(
-            title=f"loader {name}: dead-letter queue depth",
-            left=[
-                loader.dead_letters.metric_approximate_number_of_messages_visible(
-                    period=MINUTE, statistic="Maximum"
-                )
-            ],
-            width=HALF,
-        ),
-        cloudwatch.GraphWidget(
-            title=f"loader {name}: oldest message age (s)",
-            left=[
-                loader.queue.metric_approximate_age_of_oldest_message(
-                    period=MINUTE, statistic="Maximum"
-                )
-            ],
-            width=HALF,
-        ),
+        _dead_letter_depth(f"loader {name}", loader.dead_letters, HALF),
+        _oldest_message_age(f"loader {name}", loader.queue, HALF),
     ]
 
 
@@ -294,25 +278,29 @@ def _queue_row(queue: Any) -> list[cloudwatch.IWidget]:
             ],
             width=THIRD,
         ),
-        cloudwatch.GraphWidget(
-            title=f"queue {queue.name}: oldest message age (s)",
-            left=[
-                queue.queue.metric_approximate_age_of_oldest_message(
-                    period=MINUTE, statistic="Maximum"
-                )
-            ],
-            width=THIRD,
-        ),
-        cloudwatch.GraphWidget(
-            title=f"queue {queue.name}: dead-letter queue depth",
-            left=[
-                queue.dead_letters.metric_approximate_number_of_messages_visible(
-                    period=MINUTE, statistic="Maximum"
-                )
-            ],
-            width=THIRD,
-        ),
+        _oldest_message_age(f"queue {queue.name}", queue.queue, THIRD),
+        _dead_letter_depth(f"queue {queue.name}", queue.dead_letters, THIRD),
     ]
+
+
+def _oldest_message_age(subject: str, queue: Any, width: int) -> cloudwatch.GraphWidget:
+    return cloudwatch.GraphWidget(
+        title=f"{subject}: oldest message age (s)",
+        left=[queue.metric_approximate_age_of_oldest_message(period=MINUTE, statistic="Maximum")],
+        width=width,
+    )
+
+
+def _dead_letter_depth(subject: str, dead_letters: Any, width: int) -> cloudwatch.GraphWidget:
+    return cloudwatch.GraphWidget(
+        title=f"{subject}: dead-letter queue depth",
+        left=[
+            dead_letters.metric_approximate_number_of_messages_visible(
+                period=MINUTE, statistic="Maximum"
+            )
+        ],
+        width=width,
+    )
 
 
 def _topic_row(topic: Any) -> list[cloudwatch.IWidget]:

@@ -94,10 +94,7 @@ class Sidecar(ManifestModel):
     @field_validator("environment", mode="before")
     @classmethod
     def _stringify_values(cls, values: object) -> object:
-        # YAML reads `DEBUG: 1` as an int, `VERBOSE: true` as a bool; variables are strings.
-        if isinstance(values, dict):
-            return {key: _as_text(value) for key, value in values.items()}
-        return values
+        return variables_as_text(values)
 
     @model_validator(mode="after")
     def _timeout_below_interval(self) -> Self:
@@ -108,6 +105,14 @@ class Sidecar(ManifestModel):
                 f"({check.interval} s)"
             )
         return self
+
+
+def variables_as_text(values: object) -> object:
+    """Environment variables as text: YAML reads `DEBUG: 1` as an int, `VERBOSE: true` as a
+    bool (written `true`, as the YAML had it); anything else is left for validation to judge."""
+    if isinstance(values, dict):
+        return {key: _as_text(value) for key, value in values.items()}
+    return values
 
 
 def _as_text(value: object) -> object:

@@ -20,6 +20,7 @@ from shipway.manifest.containers import (
     Platform,
     Sidecar,
     container_problems,
+    variables_as_text,
 )
 from shipway.manifest.durations import DEFAULT_BAKE_TIME, bake_minutes, bake_time_problem
 from shipway.manifest.express import apply_compute_rules
@@ -399,10 +400,7 @@ class ServiceSpec(ManifestModel):
     @field_validator("environment", mode="before")
     @classmethod
     def _stringify_values(cls, values: object) -> object:
-        # YAML reads `DEBUG: 1` as an int; environment variables are strings.
-        if isinstance(values, dict):
-            return {key: _variable_value(value) for key, value in values.items()}
-        return values
+        return variables_as_text(values)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -479,14 +477,6 @@ def _container_rules(spec: ServiceSpec) -> None:
     main_checked = spec.type != "worker" or spec.health_check.command is not None
     if problem := container_problems(spec.sidecars, spec.depends_on, main_checked):
         raise ValueError(problem)
-
-
-def _variable_value(value: object) -> object:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int | float):
-        return str(value)
-    return value
 
 
 ServiceOverride = override_model(ServiceSpec, "ServiceOverride")

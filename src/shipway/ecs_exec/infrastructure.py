@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aws_cdk as cdk
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.encryption.infrastructure import encrypted_log_group
 
 if TYPE_CHECKING:
     from aws_cdk import aws_kms as kms
@@ -51,12 +51,11 @@ class ExecSessions(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.key = key
-        self.log_group = logs.LogGroup(
+        self.log_group = encrypted_log_group(
             self,
             "Logs",
+            key=key,
             retention=log_retention,
-            encryption_key=key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.configuration = ecs.ExecuteCommandConfiguration(
             kms_key=key,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 # Services that encrypt on our behalf with this key: log delivery, alarm notifications to an
@@ -69,4 +70,24 @@ def grant_key_through(
             resources=[key.key_arn],
             conditions={"StringEquals": {"kms:ViaService": f"{service}.{region}.amazonaws.com"}},
         )
+    )
+
+
+def encrypted_log_group(
+    scope: Construct,
+    construct_id: str,
+    *,
+    key: kms.IKey,
+    retention: logs.RetentionDays,
+    log_group_name: str | None = None,
+) -> logs.LogGroup:
+    """A log group encrypted with the environment's key, deleted with the stack: logs are
+    kept for their retention, not beyond the environment."""
+    return logs.LogGroup(
+        scope,
+        construct_id,
+        log_group_name=log_group_name,
+        retention=retention,
+        encryption_key=key,
+        removal_policy=cdk.RemovalPolicy.DESTROY,
     )

@@ -8,6 +8,8 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from shipway.encryption.infrastructure import encrypted_log_group
+
 MANAGED_RULE_GROUPS = (
     "AWSManagedRulesCommonRuleSet",  # OWASP-style common exploits
     "AWSManagedRulesKnownBadInputsRuleSet",  # Log4Shell and other known-bad payloads
@@ -32,13 +34,12 @@ class WebFirewall(Construct):
             ],
         )
         # WAF requires the log group's name to start with aws-waf-logs-.
-        log_group = logs.LogGroup(
+        log_group = encrypted_log_group(
             self,
             "Logs",
             log_group_name=f"aws-waf-logs-{stack.stack_name}",
+            key=key,
             retention=logs.RetentionDays.THREE_MONTHS,
-            encryption_key=key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         wafv2.CfnLoggingConfiguration(
             self,

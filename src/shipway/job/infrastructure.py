@@ -16,7 +16,6 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
@@ -25,6 +24,7 @@ from constructs import Construct
 
 from shipway.compliance import acknowledge, ignore_cfn_lint, skip_checkov
 from shipway.contract import identity_variables
+from shipway.encryption.infrastructure import encrypted_log_group
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.service.secrets import add_manifest_secrets
 from shipway.service.task import CONTAINER_NAME, environment_files, runtime_platform
@@ -98,12 +98,11 @@ class ScheduledJob(Construct):
             family=self.physical_name,
             runtime_platform=runtime_platform(spec.platform),
         )
-        log_group = logs.LogGroup(
+        log_group = encrypted_log_group(
             self,
             "Logs",
+            key=self.shared.key,
             retention=self.shared.log_retention,
-            encryption_key=self.shared.key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         container = definition.add_container(
             CONTAINER_NAME,
@@ -160,12 +159,11 @@ class ScheduledJob(Construct):
                 interval=RETRY_INTERVAL,
                 backoff_rate=RETRY_BACKOFF,
             )
-        log_group = logs.LogGroup(
+        log_group = encrypted_log_group(
             self,
             "RunLogs",
+            key=self.shared.key,
             retention=self.shared.log_retention,
-            encryption_key=self.shared.key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         machine = sfn.StateMachine(
             self,

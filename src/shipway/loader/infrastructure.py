@@ -9,7 +9,6 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -17,6 +16,7 @@ from constructs import Construct
 from shipway.compliance import acknowledge, skip_checkov
 from shipway.compliance.acknowledge import ignore_cfn_lint
 from shipway.contract import REPORT_PREFIX, loader_variables
+from shipway.encryption.infrastructure import encrypted_log_group
 from shipway.loader.bundle import HANDLER, loader_bundle
 from shipway.observability.alarms import FIVE_MINUTES, GT, AlarmSpec, create_alarms
 from shipway.queue.infrastructure import encrypted_queue
@@ -145,12 +145,11 @@ class BucketLoader(Construct):
 
     def _function(self, table: DataTable, spec: Loader) -> lambda_.Function:
         shared, network = self.shared, self.shared.network
-        self.log_group = logs.LogGroup(
+        self.log_group = encrypted_log_group(
             self,
             "Logs",
+            key=shared.key,
             retention=shared.log_retention,
-            encryption_key=shared.key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         function = lambda_.Function(
             self,

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.encryption.infrastructure import encrypted_log_group
 from shipway.network.existing import existing_vpc
 
 if TYPE_CHECKING:
@@ -50,12 +50,11 @@ class Network(Construct):
             self.has_nat = True
             self.vpc = existing_vpc(self, "Vpc", environment.network)
             return
-        flow_log_group = logs.LogGroup(
+        flow_log_group = encrypted_log_group(
             self,
             "FlowLogs",
+            key=key,
             retention=log_retention,
-            encryption_key=key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.has_nat = environment.nat_gateways > 0
         self.vpc = ec2.Vpc(

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from shipway.compliance import acknowledge, skip_checkov
+from shipway.encryption.infrastructure import encrypted_log_group
 
 if TYPE_CHECKING:
     from shipway.context import Shared
@@ -63,12 +63,11 @@ class RandomValueRotation(Construct):
         self._reasons(role)
 
     def _function(self, role: iam.Role, length: int, shared: Shared) -> lambda_.Function:
-        log_group = logs.LogGroup(
+        log_group = encrypted_log_group(
             self,
             "Logs",
+            key=shared.key,
             retention=shared.log_retention,
-            encryption_key=shared.key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         log_group.grant_write(role)
         return lambda_.Function(

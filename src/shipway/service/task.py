@@ -14,6 +14,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from shipway.compliance import acknowledge
+from shipway.encryption.infrastructure import encrypted_log_group
 from shipway.manifest.containers import MAIN_CONTAINER
 from shipway.service.health import container_health_check
 from shipway.service.sidecars import (
@@ -52,12 +53,11 @@ class ServiceTask(Construct):
         env_file: Path | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(
+        self.log_group = encrypted_log_group(
             self,
             "Logs",
+            key=key,
             retention=log_retention,
-            encryption_key=key,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
         )
         self.definition = self._definition(spec)
         logging = TaskLogging(name, spec, self.log_group)

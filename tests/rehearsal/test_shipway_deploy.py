@@ -222,6 +222,27 @@ def _container_health_checks_pass(rehearsal: Rehearsal) -> int:
     return ran
 
 
+# example: {service: its env_file}, each deployed as an S3 env file its task definition names
+ENV_FILES = {"profile": {"profile": "profile.env"}}
+
+
+def _env_files_are_the_manifests(rehearsal: Rehearsal) -> int:
+    """Each running task definition's environment files, read back from S3 where the deploy
+    published them: the bytes of the env_file beside the manifest. Returns how many."""
+    s3, read = rehearsal.client("s3"), 0
+    for service, definition in _running_definitions(rehearsal).items():
+        files = definition["containerDefinitions"][0].get("environmentFiles", [])
+        expected = ENV_FILES.get(rehearsal.example, {}).get(service)
+        assert len(files) == (1 if expected else 0), (service, files)
+        for env_file in files:
+            assert env_file["type"] == "s3"
+            bucket, key = env_file["value"].split(":::", 1)[1].split("/", 1)
+            published = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            assert published == (rehearsal.manifest.parent / str(expected)).read_bytes()
+            read += 1
+    return read
+
+
 def _app(rehearsal: Rehearsal) -> str:
     return {"three-tier": "three-tier", "bootcamp-api": "bootcamp", "profile": "profile"}[
         rehearsal.example
@@ -260,6 +281,8 @@ def test_push_then_deploy_verifies_then_a_second_deploy_changes_nothing(
     # the revision just deployed, running its content tag (Express's own ECS service is stood in)
     if example != "bootcamp-api":
         _status_matches_the_deploy(rehearsal)
+    # AND an env_file reached the task definition through S3, byte for byte
+    assert _env_files_are_the_manifests(rehearsal) == len(ENV_FILES.get(example, {}))
     note(f"{example}: deploy output tail: " + deployed.stderr.splitlines()[-1])
 
     # WHEN it is deployed again without a change THEN CloudFormation changes nothing
@@ -298,3 +321,28 @@ def test_a_changed_file_rolls_out_only_its_service_then_destroy_leaves_nothing(
         for repo in rehearsal.client("ecr").describe_repositories()["repositories"]
     )
     note("three-tier: " + json.dumps({"before": before, "after": after}))
+
+
+def test_a_changed_env_file_rolls_out_a_new_task_definition_on_the_same_image(
+    rehearsals: dict[str, Rehearsal],
+) -> None:
+    rehearsal = rehearsals["profile"]
+    before = _running_definitions(rehearsal)["profile"]
+    # GIVEN the card changed in profile.env (not in the image's build context)
+    env_file = rehearsal.manifest.parent / "profile.env"
+    card = env_file.read_text(encoding="utf-8")
+    env_file.write_text(card.replace("=AWS,Kubernetes", "=AWS,Kubernetes,Go"), encoding="utf-8")
+
+    # WHEN deployed
+    changed = rehearsal.shipway("deploy")
+
+    # THEN ECS runs a new revision naming the new file's object, on the image it ran before
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert "profile: unchanged" in changed.stderr, changed.stderr
+    after = _running_definitions(rehearsal)["profile"]
+    assert after["revision"] > before["revision"]
+    image = [definition["containerDefinitions"][0]["image"] for definition in (before, after)]
+    assert image[0] == image[1]
+    assert _env_files_are_the_manifests(rehearsal) == 1  # the new bytes, read back from S3
+    files = [d["containerDefinitions"][0]["environmentFiles"] for d in (before, after)]
+    assert files[0] != files[1]

@@ -91,3 +91,100 @@ def test_an_essential_sidecar_that_exits_stops_the_session(app_dir: Path) -> Non
         assert run.leftovers() == []
     finally:
         run.kill_leftovers()
+
+
+# A task whose containers wait for each other: migrate runs to completion, then the proxy starts
+# and becomes healthy a second later, and only then the service (depends_on, as ECS orders them).
+MIGRATE_SLOWLY = "import time; time.sleep(0.5); print('migrated', flush=True)"
+PROXY_SLOWLY = (
+    "import pathlib, time; print('proxy starting', flush=True); time.sleep(1); "
+    "pathlib.Path('proxy-ready').write_text('ok'); print('proxy ready', flush=True); "
+    "time.sleep(600)"
+)
+PROXY_CHECK = "import pathlib, sys; sys.exit(not pathlib.Path('proxy-ready').exists())"
+ORDERED = """\
+services:
+  api:
+    image: {build: {context: .}}
+    local: {command: [python, service.py]}
+    depends_on: {proxy: HEALTHY, migrate: SUCCESS}
+    sidecars:
+      proxy:
+        image: public.ecr.aws/docker/library/busybox:1.37
+        depends_on: {migrate: COMPLETE}
+        health_check: {command: %s, interval: 5, timeout: 2, retries: 1, grace_period: 0}
+        local: {command: [python, -c, "%s"]%s}
+      migrate:
+        image: public.ecr.aws/docker/library/busybox:1.37
+        essential: false
+        local: {command: [python, -c, "%s"]}
+"""
+
+
+def _line_of(output: str, prefix: str, text: str) -> int:
+    lines = output.splitlines()
+    return next(i for i, line in enumerate(lines) if line.startswith(prefix) and text in line)
+
+
+CONTAINER_CHECK = '[CMD-SHELL, "wget -q -O /dev/null http://127.0.0.1:9000/"]'
+LOCAL_CHECK = f', health_check: [CMD, python, -c, "{PROXY_CHECK}"]'
+
+
+def test_containers_start_in_depends_on_order(app_dir: Path) -> None:
+    # the container's check needs the image's wget; locally its local.health_check runs instead
+    body = ORDERED % (CONTAINER_CHECK, PROXY_SLOWLY, LOCAL_CHECK, MIGRATE_SLOWLY)
+    run = DevRun(write(app_dir, body))
+    try:
+        run.wait_ready(timeout=60)
+        output = run.output
+        migrated = _line_of(output, "api/migrate", "migrated")
+        proxy_started = _line_of(output, "api/proxy", "proxy starting")
+        proxy_ready = _line_of(output, "api/proxy", "proxy ready")
+        listening = _line_of(output, "api ", "listening on")
+        # migrate COMPLETE before the proxy starts; proxy HEALTHY (its check passed) before api
+        assert migrated < proxy_started < proxy_ready < listening, output
+        assert run.stop(signal.SIGINT) == 0, run.output
+        assert run.leftovers() == []
+    finally:
+        run.kill_leftovers()
+
+
+def test_a_sidecar_that_must_succeed_and_fails_stops_the_session(app_dir: Path) -> None:
+    fails = "import sys; print('migration failed', flush=True); sys.exit(3)"
+    run = DevRun(write(app_dir, ORDERED % (CONTAINER_CHECK, PROXY_SLOWLY, LOCAL_CHECK, fails)))
+    try:
+        assert run.wait_exit(timeout=60) == 1, run.output
+        assert "migration failed" in run.output
+        assert "proxy starting" in run.output  # COMPLETE: the proxy waits for any exit status
+        assert "exited with status 3; api starts only once it is SUCCESS" in run.output
+        assert "listening on" not in run.output  # the service never started
+        assert run.leftovers() == []
+    finally:
+        run.kill_leftovers()
+
+
+def test_a_sidecar_that_never_gets_healthy_stops_the_session(app_dir: Path) -> None:
+    never = '[CMD-SHELL, "exit 1"]'
+    run = DevRun(write(app_dir, ORDERED % (never, PROXY_SLOWLY, "", MIGRATE_SLOWLY)))
+    try:
+        assert run.wait_exit(timeout=60) == 1, run.output
+        assert "failed its health check ['exit 1'] for 5 s (last: exit status 1)" in run.output
+        assert "api starts only once it is HEALTHY" in run.output
+        assert "listening on" not in run.output
+        assert run.leftovers() == []
+    finally:
+        run.kill_leftovers()
+
+
+def test_a_container_check_this_machine_cannot_run_says_what_to_do(app_dir: Path) -> None:
+    missing = '[CMD-SHELL, "no-such-tool-on-this-machine http://127.0.0.1:9000/"]'
+    run = DevRun(write(app_dir, ORDERED % (missing, PROXY_SLOWLY, "", MIGRATE_SLOWLY)))
+    try:
+        assert run.wait_exit(timeout=60) == 1, run.output
+        assert "its health check cannot run on this machine (" in run.output
+        assert "no-such-tool-on-this-machine: not found" in run.output
+        assert "give sidecars.proxy.local.health_check a command that can" in run.output
+        assert "listening on" not in run.output
+        assert run.leftovers() == []
+    finally:
+        run.kill_leftovers()

@@ -85,6 +85,19 @@ CASES = [
         ["services.web.depends_on", "'proxy' has no container health check", "wait for START"],
     ),
     (
+        "success-of-an-essential-sidecar",
+        HEAD + "    depends_on: {migrate: SUCCESS}\n"
+        f"    sidecars: {{migrate: {{image: {BOX}}}}}\n",
+        9,
+        ["services.web.depends_on", "'migrate' is essential", "sidecars.migrate.essential: false"],
+    ),
+    (
+        "sidecar-waits-for-the-app-to-complete",
+        HEAD + f"    sidecars: {{flush: {{image: {BOX}, depends_on: {{app: COMPLETE}}}}}}\n",
+        9,
+        ["services.web.sidecars", "'app' is essential", "wait for START or HEALTHY"],
+    ),
+    (
         "circular-dependencies",
         HEAD + "    depends_on: {proxy: START}\n"
         f"    sidecars: {{proxy: {{image: {BOX}, depends_on: {{app: START}}}}}}\n",

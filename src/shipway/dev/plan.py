@@ -38,7 +38,7 @@ class LocalService:
     gate: HealthGate | None
     """None for a worker: it serves no port, so its health is its process running."""
     sidecars: tuple[LocalSidecar, ...] = ()
-    """Its sidecars that have a `local.command`, started just before it."""
+    """Its sidecars that have a `local.command`, started in `depends_on` order with it."""
 
     @property
     def name(self) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from shipway.dev.container_order import start_order, wait_exited, wait_sidecar_healthy
 from shipway.dev.emulators import EmulatorExitedError, Emulators, start_emulators
 from shipway.dev.errors import ServiceFailedError, StopRequested
 from shipway.dev.health_watch import HealthWatch
@@ -22,10 +23,11 @@ from shipway.dev.plan import ENVIRONMENT, DevPlan
 from shipway.dev.processes import ServiceProcess, stop_all
 from shipway.dev.reaper import Reaper
 from shipway.dev.state import write_json
+from shipway.manifest.containers import MAIN_CONTAINER
 from shipway.service.local import LocalResources, process_environment, service_environment
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
     from rich.console import Console
 
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     from shipway.dev.provision import Provisioned
     from shipway.dev.sidecars import LocalSidecar
     from shipway.job.local_schedule import JobScheduler
+    from shipway.manifest.containers import Condition
 
 STOP_GRACE_SECONDS = 10.0
 
@@ -188,27 +191,38 @@ class DevSession:
         """Start services that need nothing not yet healthy; wait until each is healthy."""
         started = []
         for name in wave:
-            service_plan = self.plan.services[name]
-            for sidecar in service_plan.sidecars:
-                self.start_sidecar(sidecar)
-            service = ServiceProcess(
-                name, service_plan.port, self.printer, log_file=self.plan.paths.service_log(name)
-            )
-            self.services.append(service)
-            variables = service_environment(service_plan.service, resources, service_plan.port)
-            service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
-            self.reaper.watch(service.pid)
-            threading.Thread(
-                target=self.watch, args=(service,), daemon=True, name=f"watch-{name}"
-            ).start()
-            started.append(service)
+            sidecars = {sidecar.name: sidecar for sidecar in self.plan.services[name].sidecars}
+            containers: dict[str, ServiceProcess] = {}
+            for container, waits in start_order(self.plan.services[name].spec, sidecars):
+                for target, condition in waits.items():
+                    self.wait_for(name, container, containers[target], condition, sidecars)
+                if container == MAIN_CONTAINER:
+                    containers[container] = self.start_service(name, resources)
+                    started.append(containers[container])
+                else:
+                    containers[container] = self.start_sidecar(sidecars[container])
         for service in started:
             gate = self.plan.services[service.name].gate
             if gate is not None:  # a worker is healthy while its process runs (watch())
                 service.wait_healthy(gate, self.stopping)
             self.check()
 
-    def start_sidecar(self, sidecar: LocalSidecar) -> None:
+    def start_service(self, name: str, resources: LocalResources) -> ServiceProcess:
+        """The service's own process, watched: its exit ends the session."""
+        service_plan = self.plan.services[name]
+        service = ServiceProcess(
+            name, service_plan.port, self.printer, log_file=self.plan.paths.service_log(name)
+        )
+        self.services.append(service)
+        variables = service_environment(service_plan.service, resources, service_plan.port)
+        service.start(service_plan.argv, process_environment(variables), service_plan.cwd)
+        self.reaper.watch(service.pid)
+        threading.Thread(
+            target=self.watch, args=(service,), daemon=True, name=f"watch-{name}"
+        ).start()
+        return service
+
+    def start_sidecar(self, sidecar: LocalSidecar) -> ServiceProcess:
         """A sidecar's process, logged under `service/sidecar`, stopped with the session."""
         process = ServiceProcess(sidecar.label, 0, self.printer)
         self.sidecars.append(process)
@@ -221,6 +235,39 @@ class DevSession:
             daemon=True,
             name=f"watch-{sidecar.label}",
         ).start()
+        return process
+
+    def wait_for(
+        self,
+        service: str,
+        container: str,
+        target: ServiceProcess,
+        condition: Condition,
+        sidecars: Mapping[str, LocalSidecar],
+    ) -> None:
+        """Block until target meets condition, as ECS holds back a container that depends on
+        it; the session's failure (raised) if it never will."""
+        waiter = service if container == MAIN_CONTAINER else f"{service}/{container}"
+        why: str | None = None
+        if condition == "HEALTHY" and target.name == service:  # the service's own health check
+            gate = self.plan.services[service].gate
+            if gate is not None:
+                target.wait_healthy(gate, self.stopping)
+        elif condition == "HEALTHY":
+            sidecar = sidecars[target.name.split("/", 1)[1]]
+            why = wait_sidecar_healthy(
+                target,
+                sidecar,
+                environment=process_environment(sidecar.environment(self.plan.secrets.referenced)),
+                stopping=self.stopping,
+            )
+        elif condition in {"COMPLETE", "SUCCESS"}:
+            code = wait_exited(target, self.stopping)
+            if condition == "SUCCESS" and code not in (None, 0):
+                why = f"exited with status {code}"
+        if why is not None:
+            self.fail(target.failure(f"{why}; {waiter} starts only once it is {condition}"))
+        self.check()
 
     def watch_sidecar(self, process: ServiceProcess, essential: bool) -> None:
         """An essential sidecar's exit stops the session, as it stops the task in the cloud."""

@@ -1,7 +1,7 @@
 """A service's sidecars under `shipway dev`: those with a `local.command` run as processes.
 
-A sidecar starts just before its service (as ECS starts the containers a service depends on
-first), is logged as `service/sidecar`, and stops with the session. A sidecar without a
+A sidecar starts in its task's `depends_on` order (dev/container_order.py; without one, just
+before its service), is logged as `service/sidecar`, and stops with the session. A sidecar without a
 `local.command` (an image only: a proxy, an agent) is listed once as not run locally. As in the
 cloud, an essential sidecar that exits stops everything; another one's exit is only reported.
 """

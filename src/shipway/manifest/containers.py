@@ -206,7 +206,7 @@ def _dependency_problem(
             else f"set sidecars.{target}.essential: false"
         )
         return (
-            f"{container} waits for '{target}' to {condition.lower()}, but '{target}' is "
+            f"{container} waits for '{target}' to exit ({condition}), but '{target}' is "
             f"essential (its exit would stop the task); {fix}"
         )
     return None

@@ -18,7 +18,8 @@ from shipway.deploy.images import ImageReference, image_references
 from shipway.ecs_exec.infrastructure import ExecSessions
 from shipway.encryption.infrastructure import EnvironmentKey
 from shipway.errors import UserError
-from shipway.image.infrastructure import RegistryStack, built_from_source
+from shipway.image.built import built_from_source
+from shipway.image.infrastructure import RegistryStack
 from shipway.ingress.firewall import WebFirewall
 from shipway.ingress.infrastructure import PublicLoadBalancer
 from shipway.manifest import resolve
@@ -281,7 +282,8 @@ class EnvironmentStack(cdk.Stack):
         return services
 
     def _jobs(self, images: Mapping[str, ImageReference]) -> dict[str, ScheduledJob]:
-        """Each job, running its service's image (the same tag) or its own URI."""
+        """Each job, running its service's image (the same tag), its own image built from source
+        (in its own repository), or its URI."""
         if not self.plan.jobs:
             return {}
         from shipway.job.infrastructure import ScheduledJob
@@ -293,6 +295,13 @@ class EnvironmentStack(cdk.Stack):
                 source = job.spec.image.service
                 if source is not None:
                     image = self.services[source].image.image
+                elif job.spec.image.build is not None:
+                    image = ServiceImage(
+                        self,
+                        f"{job.construct_id}Image",
+                        reference=images[name],
+                        repository=self.registry.repositories.get(name) if self.registry else None,
+                    ).image
                 else:
                     assert job.spec.image.uri is not None
                     reference = ImageReference(uri=job.spec.image.uri)

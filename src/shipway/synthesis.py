@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from shipway.app import build_app
 from shipway.compliance.gates import Finding, nag_findings
 from shipway.errors import UserError
-from shipway.image.infrastructure import built_from_source, registry_stack_name
+from shipway.image.built import built_from_source
+from shipway.image.infrastructure import registry_stack_name
 from shipway.manifest import resolve
 
 if TYPE_CHECKING:

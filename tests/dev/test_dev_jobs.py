@@ -72,3 +72,40 @@ def test_a_job_runs_on_its_schedule_under_dev_jobs(tmp_path: Path) -> None:
         assert run.leftovers() == []
     finally:
         run.kill_leftovers()
+
+
+BUILT = """\
+name: nightly
+environments:
+  test: {account: "123456789012", region: us-east-1}
+jobs:
+  report:
+    image: {build: {context: report}}
+    schedule: cron(0 3 * * ? *)
+    local: {command: [python, report.py]}
+"""
+
+
+def test_a_job_built_from_source_runs_once_in_its_build_context(tmp_path: Path) -> None:
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "Dockerfile").write_text("FROM python:3.11-slim\n", encoding="utf-8")
+    (tmp_path / "report" / "report.py").write_text(
+        "import os; print('report in', os.path.basename(os.getcwd()))\n", encoding="utf-8"
+    )
+    manifest = tmp_path / "shipway.yml"
+    manifest.write_text(BUILT, encoding="utf-8")
+    run = DevRun(manifest)
+    try:
+        run.wait_ready(timeout=60)
+        once = subprocess.run(  # noqa: S603 - this interpreter, our arguments
+            [sys.executable, "-m", "shipway.cli", "job", "run", "report", "-f", str(manifest)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert once.returncode == 0, once.stdout + once.stderr
+        assert "report in report" in once.stdout  # its local.command, in its build context
+        assert run.stop(signal.SIGINT) == 0, run.output
+    finally:
+        run.kill_leftovers()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.data.messaging.synthesized import logical_id, properties
+from tests.data.messaging.synthesized import logical_id, messaging_synth, properties
 
 SCHEDULE = "AWS::Scheduler::Schedule"
 MACHINE = "AWS::StateMachine"
@@ -90,6 +90,24 @@ def test_the_job_task_runs_the_service_image_with_its_command_and_injected_varia
     heartbeat = properties("test", "AWS::ECS::TaskDefinition", "JobHeartbeatDefinition")
     image = heartbeat["ContainerDefinitions"][0]["Image"]
     assert image == "public.ecr.aws/docker/library/busybox:1.37"
+
+
+def test_a_job_built_from_source_runs_its_own_repository_at_its_content_tag() -> None:
+    result = messaging_synth()
+    registry = json.loads(result.registry_of("test").template.read_text(encoding="utf-8"))
+    repositories = {
+        resource["Properties"]["RepositoryName"]
+        for resource in registry["Resources"].values()
+        if resource["Type"] == "AWS::ECR::Repository"
+    }
+    assert "relay-test-archive" in repositories  # its own, beside the services'
+    assert "ArchiveRepositoryName" in registry["Outputs"]
+    definition = properties("test", "AWS::ECS::TaskDefinition", "JobArchiveDefinition")
+    image = definition["ContainerDefinitions"][0]["Image"]["Fn::Join"][1]
+    tag = image[-1]
+    assert isinstance(tag, str) and tag.startswith(":src-")  # a content tag, not a service's
+    api = properties("test", "AWS::ECS::TaskDefinition", "ServiceApiTaskDefinition")
+    assert api["ContainerDefinitions"][0]["Image"]["Fn::Join"][1][-1] != tag
 
 
 def test_an_alarm_fires_when_a_run_fails_or_times_out() -> None:

@@ -113,6 +113,13 @@ CASES = [
         ["jobs.nightly.image.service", "service 'api' is not defined"],
     ),
     (
+        "job-image-two-sources",
+        HEAD + "jobs:\n  nightly:\n    image: {build: {context: .}, uri: busybox:1}\n"
+        "    schedule: rate(1 day)\n",
+        11,
+        ["jobs.nightly.image", "exactly one of 'service'", "'build' (build its own)"],
+    ),
+    (
         "job-uses-unknown-table",
         HEAD
         + "jobs:\n  nightly:\n    image: {uri: busybox:1}\n    schedule: rate(1 day)\n"

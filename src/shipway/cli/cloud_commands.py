@@ -32,13 +32,14 @@ ImageOption = Annotated[
     list[str] | None,
     typer.Option(
         "--image",
-        help="SERVICE=URI: run this image instead of building SERVICE (repeatable); e.g. the "
-        "digest a pipeline pushed for test, promoted to prod.",
+        help="SERVICE=URI: run this image instead of building SERVICE, or a job built from "
+        "source (repeatable); e.g. the digest a pipeline pushed for test, promoted to prod.",
     ),
 ]
 OutDir = Annotated[Path, typer.Option("--out", "-o", help="Where to write the cloud assembly.")]
 Services = Annotated[
-    list[str] | None, typer.Argument(help="Services to build (default: all built from source).")
+    list[str] | None,
+    typer.Argument(help="Services and jobs to build (default: all built from source)."),
 ]
 
 
@@ -89,9 +90,11 @@ def _aws() -> None:
 @app.command()
 @user_errors
 def build(services: Services = None, file: ManifestPath = None, env: EnvOption = None) -> None:
-    """Build the images of services built from source, tagged by content; push nothing."""
+    """Build the images of services and jobs built from source, tagged by content; push
+    nothing."""
     from shipway.deploy.images import image_sources
     from shipway.image import build_image, detect_engine
+    from shipway.image.built import built_workload
 
     release = _release(file, env, [], Path("cdk.out"))
     sources = image_sources(release.manifest, release.plan)
@@ -105,7 +108,7 @@ def build(services: Services = None, file: ManifestPath = None, env: EnvOption =
         if services and name not in services:
             continue
         tag = release.images[name].tag
-        reference = f"{release.plan.services[name].physical_name}:{tag}"
+        reference = f"{built_workload(release.plan, name).physical_name}:{tag}"
         with release.progress.step(f"build {name} with {engine.name} ({tag})"):
             build_image(source, engine=engine, reference=reference, on_line=release.progress.output)
         console.print(f"{name}={reference}", markup=False)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from shipway.errors import UserError
 from shipway.image import ImageSource, content_tag
+from shipway.image.built import built_from_source, built_workload
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -66,12 +67,12 @@ def ecr_image(uri: str) -> EcrImage | None:
 
 
 def image_sources(manifest: Manifest, plan: EnvironmentPlan) -> dict[str, ImageSource]:
-    """Each service built from source, as the image module builds it."""
+    """Each service and job built from source, as the image module builds it."""
     sources = {}
-    for name, service in plan.services.items():
-        build = service.spec.image.build
-        if build is None:
-            continue
+    for name in built_from_source(plan):
+        spec = built_workload(plan, name).spec
+        build = spec.image.build
+        assert build is not None  # built_from_source: those with image.build
         context = (manifest.directory / build.context).resolve()
         sources[name] = ImageSource(
             service=name,
@@ -79,7 +80,7 @@ def image_sources(manifest: Manifest, plan: EnvironmentPlan) -> dict[str, ImageS
             dockerfile=context / build.dockerfile,
             target=build.target,
             args=dict(build.args),
-            platform=PLATFORMS[service.spec.platform],
+            platform=PLATFORMS[spec.platform],
         )
     return sources
 
@@ -91,10 +92,11 @@ def image_overrides(values: Iterable[str], plan: EnvironmentPlan) -> dict[str, s
         service, separator, uri = value.partition("=")
         if not separator or not service or not uri:
             raise UserError(f"--image {value!r}: write SERVICE=URI, e.g. web=repo/web@sha256:...")
-        if service not in plan.services:
+        if service not in plan.services and service not in built_from_source(plan):
+            known = [*plan.services, *(n for n in built_from_source(plan) if n in plan.jobs)]
             raise UserError(
-                f"--image {value!r}: there is no service '{service}' (services: "
-                f"{', '.join(plan.services)})"
+                f"--image {value!r}: there is no service '{service}' nor job built from source "
+                f"(these are: {', '.join(known)})"
             )
         if not IMAGE_URI.match(uri):
             raise UserError(f"--image {value!r}: {uri!r} is not an image URI")
@@ -107,7 +109,8 @@ def image_overrides(values: Iterable[str], plan: EnvironmentPlan) -> dict[str, s
 def image_references(
     manifest: Manifest, plan: EnvironmentPlan, overrides: Mapping[str, str] | None = None
 ) -> dict[str, ImageReference]:
-    """What each service of plan runs: an override, its `image.uri`, or its content tag."""
+    """What each service of plan runs: an override, its `image.uri`, or its content tag; and
+    each job built from source: an override or its content tag."""
     overrides = overrides or {}
     sources = image_sources(manifest, plan)
     references = {}
@@ -118,13 +121,18 @@ def image_references(
             references[name] = ImageReference(uri=service.spec.image.uri)
         else:
             references[name] = ImageReference(tag=_tag(sources[name]))
+    for name in built_from_source(plan):
+        if name in plan.jobs and name in overrides:
+            references[name] = ImageReference(uri=overrides[name])
+        elif name in plan.jobs:
+            references[name] = ImageReference(tag=_tag(sources[name]))
     return references
 
 
 def _tag(source: ImageSource) -> str:
     if not source.dockerfile.is_file():
         raise UserError(
-            f"service {source.service}: its Dockerfile {source.dockerfile} does not exist; fix "
+            f"{source.service}: its Dockerfile {source.dockerfile} does not exist; fix "
             "image.build (context, dockerfile) in the manifest"
         )
     return content_tag(source)

@@ -26,7 +26,8 @@ from shipway.deploy.verify import (
 )
 from shipway.errors import GateFailedError
 from shipway.image import publish_image, registry_from_environment
-from shipway.image.infrastructure import built_from_source, registry_stack_name, repository_output
+from shipway.image.built import built_from_source
+from shipway.image.infrastructure import registry_stack_name, repository_output
 from shipway.manifest import EnvironmentPlan, Manifest
 from shipway.manifest.names import pascal
 from shipway.synthesis import synthesize
@@ -109,7 +110,7 @@ class Release:
             self._cdk("bootstrap", target)
 
     def deploy_registry(self) -> dict[str, str]:
-        """The registry stack, deployed; each service's repository name."""
+        """The registry stack, deployed; each built service's and job's repository name."""
         if self.registry is None:
             return {}
         if self._deployed_as_synthesized(self.registry):
@@ -127,7 +128,7 @@ class Release:
     def publish(
         self, repositories: dict[str, str], only: list[str] | None = None
     ) -> list[PushedImage]:
-        """Build and push each service's image whose content tag its repository lacks."""
+        """Build and push each image (service or job) whose content tag its repository lacks."""
         sources = image_sources(self.manifest, self.plan)
         wanted = [
             name

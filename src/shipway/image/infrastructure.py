@@ -1,4 +1,4 @@
-"""The environment's image registry: one ECR repository per service built from source.
+"""The environment's image registry: one ECR repository per service or job built from source.
 
 A stack of its own, `<app>-<env>-registry`, deployed before the environment's stack: images are
 pushed between the two, so a service's first deploy never waits on an image that cannot exist
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import aws_cdk as cdk
 from aws_cdk import aws_ecr as ecr
 
+from shipway.image.built import built_from_source, built_workload, workload_kind
 from shipway.manifest.names import pascal
 from shipway.stack_names import kept_name
 
@@ -29,11 +30,6 @@ MAX_REPOSITORY_NAME = 256
 def registry_stack_name(plan: EnvironmentPlan) -> str:
     """`<app>-<env>-registry`."""
     return f"{plan.stack_name}-registry"
-
-
-def built_from_source(plan: EnvironmentPlan) -> list[str]:
-    """The services whose image shipway builds, in manifest order."""
-    return [name for name, service in plan.services.items() if service.spec.image.build]
 
 
 def repository_output(service: str) -> str:
@@ -58,7 +54,7 @@ class RegistryStack(cdk.Stack):
             self.repositories[name] = self._repository(plan, name)
 
     def _repository(self, plan: EnvironmentPlan, name: str) -> ecr.Repository:
-        service = plan.services[name]
+        service = built_workload(plan, name)
         repository = ecr.Repository(
             self,
             service.construct_id,
@@ -88,11 +84,12 @@ class RegistryStack(cdk.Stack):
             # A test environment's destroy leaves nothing: ECR empties the repository itself.
             empty_on_delete=not plan.retain,
         )
-        cdk.Tags.of(repository).add("service", name)
+        kind = workload_kind(plan, name)
+        cdk.Tags.of(repository).add(kind, name)
         cdk.CfnOutput(
             self,
             repository_output(name),
             value=repository.repository_name,
-            description=f"ECR repository of service {name}'s images",
+            description=f"ECR repository of {kind} {name}'s images",
         )
         return repository

@@ -96,7 +96,8 @@ def job_environment(job: JobPlan, resources: LocalResources) -> dict[str, str]:
 
 
 def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:
-    """`local.command`, else the job's `command`; in `local.cwd`, else its service's folder."""
+    """`local.command`, else the job's `command`; in `local.cwd`, else its service's folder or
+    its own build context."""
     local, spec = job.spec.local, job.spec
     command: list[str] | str | None = local.command if local and local.command else spec.command
     if not command:
@@ -112,6 +113,8 @@ def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:
         cwd = service_directory(
             manifest.application.services[spec.image.service], manifest.directory
         )
+    elif spec.image.build is not None:  # its own image's sources
+        cwd = (manifest.directory / spec.image.build.context).resolve()
     else:
         cwd = manifest.directory.resolve()
     return [local_executable(argv[0]), *argv[1:]], cwd

@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from shipway.manifest.base import ManifestModel, Name, override_model
 from shipway.manifest.containers import EnvName, Platform
 from shipway.manifest.fargate import cpu_problem, memory_problem
-from shipway.manifest.service import Use
+from shipway.manifest.service import Build, Use
 
 RATE = re.compile(r"^rate\((?P<value>[1-9]\d*) (?P<unit>minutes?|hours?|days?)\)$")
 # EventBridge Scheduler's cron: six fields, minutes to years.
@@ -18,17 +18,25 @@ CRON = re.compile(r"^cron\((\S+ ){5}\S+\)$")
 
 
 class JobImage(ManifestModel):
-    """What a job runs: the image of one of the services, or a prebuilt image."""
+    """What a job runs: the image of one of the services, its own built from source, or a
+    prebuilt image."""
 
     service: Name | None = Field(
         None, description="a service whose image (built or prebuilt) the job runs"
+    )
+    build: Build | None = Field(
+        None,
+        description="build the job's own image from source (its own repository, content tag and "
+        "push, as a service's)",
     )
     uri: str | None = Field(None, description="a prebuilt image, e.g. public.ecr.aws/x/y:1")
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> Self:
-        if (self.service is None) == (self.uri is None):
-            raise ValueError("give exactly one of 'service' (run its image) or 'uri'")
+        if sum(source is not None for source in (self.service, self.build, self.uri)) != 1:
+            raise ValueError(
+                "give exactly one of 'service' (run its image), 'build' (build its own) or 'uri'"
+            )
         return self
 
 
@@ -44,7 +52,10 @@ class JobLocalRun(ManifestModel):
 class JobSpec(ManifestModel):
     """A job, as it runs in one environment."""
 
-    image: JobImage = Field(description="{service: NAME} to run a service's image, or {uri: ...}")
+    image: JobImage = Field(
+        description="{service: NAME} to run a service's image, {build: {...}} to build its own, "
+        "or {uri: ...}"
+    )
     command: list[str] | None = Field(
         None, min_length=1, description="the container's command; default: the image's CMD"
     )

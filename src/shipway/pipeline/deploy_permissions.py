@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from aws_cdk import aws_iam as iam
 
 from shipway.compliance import acknowledge
-from shipway.image.infrastructure import built_from_source, registry_stack_name
+from shipway.image.built import built_from_source, built_workload, workload_kind
+from shipway.image.infrastructure import registry_stack_name
 
 if TYPE_CHECKING:
     from constructs import IConstruct
@@ -114,8 +115,9 @@ class DeployPermissions:
         """Log in to ECR and push to the environment's repositories (none: nothing to push)."""
         repositories = [
             self._wild(
-                self._arn("ecr", f"repository/{self.plan.services[name].physical_name}*"),
-                f"service {name}'s repository; a kept one's name ends in its stack's id",
+                self._arn("ecr", f"repository/{built_workload(self.plan, name).physical_name}*"),
+                f"{workload_kind(self.plan, name)} {name}'s repository; a kept one's name ends "
+                "in its stack's id",
             )
             for name in built_from_source(self.plan)
         ]

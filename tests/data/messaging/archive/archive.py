@@ -1,0 +1,1 @@
+print("archived", flush=True)

@@ -71,6 +71,28 @@ def test_bad_image_overrides_say_what_to_write(manifest_dir: Path, value: str, w
         image_overrides([value], plan)
 
 
+def test_a_job_built_from_source_has_its_own_tag_and_takes_an_override(manifest_dir: Path) -> None:
+    (manifest_dir / "report").mkdir()
+    (manifest_dir / "report" / "Dockerfile").write_text("FROM python:3.11-slim\nCMD [true]\n")
+    manifest_file = manifest_dir / "shipway.yml"
+    manifest_file.write_text(
+        manifest_file.read_text()
+        + "jobs:\n  report: {image: {build: {context: report}}, schedule: rate(1 day)}\n"
+        + "  tidy: {image: {service: api}, schedule: rate(1 day)}\n"
+    )
+    manifest = load_manifest(manifest_file)
+    plan = resolve(manifest, "test")
+    references = image_references(manifest, plan)
+    assert references["report"].tag is not None and references["report"].tag.startswith("src-")
+    assert references["report"] != references["web"]  # its own sources, its own tag
+    assert "tidy" not in references  # it runs api's image, which api's reference names
+    uri = f"123456789012.dkr.ecr.us-east-1.amazonaws.com/shop-test-report@{DIGEST}"
+    overridden = image_references(manifest, plan, image_overrides([f"report={uri}"], plan))
+    assert overridden["report"] == ImageReference(uri=uri)
+    with pytest.raises(UserError, match="jobs built from source: report"):
+        image_overrides([f"tidy={uri}"], plan)
+
+
 def test_a_service_given_twice_is_an_error(manifest_dir: Path) -> None:
     plan = resolve(load_manifest(manifest_dir / "shipway.yml"), "test")
     with pytest.raises(UserError, match="given twice"):

@@ -83,12 +83,18 @@ jobs:
     image: {build: {context: report}}
     schedule: cron(0 3 * * ? *)
     local: {command: [python, report.py]}
+  tidy:                                  # no local.command: its Dockerfile's CMD runs
+    image: {build: {context: report, dockerfile: Dockerfile.tidy}}
+    schedule: rate(1 day)
 """
 
 
-def test_a_job_built_from_source_runs_once_in_its_build_context(tmp_path: Path) -> None:
+def test_jobs_built_from_source_run_once_in_their_build_context(tmp_path: Path) -> None:
     (tmp_path / "report").mkdir()
     (tmp_path / "report" / "Dockerfile").write_text("FROM python:3.11-slim\n", encoding="utf-8")
+    (tmp_path / "report" / "Dockerfile.tidy").write_text(
+        'FROM python:3.11-slim\nCMD ["python", "-c", "print(\'tidied\')"]\n', encoding="utf-8"
+    )
     (tmp_path / "report" / "report.py").write_text(
         "import os; print('report in', os.path.basename(os.getcwd()))\n", encoding="utf-8"
     )
@@ -106,6 +112,15 @@ def test_a_job_built_from_source_runs_once_in_its_build_context(tmp_path: Path) 
         )
         assert once.returncode == 0, once.stdout + once.stderr
         assert "report in report" in once.stdout  # its local.command, in its build context
+        tidy = subprocess.run(  # noqa: S603 - this interpreter, our arguments
+            [sys.executable, "-m", "shipway.cli", "job", "run", "tidy", "-f", str(manifest)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert tidy.returncode == 0, tidy.stdout + tidy.stderr
+        assert "tidied" in tidy.stdout  # its image's CMD, read from its Dockerfile
         assert run.stop(signal.SIGINT) == 0, run.output
     finally:
         run.kill_leftovers()

@@ -92,11 +92,12 @@ def image_overrides(values: Iterable[str], plan: EnvironmentPlan) -> dict[str, s
         service, separator, uri = value.partition("=")
         if not separator or not service or not uri:
             raise UserError(f"--image {value!r}: write SERVICE=URI, e.g. web=repo/web@sha256:...")
-        if service not in plan.services and service not in built_from_source(plan):
-            known = [*plan.services, *(n for n in built_from_source(plan) if n in plan.jobs)]
+        jobs = [name for name in built_from_source(plan) if name in plan.jobs]
+        if service not in plan.services and service not in jobs:
+            built_jobs = f"; jobs built from source: {', '.join(jobs)}" if jobs else ""
             raise UserError(
-                f"--image {value!r}: there is no service '{service}' nor job built from source "
-                f"(these are: {', '.join(known)})"
+                f"--image {value!r}: there is no service '{service}' (services: "
+                f"{', '.join(plan.services)}{built_jobs})"
             )
         if not IMAGE_URI.match(uri):
             raise UserError(f"--image {value!r}: {uri!r} is not an image URI")

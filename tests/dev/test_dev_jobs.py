@@ -103,24 +103,23 @@ def test_jobs_built_from_source_run_once_in_their_build_context(tmp_path: Path) 
     run = DevRun(manifest)
     try:
         run.wait_ready(timeout=60)
-        once = subprocess.run(  # noqa: S603 - this interpreter, our arguments
-            [sys.executable, "-m", "shipway.cli", "job", "run", "report", "-f", str(manifest)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        once = _job_run(manifest, "report")
         assert once.returncode == 0, once.stdout + once.stderr
         assert "report in report" in once.stdout  # its local.command, in its build context
-        tidy = subprocess.run(  # noqa: S603 - this interpreter, our arguments
-            [sys.executable, "-m", "shipway.cli", "job", "run", "tidy", "-f", str(manifest)],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        tidy = _job_run(manifest, "tidy")
         assert tidy.returncode == 0, tidy.stdout + tidy.stderr
         assert "tidied" in tidy.stdout  # its image's CMD, read from its Dockerfile
         assert run.stop(signal.SIGINT) == 0, run.output
     finally:
         run.kill_leftovers()
+
+
+def _job_run(manifest: Path, job: str) -> subprocess.CompletedProcess[str]:
+    """`shipway job run JOB`, against the running `shipway dev`."""
+    return subprocess.run(  # noqa: S603 - this interpreter, our arguments
+        [sys.executable, "-m", "shipway.cli", "job", "run", job, "-f", str(manifest)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 
 if TYPE_CHECKING:
@@ -63,13 +62,7 @@ def _shipway(
 
 
 def _client(moto: RehearsalMotoServer, service: str) -> Any:
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=moto.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return moto.client(service, REGION)
 
 
 def _buckets_of(moto: RehearsalMotoServer, stack: str) -> list[str]:

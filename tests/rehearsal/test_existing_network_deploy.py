@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 
 from shipway.manifest import load_manifest
@@ -38,8 +37,7 @@ PUBLIC = ("subnet-0aaaaaaaaaaaaaa01", "subnet-0aaaaaaaaaaaaaa02")
 
 
 def _client(moto: RehearsalMotoServer, service: str) -> Any:
-    return boto3.client(service, region_name=REGION, endpoint_url=moto.endpoint_url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")  # fmt: skip
+    return moto.client(service, REGION)
 
 
 @pytest.fixture

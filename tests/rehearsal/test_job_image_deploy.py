@@ -13,7 +13,6 @@ import sys
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 
 from shipway.testing.notes import Stopwatch
@@ -107,22 +106,12 @@ def _get(url: str) -> Any:
 
 
 def _job_task_definition(moto: RehearsalMotoServer, stack: str) -> dict[str, Any]:
-    def client(service: str) -> Any:
-        return boto3.client(
-            service,
-            region_name=REGION,
-            endpoint_url=moto.endpoint_url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    resources = client("cloudformation").describe_stack_resources(StackName=stack)
+    resources = moto.client("cloudformation", REGION).describe_stack_resources(StackName=stack)
     (arn,) = [
         resource["PhysicalResourceId"]
         for resource in resources["StackResources"]
         if resource["ResourceType"] == "AWS::ECS::TaskDefinition"
     ]
-    definition: dict[str, Any] = client("ecs").describe_task_definition(taskDefinition=arn)[
-        "taskDefinition"
-    ]
+    ecs = moto.client("ecs", REGION)
+    definition: dict[str, Any] = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]
     return definition

@@ -64,6 +64,17 @@ class RehearsalMotoServer(MotoServer):
             "CDK_DEFAULT_ACCOUNT": ACCOUNT,
         }
 
+    def client(self, service: str, region: str = "us-east-1") -> Any:
+        """A boto3 client of service in region, talking to this server."""
+        import boto3  # only where a rehearsal reads moto back
+
+        session: Any = boto3.session.Session(
+            region_name=region,
+            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        return session.client(service, endpoint_url=self.endpoint_url)
+
     def start(self) -> RehearsalMotoServer:
         module = "shipway.testing.moto_cloudformation"
         argv = [sys.executable, "-m", module, "--port", str(self.port)]

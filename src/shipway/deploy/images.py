@@ -88,11 +88,11 @@ def image_sources(manifest: Manifest, plan: EnvironmentPlan) -> dict[str, ImageS
 def image_overrides(values: Iterable[str], plan: EnvironmentPlan) -> dict[str, str]:
     """`SERVICE=URI` pairs from --image, checked against the plan."""
     overrides: dict[str, str] = {}
+    jobs = [name for name in built_from_source(plan) if name in plan.jobs]
     for value in values:
         service, separator, uri = value.partition("=")
         if not separator or not service or not uri:
             raise UserError(f"--image {value!r}: write SERVICE=URI, e.g. web=repo/web@sha256:...")
-        jobs = [name for name in built_from_source(plan) if name in plan.jobs]
         if service not in plan.services and service not in jobs:
             built_jobs = f"; jobs built from source: {', '.join(jobs)}" if jobs else ""
             raise UserError(

@@ -13,12 +13,12 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from shipway.cache.local import cache_urls
-from shipway.dev.dockerfile import image_command
 from shipway.dev.errors import DevConfigurationError
 from shipway.dev.load import running_session
 from shipway.emulators.moto_server import FAKE_CREDENTIALS
 from shipway.service.local import (
     LocalResources,
+    build_command,
     local_executable,
     process_environment,
     service_directory,
@@ -103,7 +103,10 @@ def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:
     local, spec = job.spec.local, job.spec
     command: list[str] | str | None = local.command if local and local.command else spec.command
     if not (local and local.command) and spec.image.build is not None:
-        command = _image_command(manifest, job) or command
+        built = build_command(
+            f"job '{job.name}'", spec.image.build, manifest.directory, command=spec.command
+        )
+        command = built or spec.command
     if not command:
         raise DevConfigurationError(
             f"job '{job.name}' has no command to run locally; add 'command' or "
@@ -122,20 +125,3 @@ def job_command(manifest: Manifest, job: JobPlan) -> tuple[list[str], Path]:
     else:
         cwd = manifest.directory.resolve()
     return [local_executable(argv[0]), *argv[1:]], cwd
-
-
-def _image_command(manifest: Manifest, job: JobPlan) -> list[str]:
-    """What the job's own image runs, read from its Dockerfile as a service's is."""
-    build = job.spec.image.build
-    assert build is not None
-    dockerfile = manifest.directory / build.context / build.dockerfile
-    if not dockerfile.is_file():
-        raise DevConfigurationError(
-            f"job '{job.name}': its Dockerfile {dockerfile} does not exist; fix image.build"
-        )
-    return image_command(
-        dockerfile.read_text(encoding="utf-8"),
-        target=build.target,
-        build_args=build.args,
-        command=job.spec.command,
-    )

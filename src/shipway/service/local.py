@@ -20,6 +20,7 @@ from shipway.manifest.env_file import read_env_file
 if TYPE_CHECKING:
     from shipway.manifest import ServicePlan, ServiceSpec
     from shipway.manifest.plan import JobPlan
+    from shipway.manifest.service import Build
 
 PYTHON = re.compile(r"^python(3(\.\d+)?)?$")
 # Inherited variables that would point boto3 away from the moto server.
@@ -129,12 +130,15 @@ def service_command(name: str, spec: ServiceSpec, manifest_dir: Path) -> list[st
         command = spec.local.command
         argv = shlex.split(command) if isinstance(command, str) else list(command)
     else:
-        build = spec.image.build
-        text = _dockerfile(name, spec, manifest_dir).read_text(encoding="utf-8")
-        argv = image_command(
-            text,
-            target=build.target if build else None,
-            build_args=build.args if build else None,
+        if spec.image.build is None:
+            raise DevConfigurationError(
+                f"service '{name}' runs a prebuilt image ({spec.image.uri}); add "
+                "'local: {command: [...], port: ...}' to say how to run it without Docker"
+            )
+        argv = build_command(
+            f"service '{name}'",
+            spec.image.build,
+            manifest_dir,
             entrypoint=spec.entrypoint,
             command=spec.command,
         )
@@ -168,17 +172,26 @@ def local_executable(program: str) -> str:
     return beside_python or shutil.which(base) or program
 
 
-def _dockerfile(name: str, spec: ServiceSpec, manifest_dir: Path) -> Path:
-    build = spec.image.build
-    if build is None:
-        raise DevConfigurationError(
-            f"service '{name}' runs a prebuilt image ({spec.image.uri}); add "
-            "'local: {command: [...], port: ...}' to say how to run it without Docker"
-        )
+def build_command(
+    who: str,
+    build: Build,
+    manifest_dir: Path,
+    *,
+    entrypoint: list[str] | None = None,
+    command: list[str] | None = None,
+) -> list[str]:
+    """What an image built from source runs (ENTRYPOINT + CMD of its Dockerfile, with the
+    manifest's entrypoint and command applied as the cloud applies them), or []; who (`service
+    'web'`, `job 'report'`) names it in the error when the Dockerfile is missing."""
     path = manifest_dir / build.context / build.dockerfile
     if not path.is_file():
         raise DevConfigurationError(
-            f"service '{name}': {path} does not exist; fix image.build or add "
-            "'local: {command: ...}'"
+            f"{who}: {path} does not exist; fix image.build or add 'local: {{command: ...}}'"
         )
-    return path
+    return image_command(
+        path.read_text(encoding="utf-8"),
+        target=build.target,
+        build_args=build.args,
+        entrypoint=entrypoint,
+        command=command,
+    )
